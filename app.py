@@ -1,0 +1,186 @@
+"""Qari (قارئ): read Arabic text with entities highlighted and an aligned English translation.
+
+This file is the page's wiring only: text in, `models.pipeline` for the analysis, the
+translation model and its cache from `models/`, and `components/` for what the browser shows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from components.glossary import glossary_panel
+from components.reader import reader
+from models.document import Document
+from models.inputs import InputError, decode_bytes, prepare_text
+from models.pipeline import analyze, apply_cached, fill_translations, pending, translate_sentence
+from models.store import CachedTranslator, TranslationStore
+from models.translate import LoadResult, configured_model, download_model, get_translator, network_available
+
+SEEDS = Path(__file__).parent / "seeds"
+SAMPLE = SEEDS / "japan-canada-intelligence.txt"
+BATCH = 4  # small batches keep a click during background translation waiting at most one batch
+
+st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
+st.html(
+    "<style>textarea { unicode-bidi: plaintext; text-align: start; "
+    'font-family: "Noto Naskh Arabic", serif; font-size: 1.1rem; }</style>'
+)
+
+
+# ---- state -------------------------------------------------------------------------------------
+
+def _load_sample() -> None:
+    st.session_state.text = SAMPLE.read_text(encoding="utf-8")
+    st.session_state.title = (SEEDS / "japan-canada-intelligence.title.txt").read_text(encoding="utf-8").strip()
+    st.session_state.selected = 0
+    st.session_state.notes = []
+
+
+def _use_text(text: str, title: str) -> None:
+    try:
+        prepared = prepare_text(text)
+    except InputError as exc:
+        st.session_state.input_error = str(exc)
+        return
+    st.session_state.text = prepared.text
+    st.session_state.title = title
+    st.session_state.notes = prepared.notes
+    st.session_state.selected = 0
+    st.session_state.input_error = None
+
+
+def _on_paste() -> None:
+    _use_text(st.session_state.get("pasted", ""), "Pasted text")
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return
+    try:
+        text = decode_bytes(upload.getvalue(), upload.name)
+    except InputError as exc:
+        st.session_state.input_error = str(exc)
+        return
+    _use_text(text, upload.name)
+
+
+def _select(index: int) -> None:
+    st.session_state.selected = index
+
+
+if "text" not in st.session_state:
+    _load_sample()
+
+
+@st.cache_data(max_entries=32, show_spinner="Analysing the text…")
+def _analyze(text: str) -> Document:
+    return analyze(text)
+
+
+@st.cache_resource
+def _store() -> TranslationStore:
+    return TranslationStore()
+
+
+# ---- sidebar: input and settings ---------------------------------------------------------------
+
+with st.sidebar:
+    st.header("قارئ Qari")
+    st.caption("Read Arabic with an English translation beside it.")
+    with st.form("paste", border=False):
+        st.text_area("Arabic text", key="pasted", height=160, placeholder="الصق نصًا عربيًا هنا…")
+        st.form_submit_button("Read this text", on_click=_on_paste, help="Ctrl+Enter in the text box does the same")
+    st.file_uploader("Or upload a file", type=["txt", "html", "htm"], key="upload", on_change=_on_upload)
+    st.button("Open the sample article", on_click=_load_sample)
+    st.divider()
+    st.subheader("Translation")
+    model_id = st.text_input(
+        "Marian model (hub id or local folder)",
+        value=configured_model(),
+        help="Any Marian ar→en model; set QARI_MT_MODEL to change the default.",
+    ).strip()
+    translate_on = st.toggle("Translate", value=True)
+    beam = st.select_slider("Beam size", options=[1, 2, 4, 6], value=4, help="Larger is slower and slightly better.")
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+if st.session_state.get("input_error"):
+    st.error(st.session_state.input_error, icon="⚠️")
+    st.session_state.input_error = None
+
+st.subheader(st.session_state.get("title") or "Text", anchor=False)
+for note in st.session_state.get("notes", []):
+    st.info(note)
+
+doc = _analyze(st.session_state.text)
+store = _store()
+model_ok: LoadResult | None = None
+if translate_on and model_id:
+    apply_cached(doc, store.get_many(model_id, [s.text for s in doc.sentences]))
+    if pending(doc):
+        with st.spinner(f"Loading {model_id}…"):
+            model_ok = get_translator(model_id)
+
+
+def _model_banner(result: LoadResult) -> None:
+    st.warning(f"**Translation is off:** {result.error} The text, names and glossary still work.", icon="📦")
+    if result.missing and not os.path.isdir(model_id):
+        if st.button(f"Download {model_id}", help="Fetches the model once (about 300 MB for opus-mt-ar-en)."):
+            if not network_available():
+                st.error("No network here. On a machine with a network run `python -m models download`, then copy "
+                         "its Hugging Face cache folder, or point the sidebar at a local model folder.")
+            else:
+                bar = st.progress(0.0, text="Downloading…")
+                try:
+                    download_model(model_id, lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+                except Exception as exc:  # network errors take many forms; show one line
+                    st.error(f"Download failed: {exc}")
+                else:
+                    st.rerun()
+
+
+translator = None
+if model_ok is not None:
+    if model_ok.translator is None:
+        _model_banner(model_ok)
+    else:
+        translator = CachedTranslator(model_ok.translator, store)
+
+selected = st.session_state.get("selected")
+if selected is not None and selected >= len(doc.sentences):
+    selected = st.session_state.selected = 0 if doc.sentences else None
+
+if translator is not None and selected is not None and doc.sentences[selected].translation is None:
+    translate_sentence(doc, translator, selected, beam_size=beam)
+progress_slot = st.empty()
+
+if not doc.sentences:
+    st.info("There is no text to show yet.")
+main, side = st.columns([7, 3], gap="medium")
+with main:
+    reader(
+        doc,
+        selected=selected,
+        on_select=_select,
+        pending_text="Translating…" if translator is not None else "No translation model loaded.",
+    )
+with side:
+    glossary_panel(doc, on_select=_select)
+
+if translator is not None and pending(doc):
+    todo = len(pending(doc))
+    bar = progress_slot.progress(0.0, text=f"Translating {todo} sentences…")
+    fill_translations(
+        doc,
+        translator,
+        batch_size=BATCH,
+        beam_size=beam,
+        progress=lambda done, total: bar.progress(done / total, text=f"Translated {done} of {total} sentences"),
+    )
+    progress_slot.empty()
+    st.rerun()

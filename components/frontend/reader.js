@@ -1,0 +1,122 @@
+// Qari reader: a listbox of Arabic sentences beside their English translations.
+// Python owns the selection (session_state); this script shows it, reports clicks and keys
+// with setTriggerValue("select", index), and shows a hover card from plain data (textContent only).
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const root = parentElement.querySelector(".qari");
+  const st = (root.__qari = root.__qari || { docId: null, englishHtml: null, dataSelected: null, selected: null });
+  const ar = root.querySelector(".arabic");
+  const en = root.querySelector(".english");
+  const card = root.querySelector(".card");
+
+  if (st.docId !== data.doc_id) {
+    ar.innerHTML = data.arabic_html; // built and escaped in Python (components/markup.py)
+    st.docId = data.doc_id;
+    st.selected = null;
+    st.dataSelected = null;
+  }
+  if (st.englishHtml !== data.english_html) {
+    en.innerHTML = data.english_html;
+    st.englishHtml = data.english_html;
+  }
+  st.cards = data.cards || [];
+  st.translations = data.translations || [];
+  const count = data.count || 0;
+
+  const options = () => ar.querySelectorAll('[role="option"]');
+  const show = (index, scroll) => {
+    st.selected = index;
+    options().forEach((o) => o.setAttribute("aria-selected", String(Number(o.dataset.index) === index)));
+    en.querySelectorAll("[data-sentence]").forEach((p) => {
+      if (Number(p.dataset.sentence) === index) p.setAttribute("aria-current", "true");
+      else p.removeAttribute("aria-current");
+    });
+    const opt = ar.querySelector(`#qari-s${index}`);
+    if (opt) {
+      ar.setAttribute("aria-activedescendant", opt.id);
+      if (scroll) opt.scrollIntoView({ block: "nearest" });
+    }
+    const enp = en.querySelector(`[data-sentence="${index}"]`);
+    if (enp && scroll) enp.scrollIntoView({ block: "nearest" });
+    const focusAr = root.querySelector(".focus-ar");
+    const focusEn = root.querySelector(".focus-en");
+    const label = root.querySelector(".focus .label");
+    if (index === null || index === undefined || !opt) {
+      focusAr.textContent = "";
+      focusEn.textContent = data.empty_hint || "";
+      return;
+    }
+    label.textContent = `Sentence ${index + 1} of ${count}`;
+    focusAr.textContent = opt.textContent;
+    const t = st.translations[index];
+    focusEn.textContent = t ?? data.pending_text ?? "Translating…";
+    focusEn.classList.toggle("pending", t === null || t === undefined);
+  };
+  const choose = (index) => {
+    if (index < 0 || index >= count) return;
+    show(index, true);
+    setTriggerValue("select", index);
+  };
+
+  // Python-driven changes (a glossary click, a new text) win; otherwise keep what the reader did,
+  // so fast key presses are not undone by a rerun that answers an earlier press.
+  if (st.dataSelected !== data.selected) {
+    st.dataSelected = data.selected;
+    show(data.selected, true);
+  } else {
+    show(st.selected ?? data.selected, false);
+  }
+
+  ar.onclick = (e) => {
+    const opt = e.target.closest('[role="option"]');
+    if (!opt) return;
+    ar.focus({ preventScroll: true });
+    choose(Number(opt.dataset.index));
+  };
+  en.onclick = (e) => {
+    const p = e.target.closest("[data-sentence]");
+    if (p) {
+      choose(Number(p.dataset.sentence));
+      ar.focus({ preventScroll: true });
+    }
+  };
+  ar.onkeydown = (e) => {
+    const cur = st.selected ?? -1;
+    // Reading order is right to left: ArrowLeft moves forward.
+    const moves = { ArrowLeft: cur + 1, ArrowDown: cur + 1, ArrowRight: cur - 1, ArrowUp: cur - 1, Home: 0, End: count - 1 };
+    if (!(e.key in moves) || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const next = cur < 0 && (e.key === "ArrowRight" || e.key === "ArrowUp") ? 0 : moves[e.key];
+    choose(Math.max(0, Math.min(count - 1, next)));
+  };
+
+  const hideCard = () => (card.hidden = true);
+  ar.onmouseover = (e) => {
+    const w = e.target.closest("[data-t]");
+    if (!w) return hideCard();
+    const info = st.cards[Number(w.dataset.t)];
+    if (!info) return hideCard();
+    card.replaceChildren();
+    const word = document.createElement("div");
+    word.className = "card-word";
+    word.textContent = info.text;
+    card.append(word);
+    const meta = [info.label, info.pos, info.lemma && info.lemma !== info.text ? info.lemma : null].filter(Boolean);
+    if (meta.length) {
+      const m = document.createElement("div");
+      m.className = "card-meta";
+      m.textContent = meta.join(" · ");
+      card.append(m);
+    }
+    const g = document.createElement("div");
+    g.className = "card-gloss";
+    g.textContent = info.gloss || "(not in the lexicon)";
+    card.append(g);
+    const r = w.getBoundingClientRect();
+    card.hidden = false;
+    card.style.top = `${r.bottom + 6}px`;
+    card.style.left = `${Math.max(8, r.left + r.width / 2 - 100)}px`;
+  };
+  ar.onmouseleave = hideCard;
+  ar.onscroll = hideCard;
+}

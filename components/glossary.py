@@ -1,0 +1,65 @@
+"""The glossary beside the reader: the text's names and words with their English meaning.
+
+Shown as sortable, searchable tables (rendered by Streamlit's data grid, which treats every
+cell as text); choosing a row selects the sentence where the entry first appears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from components.markup import LABEL_NAMES
+from models.document import Document, GlossaryEntry
+
+
+def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(names, words) tables, one row per glossary entry, in glossary order."""
+
+    def rows(entries: list[GlossaryEntry], names: bool) -> pd.DataFrame:
+        data = [
+            {
+                "Arabic": g.lemma,
+                "English": g.gloss or "",
+                ("Type" if names else "Part of speech"): (LABEL_NAMES.get(g.label or "", "") if names else g.pos or ""),
+                "Count": g.count,
+                "Forms in text": "، ".join(g.forms),
+                "First sentence": g.first_sentence + 1,
+            }
+            for g in entries
+        ]
+        return pd.DataFrame(data)
+
+    names = [g for g in doc.glossary if g.kind == "name"]
+    words = [g for g in doc.glossary if g.kind == "word"]
+    return rows(names, True), rows(words, False)
+
+
+def glossary_panel(doc: Document, *, on_select: Callable[[int], None], key: str = "glossary") -> None:
+    """Names and words tabs; picking a row calls `on_select(first sentence index)`."""
+    names, words = glossary_frames(doc)
+    st.markdown("**Glossary**")
+    tab_names, tab_words = st.tabs([f"Names ({len(names)})", f"Words ({len(words)})"])
+    for tab, frame, suffix in ((tab_names, names, "names"), (tab_words, words, "words")):
+        with tab:
+            if frame.empty:
+                st.caption("Nothing here for this text.")
+                continue
+            widget_key = f"{key}-{suffix}"
+
+            def picked(frame: pd.DataFrame = frame, widget_key: str = widget_key) -> None:
+                rows = st.session_state[widget_key].selection.rows
+                if rows:
+                    on_select(int(frame.iloc[rows[0]]["First sentence"]) - 1)
+
+            st.dataframe(
+                frame,
+                key=widget_key,
+                hide_index=True,
+                height=520,
+                on_select=picked,
+                selection_mode="single-row",
+                column_config={"Count": st.column_config.NumberColumn(width="small")},
+            )

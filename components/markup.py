@@ -1,0 +1,151 @@
+"""Pure renderers: analysed Document → escaped HTML for the reader and the translation column.
+
+No Streamlit and no models here, so the markup is unit-tested directly. Every piece of the
+reader's text goes through `html.escape`; ids and indices are the only other things written.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from models.document import Document, Entity, Sentence, Token
+
+LABEL_NAMES = {"PER": "Person", "LOC": "Place", "ORG": "Organisation", "MISC": "Other name"}
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def render_arabic(doc: Document, selected: int | None) -> str:
+    """The Arabic column: a listbox of sentences (options) with entity marks and hoverable words.
+
+    Text between sentences (spaces, line breaks) is kept, so the text reads as it was written;
+    a blank line or line break in the original starts a new paragraph.
+    """
+    parts = ['<div class="paragraph">']
+    cursor = 0
+    token_index = 0
+    for sentence in doc.sentences:
+        parts.append(_gap(doc.text[cursor : sentence.start]))
+        parts.append(_sentence(doc, sentence, selected, token_index))
+        token_index += len(sentence.tokens)
+        cursor = sentence.end
+    parts.append(_gap(doc.text[cursor:]))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _gap(text: str) -> str:
+    if "\n" in text:
+        return '</div><div class="paragraph">'
+    return _esc(text)
+
+
+def _sentence(doc: Document, sentence: Sentence, selected: int | None, first_token: int) -> str:
+    is_selected = "true" if sentence.index == selected else "false"
+    status = _status(sentence)
+    out = [
+        f'<span role="option" id="qari-s{sentence.index}" class="sentence {status}" '
+        f'data-index="{sentence.index}" aria-selected="{is_selected}">'
+    ]
+    out.append(_inline(doc.text, sentence, first_token))
+    out.append("</span>")
+    return "".join(out)
+
+
+def _status(sentence: Sentence) -> str:
+    if sentence.translation_error:
+        return "failed"
+    return "translated" if sentence.translation is not None else "pending"
+
+
+def _inline(text: str, sentence: Sentence, first_token: int) -> str:
+    """Sentence text with <mark> per entity and <span class="w"> per word piece.
+
+    Words are cut at entity boundaries (وكندا → و + <mark>كندا</mark>) so the elements nest
+    properly; browsers keep Arabic letters joined across such inline boundaries.
+    """
+    entities = sorted(sentence.entities, key=lambda e: e.start)
+    cuts = {sentence.start, sentence.end}
+    for tok in sentence.tokens:
+        cuts.update((tok.start, tok.end))
+    for ent in entities:
+        cuts.update((ent.start, ent.end))
+    points = sorted(c for c in cuts if sentence.start <= c <= sentence.end)
+
+    token_at = _index_by_position(sentence.tokens, first_token)
+    entity_starts = {e.start: e for e in entities}
+    entity_ends = {e.end for e in entities}
+    out: list[str] = []
+    for a, b in zip(points, points[1:]):
+        if a in entity_ends:
+            out.append("</mark>")
+        if a in entity_starts:
+            ent = entity_starts[a]
+            out.append(_open_mark(ent))
+        piece = _esc(text[a:b])
+        found = token_at.get(a)
+        if found is not None and found[0].kind in ("arabic", "latin"):
+            tok, index = found
+            out.append(f'<span class="w" data-t="{index}">{piece}</span>')
+        else:
+            out.append(piece)
+    if sentence.end in entity_ends:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def _open_mark(ent: Entity) -> str:
+    title = LABEL_NAMES.get(ent.label, ent.label)
+    if ent.english:
+        title = f"{title}: {ent.english}"
+    return f'<mark data-entity="{_esc(ent.label)}" title="{_esc(title)}">'
+
+
+def _index_by_position(tokens: list[Token], first: int) -> dict[int, tuple[Token, int]]:
+    """Map every cut position inside a token to (token, global token index)."""
+    found: dict[int, tuple[Token, int]] = {}
+    for offset, tok in enumerate(tokens):
+        for pos in range(tok.start, tok.end):
+            found[pos] = (tok, first + offset)
+    return found
+
+
+def render_english(doc: Document, selected: int | None) -> str:
+    """The English column: one element per sentence with `data-sentence`, the selected one `aria-current`."""
+    out = []
+    for sentence in doc.sentences:
+        current = ' aria-current="true"' if sentence.index == selected else ""
+        status = _status(sentence)
+        if sentence.translation_error:
+            body = f'<span class="error">{_esc(sentence.translation_error)}</span>'
+        elif sentence.translation is None:
+            body = '<span class="placeholder">…</span>'
+        else:
+            body = _esc(sentence.translation)
+        out.append(
+            f'<p class="en {status}" data-sentence="{sentence.index}"{current}>'
+            f'<span class="num">{sentence.index + 1}</span> {body}</p>'
+        )
+    return "".join(out)
+
+
+def token_cards(doc: Document) -> list[dict[str, Any]]:
+    """What the hover card shows for each token, in global token order (plain data, escaped by the JS)."""
+    names = {g.key: g for g in doc.glossary if g.kind == "name"}
+    cards: list[dict[str, Any]] = []
+    for sentence in doc.sentences:
+        for tok in sentence.tokens:
+            entry = names.get(tok.key or "")
+            cards.append(
+                {
+                    "text": tok.text,
+                    "lemma": tok.lemma,
+                    "pos": tok.pos,
+                    "gloss": tok.gloss,
+                    "label": LABEL_NAMES.get(entry.label or "", None) if entry else None,
+                }
+            )
+    return cards

@@ -1,0 +1,68 @@
+"""The clickable RTL reader: Arabic sentences beside their English translations (components v2).
+
+`reader(doc, selected=..., key=..., on_select=...)` mounts it. The selection belongs to the app
+(session_state); clicks and arrow keys call `on_select(index)` through a one-shot trigger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+from components.markup import render_arabic, render_english, token_cards
+from models.document import Document
+
+_FRONTEND = Path(__file__).parent / "frontend"
+
+
+@cache
+def _component():  # noqa: ANN202 - Streamlit's renderer type is private
+    return st.components.v2.component(
+        "qari.reader",
+        html=(_FRONTEND / "reader.html").read_text(encoding="utf-8"),
+        css=(_FRONTEND / "reader.css").read_text(encoding="utf-8"),
+        js=(_FRONTEND / "reader.js").read_text(encoding="utf-8"),
+    )
+
+
+def reader_payload(doc: Document, selected: int | None, *, pending_text: str = "Translating…") -> dict:
+    """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
+    arabic_html = render_arabic(doc, None)
+    return {
+        # The Arabic DOM is rebuilt only when this changes, so focus and scroll survive reruns.
+        "doc_id": hashlib.sha1(arabic_html.encode("utf-8")).hexdigest(),
+        "arabic_html": arabic_html,
+        "english_html": render_english(doc, None),
+        "translations": [s.translation for s in doc.sentences],
+        "cards": token_cards(doc),
+        "count": len(doc.sentences),
+        "selected": selected,
+        "pending_text": pending_text,
+        "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
+    }
+
+
+def reader(
+    doc: Document,
+    *,
+    selected: int | None,
+    key: str = "reader",
+    on_select: Callable[[int], None] | None = None,
+    pending_text: str = "Translating…",
+) -> None:
+    """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key."""
+
+    def changed() -> None:
+        value = st.session_state[key].get("select")
+        if on_select is not None and isinstance(value, int):
+            on_select(value)
+
+    _component()(
+        data=reader_payload(doc, selected, pending_text=pending_text),
+        key=key,
+        on_select_change=changed,
+    )

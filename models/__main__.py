@@ -1,0 +1,94 @@
+"""Command line: `python -m models analyze FILE --json [--no-translate]`, `python -m models download`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m models", description="Qari's Arabic analysis pipeline.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    analyze = commands.add_parser("analyze", help="analyse a text file and print the analysed document")
+    analyze.add_argument("file", type=Path, help="a UTF-8, UTF-16 or Windows-1256 .txt file, or an .html page")
+    analyze.add_argument("--json", action="store_true", help="print the document as JSON")
+    analyze.add_argument("--no-translate", action="store_true", help="skip machine translation")
+    analyze.add_argument("--model", default=None, help="Marian model id or local folder (default: QARI_MT_MODEL)")
+    analyze.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+
+    download = commands.add_parser("download", help="fetch translation models into the local cache for offline use")
+    download.add_argument("models", nargs="*", help="model ids (default: the configured model)")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _analyze(args)
+        return _download(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from models.inputs import InputError, decode_bytes
+    from models.pipeline import analyze, apply_cached, fill_translations, pending
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"qari: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        text = decode_bytes(data, args.file.name)
+    except InputError as exc:
+        print(f"qari: {exc}", file=sys.stderr)
+        return 2
+
+    doc = analyze(text)
+    if not args.no_translate and pending(doc):
+        from models.store import CachedTranslator, TranslationStore
+        from models.translate import configured_model, load_translator
+
+        model_id = args.model or configured_model()
+        result = load_translator(model_id)
+        if result.translator is None:
+            print(f"qari: no translation: {result.error}", file=sys.stderr)
+            store = TranslationStore()
+            apply_cached(doc, store.get_many(model_id, [s.text for s in doc.sentences]))
+        else:
+            translator = CachedTranslator(result.translator, TranslationStore())
+            fill_translations(doc, translator, beam_size=args.beam)
+
+    if args.json:
+        json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for sentence in doc.sentences:
+            print(f"[{sentence.index}] {sentence.text}")
+            if sentence.translation:
+                print(f"    {sentence.translation}")
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from models.translate import configured_model, download_model
+
+    failed = 0
+    for model_id in args.models or [configured_model()]:
+        def report(fraction: float, message: str, model_id: str = model_id) -> None:
+            print(f"\r{model_id}: {fraction:5.0%} {message}", end="", file=sys.stderr, flush=True)
+
+        try:
+            path = download_model(model_id, report)
+        except Exception as exc:  # a download can fail many ways; each is one line for the user
+            print(f"\nqari: could not download {model_id}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"\n{model_id}: ready in {path}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

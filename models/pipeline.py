@@ -1,0 +1,121 @@
+"""The one pipeline from text to analysed Document, shared by the app and the command line.
+
+`analyze` does everything that needs no translation model (sentences, tokens, entities,
+lexicon glosses, glossary) and is fast; `fill_translations` adds translations afterwards,
+from the persistent cache first, then from the model, selected sentence first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from models.arabic import has_arabic, iter_tokens
+from models.document import Document, Sentence, Token
+from models.segment import split_sentences
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (sentences done, sentences to do)
+
+
+def analyze(text: str, *, with_entities: bool = True, with_lexicon: bool = True) -> Document:
+    """Segment, tokenise, recognise entities and gloss words; translations are left empty."""
+    doc = Document(text=text)
+    for index, (start, end) in enumerate(split_sentences(text)):
+        tokens = [Token(s, e, text[s:e], kind) for s, e, kind in iter_tokens(text, start, end)]
+        doc.sentences.append(Sentence(index=index, start=start, end=end, text=text[start:end], tokens=tokens))
+    if with_entities:
+        from models.entities import get_recognizer
+
+        recognizer = get_recognizer()
+        for sentence in doc.sentences:
+            sentence.entities = recognizer.recognize(text, sentence.tokens)
+    from models.glossary import annotate_tokens, build_glossary
+
+    if with_lexicon:
+        from models.lexicon import get_lexicon
+
+        annotate_tokens(doc, get_lexicon())
+    doc.glossary = build_glossary(doc)
+    for sentence in doc.sentences:
+        if not has_arabic(sentence.text):
+            # Nothing to translate: a Latin heading or a number stays as it is.
+            sentence.translation = sentence.text
+    return doc
+
+
+def pending(doc: Document) -> list[int]:
+    """Indices of sentences that still need a translation."""
+    return [s.index for s in doc.sentences if s.translation is None]
+
+
+def translation_order(doc: Document, first: int | None = None) -> list[int]:
+    """Untranslated sentences, the selected one first, then in reading order."""
+    todo = pending(doc)
+    if first is not None and first in todo:
+        todo.remove(first)
+        todo.insert(0, first)
+    return todo
+
+
+def fill_translations(
+    doc: Document,
+    translator: object,
+    *,
+    first: int | None = None,
+    batch_size: int = 8,
+    beam_size: int = 4,
+    progress: Progress | None = None,
+) -> None:
+    """Translate what is missing: the `first` sentence alone, then the rest in batches.
+
+    `translator` has `translate(list[str], beam_size=...) -> list[str]` (a CachedTranslator in the
+    app, so every batch is stored as soon as it is done). A batch that fails is retried sentence
+    by sentence, so one bad sentence is marked with its error and the others still get translated.
+    """
+    order = translation_order(doc, first)
+    total = len(order)
+    done = 0
+    for batch in _batches(order, first, batch_size):
+        _translate_batch(doc, translator, batch, beam_size)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+
+
+def _batches(order: list[int], first: int | None, size: int) -> Iterable[list[int]]:
+    if order and order[0] == first:
+        yield order[:1]
+        order = order[1:]
+    for i in range(0, len(order), size):
+        yield order[i : i + size]
+
+
+def translate_sentence(doc: Document, translator: object, index: int, *, beam_size: int = 4) -> None:
+    """Translate one sentence now (the one the reader selected), marking it on failure."""
+    _translate_batch(doc, translator, [index], beam_size)
+
+
+def _translate_batch(doc: Document, translator: object, batch: list[int], beam_size: int) -> None:
+    sentences = [doc.sentences[i] for i in batch]
+    try:
+        outputs = translator.translate([s.text for s in sentences], beam_size=beam_size)  # type: ignore[attr-defined]
+    except Exception:
+        if len(batch) > 1:
+            for i in batch:
+                _translate_batch(doc, translator, [i], beam_size)
+            return
+        log.exception("translation failed for sentence %d", batch[0])
+        sentences[0].translation_error = "The model could not translate this sentence."
+        return
+    for sentence, output in zip(sentences, outputs, strict=True):
+        sentence.translation = output
+        sentence.translation_error = None
+
+
+def apply_cached(doc: Document, cached: dict[str, str]) -> None:
+    """Fill translations from a {source sentence: translation} mapping (the persistent cache)."""
+    for sentence in doc.sentences:
+        if sentence.translation is None and sentence.text in cached:
+            sentence.translation = cached[sentence.text]
