@@ -1,0 +1,140 @@
+"""Build a tiny, random-weight MarianMT model folder for tests.
+
+The folder has the same files as a real Helsinki-NLP opus-mt model (source.spm, target.spm, vocab.json,
+tokenizer_config.json, config.json, generation_config.json, weights), so it loads through
+`models.translate.load_translator(str(path))` with exactly the code the app uses. The model is tiny
+(one layer each side, d_model 32) and builds in well under a second; its output is nonsense, but it is
+deterministic and never empty.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+# A few sentences in the style of the seed article, plus plain English for the target side.
+_ARABIC = [
+    "اتفقت اليابان وكندا على بدء المحادثات رسميًا نحو توقيع اتفاق لتبادل المعلومات الاستخباراتية العسكرية.",
+    "اعتمد وزيرا خارجيتهما يوم الثلاثاء خطة عمل لتعزيز التعاون في مجالات الدفاع والأمن الاقتصادي.",
+    "وقالت وزارة الخارجية اليابانية إن الجانبين يهدفان إلى التوصل إلى اتفاق في أقرب وقت ممكن.",
+    "عمدت اليابان إلى تعميق التعاون الدفاعي خارج حليفها الرئيسي، الولايات المتحدة، في السنوات الأخيرة.",
+    "ولدى اليابان اتفاقيات مماثلة لتبادل المعلومات مع ثماني دول، بما في ذلك أستراليا وبريطانيا والهند.",
+    "اتفقت اليابان وكندا يوم الثلاثاء على توسيع علاقاتهما العسكرية من خلال إجراء تدريبات مشتركة.",
+    "وقالت جولي إن إستراتيجية كندا تهدف إلى استكمال الجهود التي يبذلها الشركاء.",
+    "تسعى اليابان إلى مزيد من التعاون مع كندا لتأمين إمدادات الغاز الطبيعي المسال.",
+    "دفع نقص إمدادات الطاقة وارتفاع تكلفة المرافق حكومة كيشيدا إلى التركيز على الطاقة الذرية.",
+    "أغلقت العديد من المحطات النووية اليابانية بعد كارثة فوكوشيما عام 2011.",
+]
+_ENGLISH = [
+    "Japan and Canada agreed to formally start talks on an intelligence sharing pact.",
+    "The two foreign ministers adopted an action plan on Tuesday.",
+    "The plan strengthens cooperation in defence and economic security.",
+    "Both sides aim to reach an agreement as soon as possible.",
+    "Japan has deepened defence cooperation beyond its main ally, the United States.",
+    "Japan has similar agreements with eight countries, including Australia, Britain and India.",
+    "The countries will hold joint military exercises.",
+    "Joly said Canada's strategy will complement the efforts of its partners.",
+    "Japan seeks more cooperation with Canada to secure liquefied natural gas.",
+    "Many Japanese nuclear plants closed after the Fukushima disaster in 2011.",
+]
+
+SEED = 1234
+_SPM_VOCAB = 160  # small enough to train on the lines above, large enough for real sub-words
+
+
+def _train_spm() -> bytes:
+    """Train one unigram sentencepiece model on both languages (shared vocabulary, like opus-mt-ar-en)."""
+    import sentencepiece as spm
+
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(_ARABIC + _ENGLISH),
+        model_writer=buf,
+        vocab_size=_SPM_VOCAB,
+        model_type="unigram",
+        character_coverage=1.0,
+        # Piece 0 is <unk>; Marian's own specials (</s>, <pad>) live in vocab.json, not in the spm.
+        unk_id=0,
+        bos_id=-1,
+        eos_id=-1,
+        pad_id=-1,
+        hard_vocab_limit=False,
+        num_threads=1,
+        seed_sentencepiece_size=10000,
+        minloglevel=2,
+    )
+    return buf.getvalue()
+
+
+def build_tiny_marian(path: Path) -> Path:
+    """Write a loadable tiny MarianMT model into `path` (created if needed) and return `path`."""
+    import sentencepiece as spm
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    proto = _train_spm()
+    (path / "source.spm").write_bytes(proto)
+    (path / "target.spm").write_bytes(proto)
+
+    # Marian's vocab layout: </s> = 0, <unk> = 1, then the pieces, <pad> last.
+    sp = spm.SentencePieceProcessor(model_proto=proto)
+    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+    for i in range(sp.get_piece_size()):
+        piece = sp.id_to_piece(i)
+        if piece not in vocab and not sp.is_unknown(i):
+            vocab[piece] = len(vocab)
+    pad_id = len(vocab)
+    vocab["<pad>"] = pad_id
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
+    tokenizer_config = {
+        "tokenizer_class": "MarianTokenizer",
+        "source_lang": "ar",
+        "target_lang": "en",
+        "unk_token": "<unk>",
+        "eos_token": "</s>",
+        "pad_token": "<pad>",
+        "model_max_length": 64,
+        "separate_vocabs": False,
+    }
+    (path / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=1), encoding="utf-8")
+
+    config = MarianConfig(
+        vocab_size=pad_id + 1,
+        decoder_vocab_size=pad_id + 1,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=64,
+        share_encoder_decoder_embeddings=True,
+        scale_embedding=True,
+        pad_token_id=pad_id,
+        eos_token_id=0,
+        decoder_start_token_id=pad_id,
+        forced_eos_token_id=0,
+        # The default 0.02 makes a 32-wide random model say the same thing for every input; 0.5 makes
+        # the output depend on the input, so tests can tell sentences (and mix-ups) apart.
+        init_std=0.5,
+    )
+    torch.manual_seed(SEED)
+    model = MarianMTModel(config).eval()
+    # Random weights rarely choose </s> first, but force a few tokens anyway so output is never empty,
+    # and keep it short so generation stays fast; never emit <pad> or <unk> (both decode to nothing).
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=pad_id,
+        pad_token_id=pad_id,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        max_new_tokens=16,
+        min_new_tokens=4,
+        num_beams=4,
+        bad_words_ids=[[pad_id], [1]],
+    )
+    model.save_pretrained(path)
+    return path
