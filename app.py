@@ -17,7 +17,15 @@ from models.document import Document
 from models.inputs import InputError, decode_bytes, prepare_text
 from models.pipeline import analyze, apply_cached, fill_translations, pending, translate_sentence
 from models.store import CachedTranslator, TranslationStore
-from models.translate import LoadResult, configured_model, download_model, get_translator, network_available
+from models.translate import (
+    LoadResult,
+    configured_model,
+    download_model,
+    forget,
+    get_translator,
+    model_key_for,
+    network_available,
+)
 
 SEEDS = Path(__file__).parent / "seeds"
 SAMPLE = SEEDS / "japan-canada-intelligence.txt"
@@ -121,7 +129,7 @@ doc = _analyze(st.session_state.text)
 store = _store()
 model_ok: LoadResult | None = None
 if translate_on and model_id:
-    apply_cached(doc, store.get_many(model_id, [s.text for s in doc.sentences]))
+    apply_cached(doc, store.get_many(model_key_for(model_id), [s.text for s in doc.sentences]))
     if pending(doc):
         with st.spinner(f"Loading {model_id}…"):
             model_ok = get_translator(model_id)
@@ -129,19 +137,19 @@ if translate_on and model_id:
 
 def _model_banner(result: LoadResult) -> None:
     st.warning(f"**Translation is off:** {result.error} The text, names and glossary still work.", icon="📦")
-    if result.missing and not os.path.isdir(model_id):
-        if st.button(f"Download {model_id}", help="Fetches the model once (about 300 MB for opus-mt-ar-en)."):
-            if not network_available():
-                st.error("No network here. On a machine with a network run `python -m models download`, then copy "
-                         "its Hugging Face cache folder, or point the sidebar at a local model folder.")
+    if result.missing and not os.path.isdir(model_id) and st.button(f"Download {model_id}", help="Fetches the model once (about 300 MB for opus-mt-ar-en)."):
+        if not network_available():
+            st.error("No network here. On a machine with a network run `python -m models download`, then copy "
+                     "its Hugging Face cache folder, or point the sidebar at a local model folder.")
+        else:
+            bar = st.progress(0.0, text="Downloading…")
+            try:
+                download_model(model_id, lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+            except Exception as exc:  # noqa: BLE001 - network errors take many forms; show one line
+                st.error(f"Download failed: {exc}")
             else:
-                bar = st.progress(0.0, text="Downloading…")
-                try:
-                    download_model(model_id, lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
-                except Exception as exc:  # network errors take many forms; show one line
-                    st.error(f"Download failed: {exc}")
-                else:
-                    st.rerun()
+                forget(model_id)
+                st.rerun()
 
 
 translator = None

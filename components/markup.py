@@ -7,6 +7,7 @@ reader's text goes through `html.escape`; ids and indices are the only other thi
 from __future__ import annotations
 
 import html
+from itertools import pairwise
 from typing import Any
 
 from models.document import Document, Entity, Sentence, Token
@@ -46,10 +47,11 @@ def _gap(text: str) -> str:
 def _sentence(doc: Document, sentence: Sentence, selected: int | None, first_token: int) -> str:
     is_selected = "true" if sentence.index == selected else "false"
     status = _status(sentence)
-    out = [
+    opening = (
         f'<span role="option" id="qari-s{sentence.index}" class="sentence {status}" '
         f'data-index="{sentence.index}" aria-selected="{is_selected}">'
-    ]
+    )
+    out = [opening]
     out.append(_inline(doc.text, sentence, first_token))
     out.append("</span>")
     return "".join(out)
@@ -79,7 +81,7 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
     entity_starts = {e.start: e for e in entities}
     entity_ends = {e.end for e in entities}
     out: list[str] = []
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         if a in entity_ends:
             out.append("</mark>")
         if a in entity_starts:

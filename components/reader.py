@@ -20,7 +20,7 @@ _FRONTEND = Path(__file__).parent / "frontend"
 
 
 @cache
-def _component():  # noqa: ANN202 - Streamlit's renderer type is private
+def _component():  # Streamlit's renderer type is private
     return st.components.v2.component(
         "qari.reader",
         html=(_FRONTEND / "reader.html").read_text(encoding="utf-8"),

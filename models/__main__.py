@@ -49,14 +49,14 @@ def _analyze(args: argparse.Namespace) -> int:
     doc = analyze(text)
     if not args.no_translate and pending(doc):
         from models.store import CachedTranslator, TranslationStore
-        from models.translate import configured_model, load_translator
+        from models.translate import configured_model, load_translator, model_key_for
 
         model_id = args.model or configured_model()
         result = load_translator(model_id)
         if result.translator is None:
             print(f"qari: no translation: {result.error}", file=sys.stderr)
             store = TranslationStore()
-            apply_cached(doc, store.get_many(model_id, [s.text for s in doc.sentences]))
+            apply_cached(doc, store.get_many(model_key_for(model_id), [s.text for s in doc.sentences]))
         else:
             translator = CachedTranslator(result.translator, TranslationStore())
             fill_translations(doc, translator, beam_size=args.beam)
@@ -82,7 +82,7 @@ def _download(args: argparse.Namespace) -> int:
 
         try:
             path = download_model(model_id, report)
-        except Exception as exc:  # a download can fail many ways; each is one line for the user
+        except Exception as exc:  # noqa: BLE001 - a download fails many ways; each is one line for the user
             print(f"\nqari: could not download {model_id}: {exc}", file=sys.stderr)
             failed += 1
             continue

@@ -1,0 +1,97 @@
+"""The page in Chromium: click a sentence, move with the keyboard, hover a word, hostile text."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+SENTENCES = 10  # the sample article
+
+
+def open_reader(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=30_000)
+    # all translations in: no placeholder left in the English column
+    expect(page.locator("[data-sentence] .placeholder")).to_have_count(0, timeout=60_000)
+
+
+def selected_index(page: Page) -> str | None:
+    return page.locator('[role="option"][aria-selected="true"]').get_attribute("data-index")
+
+
+def test_reader_shows_sample_rtl_with_entities_and_legend(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_have_attribute("dir", "rtl")
+    assert listbox.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    expect(page.get_by_role("option").first).to_contain_text("اتفقت اليابان وكندا")
+    marks = page.locator("mark[data-entity]")
+    assert marks.count() >= 10
+    labels = set(marks.evaluate_all("ms => ms.map(m => m.dataset.entity)"))
+    assert {"LOC"} <= labels
+    assert "اليابان" in marks.evaluate_all("ms => ms.map(m => m.textContent)")
+    expect(page.get_by_text("Organisation", exact=True)).to_be_visible()
+    # the Arabic column is to the right of the English one
+    ar_box = listbox.bounding_box()
+    en_box = page.locator('[data-sentence="0"]').bounding_box()
+    assert ar_box["x"] > en_box["x"]
+
+
+def test_click_then_arrow_left_moves_forward_and_marks_both_columns(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    page.get_by_role("option").nth(2).click()
+    expect(page.get_by_role("option").nth(2)).to_have_attribute("aria-selected", "true")
+    expect(page.locator('[data-sentence="2"]')).to_have_attribute("aria-current", "true")
+    expect(page.locator('[aria-current="true"][data-sentence]')).to_have_count(1)
+    translation = page.locator('[data-sentence="2"]').inner_text()
+    shown = page.get_by_test_id("selected-translation")
+    expect(shown).to_be_visible()
+    assert shown.inner_text().strip() in translation and shown.inner_text().strip()
+
+    # focus stayed in the reader: the arrow key works at once
+    assert page.get_by_role("listbox").evaluate("el => el.getRootNode().activeElement === el")
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_role("option").nth(3)).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("option").nth(2)).to_have_attribute("aria-selected", "false")
+    expect(page.locator('[data-sentence="3"]')).to_have_attribute("aria-current", "true")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("option").nth(2)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("End")
+    expect(page.get_by_role("option").nth(SENTENCES - 1)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Home")
+    expect(page.get_by_role("option").nth(0)).to_have_attribute("aria-selected", "true")
+    # the selection survives the rerun the key press caused
+    page.wait_for_timeout(1500)
+    assert selected_index(page) == "0"
+
+
+def test_clicking_an_english_sentence_selects_its_arabic_counterpart(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    page.locator('[data-sentence="5"]').click()
+    expect(page.get_by_role("option").nth(5)).to_have_attribute("aria-selected", "true")
+
+
+def test_hovering_a_word_shows_its_gloss_without_a_rerun(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    word = page.locator("mark[data-entity] .w", has_text=re.compile("^اليابان$")).first
+    word.hover()
+    card = page.get_by_role("tooltip")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Japan")
+
+
+def test_pasted_markup_is_shown_as_text_never_run(page: Page, app_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_reader(page, app_url)
+    payload = 'قال الوزير <img src=x onerror="alert(1)"> و<script>alert(2)</script> انتهى.'
+    box = page.get_by_label("Arabic text")
+    box.fill(payload)
+    box.press("Control+Enter")
+    option = page.get_by_role("option").first
+    expect(option).to_contain_text("<img src=x onerror=")
+    expect(option).to_contain_text("<script>alert(2)</script>")
+    assert page.locator(".arabic img, .arabic script").count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == []
