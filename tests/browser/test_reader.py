@@ -86,7 +86,7 @@ def test_pasted_markup_is_shown_as_text_never_run(page: Page, app_url: str) -> N
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_reader(page, app_url)
     payload = 'قال الوزير <img src=x onerror="alert(1)"> و<script>alert(2)</script> انتهى.'
-    box = page.get_by_label("Arabic text")
+    box = page.get_by_role("textbox", name="Arabic text")
     box.fill(payload)
     box.press("Control+Enter")
     option = page.get_by_role("option").first
