@@ -1,0 +1,130 @@
+"""The page through Streamlit's AppTest: the same script, run in-process, with the tiny model."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from models import translate
+from models.store import TranslationStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """Streamlit caches and the model registry are process-wide; each test starts clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    translate.forget()
+    yield
+    translate.forget()
+
+
+@pytest.fixture
+def model(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the tiny model (tests may delete it), configured as the app's model."""
+    folder = shutil.copytree(tiny_model_dir, tmp_path / "model")
+    monkeypatch.setenv("QARI_MT_MODEL", str(folder))
+    monkeypatch.setenv("QARI_MT_ENGINE", "transformers")
+    return folder
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def payload(at: AppTest) -> dict:
+    (reader,) = at.get("bidi_component")
+    return json.loads(reader.proto.json)
+
+
+def test_sample_opens_translated_with_names_in_the_glossary(model: Path) -> None:
+    at = run_app()
+    assert at.subheader[0].value.startswith("Japan and Canada")
+    data = payload(at)
+    assert data["count"] == 10 and data["selected"] == 0
+    assert all(isinstance(t, str) and t for t in data["translations"])
+    assert 'data-entity="LOC"' in data["arabic_html"]
+    names = at.dataframe[0].value
+    assert {"Japan", "Canada", "China"} <= set(names["English"])
+    assert not at.warning
+
+
+def test_translations_persist_and_are_shown_without_the_model(model: Path, qari_data_dir: Path) -> None:
+    first = payload(run_app())["translations"]
+    assert TranslationStore(qari_data_dir / "qari.sqlite3").count() == 10
+    # the model disappears; a new process (fresh caches) still shows every translation from SQLite
+    shutil.rmtree(model)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    translate.forget()
+    at = run_app()
+    assert payload(at)["translations"] == first
+    assert not at.warning
+
+
+def test_missing_model_gives_a_banner_and_the_reader_still_works(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+    monkeypatch.setenv("QARI_MT_MODEL", "Helsinki-NLP/opus-mt-ar-en")
+    at = run_app()
+    banner = at.warning[0].value
+    assert "Helsinki-NLP/opus-mt-ar-en" in banner and "python -m models download" in banner
+    data = payload(at)
+    assert data["count"] == 10 and data["translations"] == [None] * 10
+    assert data["pending_text"] == "No translation model loaded."
+    assert len(at.dataframe[0].value) > 5  # names still listed
+    assert any(b.label.startswith("Download") for b in at.button)
+
+
+def test_empty_paste_is_refused_and_the_text_is_kept(model: Path) -> None:
+    at = run_app()
+    at.text_area(key="pasted").set_value("   \n ")
+    at.button[0].click().run()
+    assert "empty" in at.error[0].value
+    assert payload(at)["count"] == 10
+
+
+def test_non_arabic_text_is_shown_with_a_note(model: Path) -> None:
+    at = run_app()
+    at.text_area(key="pasted").set_value("Hello world. This is English.")
+    at.button[0].click().run()
+    assert any("no Arabic letters" in i.value for i in at.info)
+    data = payload(at)
+    assert data["count"] == 2
+    assert data["translations"] == ["Hello world.", "This is English."]
+
+
+def test_markup_in_pasted_text_reaches_the_page_escaped(model: Path) -> None:
+    at = run_app()
+    text = 'قال <script>alert("x")</script> الوزير.'
+    at.text_area(key="pasted").set_value(text)
+    at.button[0].click().run()
+    markup = payload(at)["arabic_html"]
+    assert "<script" not in markup and "&lt;" in markup
+    # what the browser will show is exactly the pasted text
+    assert html.unescape(re.sub(r"<[^>]+>", "", markup)) == text
+
+
+def test_selection_lives_in_session_state(model: Path) -> None:
+    at = run_app()
+    at.session_state["selected"] = 4
+    at.run()
+    assert payload(at)["selected"] == 4
+    # an out-of-range selection (a shorter text) falls back to the first sentence
+    at.session_state["selected"] = 99
+    at.run()
+    assert payload(at)["selected"] == 0
