@@ -72,7 +72,7 @@ def test_unreadable_input_is_one_line_and_a_nonzero_exit(tmp_path: Path) -> None
     for path in (binary, tmp_path / "missing.txt"):
         run = subprocess.run(
             [sys.executable, "-m", "models", "analyze", str(path), "--json", "--no-translate"],
-            cwd=ROOT, capture_output=True, text=True, timeout=60,
+            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
         )
         assert run.returncode == 2
         assert run.stdout == ""
