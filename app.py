@@ -105,6 +105,8 @@ with st.sidebar:
     st.file_uploader("Or upload a file", type=["txt", "html", "htm"], key="upload", on_change=_on_upload)
     st.button("Open the sample article", on_click=_load_sample)
     st.divider()
+    st.subheader("Reading")
+    show_tashkeel = st.toggle("Show diacritics", value=True, help="Show or hide tashkeel (short vowels, shadda…)")
     st.subheader("Translation")
     model_id = st.text_input(
         "Marian model (hub id or local folder)",
@@ -176,6 +178,7 @@ with main:
         selected=selected,
         on_select=_select,
         pending_text="Translating…" if translator is not None else "No translation model loaded.",
+        show_tashkeel=show_tashkeel,
     )
 with side:
     glossary_panel(doc, on_select=_select)

@@ -7,9 +7,11 @@ reader's text goes through `html.escape`; ids and indices are the only other thi
 from __future__ import annotations
 
 import html
+import re
 from itertools import pairwise
 from typing import Any
 
+from models.arabic import TASHKEEL_CHARS
 from models.document import Document, Entity, Sentence, Token
 
 LABEL_NAMES = {"PER": "Person", "LOC": "Place", "ORG": "Organisation", "MISC": "Other name"}
@@ -87,7 +89,7 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
         if a in entity_starts:
             ent = entity_starts[a]
             out.append(_open_mark(ent))
-        piece = _esc(text[a:b])
+        piece = _with_tashkeel_marks(text[a:b])
         found = token_at.get(a)
         if found is not None and found[0].kind in ("arabic", "latin"):
             tok, index = found
@@ -96,6 +98,25 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
             out.append(piece)
     if sentence.end in entity_ends:
         out.append("</mark>")
+    return "".join(out)
+
+
+_TASHKEEL_RUN = re.compile(f"[{TASHKEEL_CHARS}]+")
+
+
+def _with_tashkeel_marks(text: str) -> str:
+    """Escape `text`, wrapping each run of tashkeel in <span class="tk"> so the reader can hide it.
+
+    Hidden with `display: none`, the marks drop out of shaping while the letters stay joined,
+    and no highlight moves: sentence, word and entity elements are the same either way.
+    """
+    out = []
+    last = 0
+    for m in _TASHKEEL_RUN.finditer(text):
+        out.append(_esc(text[last : m.start()]))
+        out.append(f'<span class="tk">{m.group()}</span>')
+        last = m.end()
+    out.append(_esc(text[last:]))
     return "".join(out)
 
 

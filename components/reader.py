@@ -29,7 +29,9 @@ def _component():  # Streamlit's renderer type is private
     )
 
 
-def reader_payload(doc: Document, selected: int | None, *, pending_text: str = "Translating…") -> dict:
+def reader_payload(
+    doc: Document, selected: int | None, *, pending_text: str = "Translating…", show_tashkeel: bool = True
+) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
     arabic_html = render_arabic(doc, None)
     return {
@@ -42,6 +44,7 @@ def reader_payload(doc: Document, selected: int | None, *, pending_text: str = "
         "count": len(doc.sentences),
         "selected": selected,
         "pending_text": pending_text,
+        "show_tashkeel": show_tashkeel,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
     }
 
@@ -53,8 +56,12 @@ def reader(
     key: str = "reader",
     on_select: Callable[[int], None] | None = None,
     pending_text: str = "Translating…",
+    show_tashkeel: bool = True,
 ) -> None:
-    """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key."""
+    """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
+
+    `show_tashkeel=False` hides short vowels and other marks without rebuilding or moving anything.
+    """
 
     def changed() -> None:
         value = st.session_state[key].get("select")
@@ -62,7 +69,7 @@ def reader(
             on_select(value)
 
     _component()(
-        data=reader_payload(doc, selected, pending_text=pending_text),
+        data=reader_payload(doc, selected, pending_text=pending_text, show_tashkeel=show_tashkeel),
         key=key,
         on_select_change=changed,
     )

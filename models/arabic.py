@@ -12,6 +12,7 @@ from collections.abc import Iterator
 # Letters of the Arabic blocks (not digits or punctuation), and the marks that ride on them.
 _LETTERS = "\u0620-\u063f\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc"
 _MARKS = "\u064b-\u065f\u0670\u06d6-\u06ed\u08ca-\u08ff"
+TASHKEEL_CHARS = _MARKS  # a character-class body: short vowels, shadda, sukun, tanwin, Quranic marks
 TATWEEL = "\u0640"
 
 ARABIC_WORD = re.compile(f"[{_LETTERS}][{_LETTERS}{_MARKS}{TATWEEL}]*")

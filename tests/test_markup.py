@@ -119,3 +119,15 @@ def test_token_cards_line_up_with_word_indices() -> None:
     index = {int(a["data-t"]): "".join(t) for _, a, t in tree.elements if a.get("class") == "w"}
     assert cards[max(index)]["text"] == index[max(index)]
     assert cards[3]["text"] == "وكندا" and cards[3]["gloss"] == "and Canada"
+
+
+def test_tashkeel_is_wrapped_so_it_can_be_hidden_without_moving_marks() -> None:
+    text = "اتَّفَقَت اليَابَان وكَنَدَا."
+    doc = make_doc(text, [("اليَابَان", "LOC")])
+    tree = parse(render_arabic(doc, None))
+    marks = [t for tag, a, t in tree.elements if a.get("class") == "tk"]
+    assert marks and all(set("".join(m)) <= set("\u064e\u064f\u0650\u0651\u0652") for m in marks)
+    # everything still reads back as the original text, and the entity covers the same letters
+    assert "".join(tree.text) == text
+    (entity,) = [t for tag, a, t in tree.elements if tag == "mark"]
+    assert "".join(entity) == "اليَابَان"

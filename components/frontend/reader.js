@@ -19,6 +19,8 @@ export default function (component) {
     en.innerHTML = data.english_html;
     st.englishHtml = data.english_html;
   }
+  root.classList.toggle("no-tashkeel", data.show_tashkeel === false);
+  const TASHKEEL = /[\u064B-\u065F\u0670\u06D6-\u06ED\u08CA-\u08FF]/g;
   st.cards = data.cards || [];
   st.translations = data.translations || [];
   const count = data.count || 0;
@@ -47,7 +49,7 @@ export default function (component) {
       return;
     }
     label.textContent = `Sentence ${index + 1} of ${count}`;
-    focusAr.textContent = opt.textContent;
+    focusAr.textContent = data.show_tashkeel === false ? opt.textContent.replace(TASHKEEL, "") : opt.textContent;
     const t = st.translations[index];
     focusEn.textContent = t ?? data.pending_text ?? "Translating…";
     focusEn.classList.toggle("pending", t === null || t === undefined);
@@ -99,7 +101,7 @@ export default function (component) {
     card.replaceChildren();
     const word = document.createElement("div");
     word.className = "card-word";
-    word.textContent = info.text;
+    word.textContent = data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text;
     card.append(word);
     const meta = [info.label, info.pos, info.lemma && info.lemma !== info.text ? info.lemma : null].filter(Boolean);
     if (meta.length) {

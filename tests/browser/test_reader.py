@@ -95,3 +95,39 @@ def test_pasted_markup_is_shown_as_text_never_run(page: Page, app_url: str) -> N
     assert page.locator(".arabic img, .arabic script").count() == 0
     page.wait_for_timeout(500)
     assert dialogs == []
+
+
+def test_hiding_diacritics_keeps_every_highlight_in_place(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    box = page.get_by_role("textbox", name="Arabic text")
+    box.fill("اتَّفَقَت اليَابَانُ وكَنَدَا عَلَى بَدْءِ المُحَادَثَاتِ.")
+    box.press("Control+Enter")
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_contain_text("اليَابَانُ")
+    mark = page.locator("mark[data-entity]").first
+    handle = mark.element_handle()
+    page.get_by_text("Show diacritics").click()
+    visible = listbox.evaluate("el => el.innerText")
+    for _ in range(50):
+        if not re.search("[\u064b-\u0652]", visible):
+            break
+        page.wait_for_timeout(100)
+        visible = listbox.evaluate("el => el.innerText")
+    assert "اليابان" in visible and not re.search("[\u064b-\u0652]", visible)
+    # the same element, still marked: the DOM was not rebuilt
+    assert handle.evaluate("el => el.isConnected && el.dataset.entity === 'LOC'")
+    page.get_by_text("Show diacritics").click()
+    expect(listbox).to_contain_text("اليَابَانُ")
+
+
+def test_uploading_an_html_file_reads_its_text(page: Page, app_url: str, tmp_path) -> None:
+    open_reader(page, app_url)
+    upload = tmp_path / "article.html"
+    upload.write_text(
+        "<html><body><h1>خبر عاجل</h1><script>alert(1)</script><p>وصل الوزير إلى طوكيو.</p></body></html>",
+        encoding="utf-8",
+    )
+    page.locator('input[type="file"]').set_input_files(str(upload))
+    expect(page.get_by_role("option")).to_have_count(2, timeout=15_000)
+    expect(page.get_by_role("option").nth(1)).to_have_text("وصل الوزير إلى طوكيو.")
+    expect(page.get_by_role("heading", name="article.html")).to_be_visible()
