@@ -62,7 +62,6 @@ def glossary_panel(doc: Document, *, on_select: Callable[[int], None], key: str 
                 on_select=picked,
                 selection_mode="single-row",
                 column_config={
-                    "Arabic": st.column_config.TextColumn(width="small"),
                     "English": st.column_config.TextColumn(width="medium"),
                     "Count": st.column_config.NumberColumn(width="small"),
                 },

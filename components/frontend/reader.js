@@ -26,6 +26,15 @@ export default function (component) {
   const count = data.count || 0;
 
   const options = () => ar.querySelectorAll('[role="option"]');
+  // Scroll only the column, never the page, so the page heading and panel stay where the reader left them.
+  const scrollWithin = (el) => {
+    const pane = el.closest(".pane");
+    if (!pane) return;
+    const r = el.getBoundingClientRect();
+    const p = pane.getBoundingClientRect();
+    if (r.top < p.top) pane.scrollTop += r.top - p.top - 8;
+    else if (r.bottom > p.bottom) pane.scrollTop += Math.min(r.bottom - p.bottom + 8, r.top - p.top - 8);
+  };
   const show = (index, scroll) => {
     st.selected = index;
     options().forEach((o) => o.setAttribute("aria-selected", String(Number(o.dataset.index) === index)));
@@ -36,10 +45,10 @@ export default function (component) {
     const opt = ar.querySelector(`#qari-s${index}`);
     if (opt) {
       ar.setAttribute("aria-activedescendant", opt.id);
-      if (scroll) opt.scrollIntoView({ block: "nearest" });
+      if (scroll) scrollWithin(opt);
     }
     const enp = en.querySelector(`[data-sentence="${index}"]`);
-    if (enp && scroll) enp.scrollIntoView({ block: "nearest" });
+    if (enp && scroll) scrollWithin(enp);
     const focusAr = root.querySelector(".focus-ar");
     const focusEn = root.querySelector(".focus-en");
     const label = root.querySelector(".focus .label");
