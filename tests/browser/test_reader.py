@@ -131,3 +131,28 @@ def test_uploading_an_html_file_reads_its_text(page: Page, app_url: str, tmp_pat
     expect(page.get_by_role("option")).to_have_count(2, timeout=15_000)
     expect(page.get_by_role("option").nth(1)).to_have_text("وصل الوزير إلى طوكيو.")
     expect(page.get_by_role("heading", name="article.html")).to_be_visible()
+
+
+def test_two_readers_never_see_each_others_text_or_selection(browser, app_url: str) -> None:
+    first, second = browser.new_context(), browser.new_context()
+    try:
+        a, b = first.new_page(), second.new_page()
+        open_reader(a, app_url)
+        open_reader(b, app_url)
+        box = a.get_by_role("textbox", name="Arabic text")
+        box.fill("هذا نص القارئ الأول. وفيه جملتان.")
+        box.press("Control+Enter")
+        expect(a.get_by_role("option")).to_have_count(2)
+        a.get_by_role("option").nth(1).click()
+        expect(a.get_by_role("option").nth(1)).to_have_attribute("aria-selected", "true")
+        b.get_by_role("option").nth(6).click()
+        expect(b.get_by_role("option").nth(6)).to_have_attribute("aria-selected", "true")
+        # after both reruns each page still shows only its own text and selection
+        a.wait_for_timeout(1000)
+        expect(b.get_by_role("option")).to_have_count(SENTENCES)
+        expect(a.get_by_role("option")).to_have_count(2)
+        assert selected_index(a) == "1" and selected_index(b) == "6"
+        expect(b.get_by_role("listbox")).not_to_contain_text("القارئ الأول")
+    finally:
+        first.close()
+        second.close()
