@@ -15,7 +15,15 @@ from components.glossary import glossary_panel
 from components.reader import reader
 from models.document import Document
 from models.inputs import InputError, decode_bytes, prepare_text
-from models.pipeline import analyze, apply_cached, fill_translations, pending, translate_sentence
+from models.pipeline import (
+    analyze,
+    apply_cached,
+    failed,
+    fill_translations,
+    mark_failed,
+    pending,
+    translate_sentence,
+)
 from models.store import CachedTranslator, TranslationStore
 from models.translate import (
     LoadResult,
@@ -76,6 +84,14 @@ def _on_upload() -> None:
     _use_text(text, upload.name)
 
 
+def _retry_failed() -> None:
+    st.session_state.failed = set()
+
+
+def _remember_failures(doc: Document) -> None:
+    st.session_state.failed = st.session_state.get("failed", set()) | {doc.sentences[i].text for i in failed(doc)}
+
+
 def _select(index: int) -> None:
     st.session_state.selected = index
 
@@ -132,6 +148,7 @@ store = _store()
 model_ok: LoadResult | None = None
 if translate_on and model_id:
     apply_cached(doc, store.get_many(model_key_for(model_id), [s.text for s in doc.sentences]))
+    mark_failed(doc, st.session_state.get("failed", set()))
     if pending(doc):
         with st.spinner(f"Loading {model_id}…"):
             model_ok = get_translator(model_id)
@@ -167,10 +184,14 @@ if selected is not None and selected >= len(doc.sentences):
 
 if translator is not None and selected is not None and doc.sentences[selected].translation is None:
     translate_sentence(doc, translator, selected, beam_size=beam)
+    _remember_failures(doc)
 progress_slot = st.empty()
 
 if not doc.sentences:
     st.info("There is no text to show yet.")
+if failed(doc):
+    st.warning(f"{len(failed(doc))} sentence(s) could not be translated; they are underlined in the text.", icon="⚠️")
+    st.button("Retry failed sentences", on_click=_retry_failed)
 main, side = st.columns([7, 3], gap="medium")
 with main:
     reader(
@@ -194,4 +215,5 @@ if translator is not None and pending(doc):
         progress=lambda done, total: bar.progress(done / total, text=f"Translated {done} of {total} sentences"),
     )
     progress_slot.empty()
+    _remember_failures(doc)
     st.rerun()

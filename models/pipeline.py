@@ -46,8 +46,20 @@ def analyze(text: str, *, with_entities: bool = True, with_lexicon: bool = True)
 
 
 def pending(doc: Document) -> list[int]:
-    """Indices of sentences that still need a translation."""
-    return [s.index for s in doc.sentences if s.translation is None]
+    """Indices of sentences that still need a translation (failed ones wait for an explicit retry)."""
+    return [s.index for s in doc.sentences if s.translation is None and s.translation_error is None]
+
+
+def failed(doc: Document) -> list[int]:
+    """Indices of sentences whose translation failed."""
+    return [s.index for s in doc.sentences if s.translation_error is not None]
+
+
+def mark_failed(doc: Document, sources: set[str], message: str = "The model could not translate this sentence.") -> None:
+    """Mark sentences whose text failed before, so they are not retried on every rerun."""
+    for sentence in doc.sentences:
+        if sentence.translation is None and sentence.text in sources:
+            sentence.translation_error = message
 
 
 def translation_order(doc: Document, first: int | None = None) -> list[int]:

@@ -1,0 +1,87 @@
+"""The shared pipeline: analysis without a model, then translation in the right order, failures contained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.pipeline import analyze, failed, fill_translations, mark_failed, pending, translate_sentence
+from models.translate import MarianTranslator
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = (ROOT / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
+
+
+class Recording:
+    """Delegates to a real translator, recording each batch; raises for chosen sentences."""
+
+    def __init__(self, inner: MarianTranslator, fail_on: set[str] = frozenset()) -> None:
+        self.inner = inner
+        self.model_key = inner.model_key
+        self.fail_on = fail_on
+        self.batches: list[list[str]] = []
+
+    def translate(self, texts: list[str], beam_size: int = 4) -> list[str]:
+        self.batches.append(list(texts))
+        if self.fail_on & set(texts):
+            raise RuntimeError("simulated model failure")
+        return self.inner.translate(texts, beam_size=beam_size)
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path) -> MarianTranslator:
+    return MarianTranslator.from_folder(tiny_model_dir, str(tiny_model_dir))
+
+
+def test_analysis_of_the_sample_needs_no_model() -> None:
+    doc = analyze(SAMPLE)
+    assert doc.text == SAMPLE and len(doc.sentences) == 10
+    assert pending(doc) == list(range(10))
+    words = [t for s in doc.sentences for t in s.tokens if t.kind == "arabic"]
+    assert sum(1 for t in words if t.gloss) / len(words) > 0.9
+    names = {g.lemma: g for g in doc.glossary if g.kind == "name"}
+    assert names["اليابان"].gloss == "Japan" and names["اليابان"].count == 8
+
+
+def test_selected_sentence_goes_first_then_batches_in_reading_order(tiny: MarianTranslator) -> None:
+    doc = analyze(SAMPLE, with_lexicon=False)
+    recorder = Recording(tiny)
+    progress: list[tuple[int, int]] = []
+    fill_translations(doc, recorder, first=6, batch_size=4, beam_size=1, progress=lambda d, t: progress.append((d, t)))
+    texts = [s.text for s in doc.sentences]
+    assert recorder.batches[0] == [texts[6]]
+    assert recorder.batches[1:] == [texts[0:4], texts[4:6] + texts[7:9], texts[9:10]]
+    assert progress == [(1, 10), (5, 10), (9, 10), (10, 10)]
+    assert pending(doc) == [] and all(s.translation for s in doc.sentences)
+
+
+def test_one_failing_sentence_is_marked_and_the_others_are_translated(tiny: MarianTranslator) -> None:
+    doc = analyze(SAMPLE, with_lexicon=False)
+    bad = doc.sentences[2].text
+    fill_translations(doc, Recording(tiny, fail_on={bad}), batch_size=4, beam_size=1)
+    assert failed(doc) == [2]
+    assert doc.sentences[2].translation is None and doc.sentences[2].translation_error
+    assert all(s.translation for s in doc.sentences if s.index != 2)
+    assert pending(doc) == []  # not retried until the reader asks
+
+
+def test_remembered_failures_are_not_retried_on_the_next_run(tiny: MarianTranslator) -> None:
+    doc = analyze(SAMPLE, with_lexicon=False)
+    mark_failed(doc, {doc.sentences[0].text})
+    recorder = Recording(tiny)
+    fill_translations(doc, recorder, beam_size=1)
+    assert doc.sentences[0].text not in [t for batch in recorder.batches for t in batch]
+    translate_sentence(doc, recorder, 0, beam_size=1)  # an explicit retry works
+    assert doc.sentences[0].translation
+
+
+def test_sentences_without_arabic_are_not_sent_to_the_model() -> None:
+    doc = analyze("Breaking news\nاتفقت اليابان وكندا.", with_lexicon=False)
+    assert doc.sentences[0].translation == "Breaking news"
+    assert pending(doc) == [1]
+
+
+def test_empty_text_has_no_sentences_and_nothing_to_translate() -> None:
+    doc = analyze("")
+    assert doc.sentences == [] and doc.glossary == [] and pending(doc) == []
