@@ -5,6 +5,12 @@ local Hugging Face cache only, and a missing model is reported within millisecon
 with a reader-facing message (plain `from_pretrained` offline spends minutes in DNS retries, then
 raises a TypeError). Downloading is a separate, explicit step (`download_model`).
 
+Two engines run the model: CTranslate2 with int8 weights (`models.ct2`, converted once and cached on
+disk; several times faster and a fraction of the memory) and transformers in fp32 (the reference and the
+fallback). `QARI_MT_ENGINE` = auto (the default) | ctranslate2 | transformers picks one; auto uses
+CTranslate2 whenever the conversion succeeds, and any CTranslate2 failure falls back to transformers with
+the reason in `LoadResult.note`.
+
 torch and transformers are imported lazily, so importing this module (and probing for a missing model)
 stays cheap.
 """
@@ -30,6 +36,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 MODEL_ENV = "QARI_MT_MODEL"
+ENGINE_ENV = "QARI_MT_ENGINE"
+ENGINES = ("auto", "ctranslate2", "transformers")
+# "auto" leaves models whose weights are smaller than this to transformers: a test-sized model answers
+# in milliseconds either way, and int8 rounding distorts a 32-wide model far more than a 512-wide one.
+# Every real opus-mt model (about 300 MB) is far above it.
+AUTO_MIN_WEIGHT_BYTES = 8 * 2**20
 DOWNLOAD_COMMAND = "python -m models download"
 
 # Seconds a failed load is remembered before get_translator tries again (tests lower it).
@@ -44,6 +56,15 @@ _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 def configured_model() -> str:
     """The model the app should use: `QARI_MT_MODEL` (hub id or local folder) or the default."""
     return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
+
+
+def configured_engine() -> str:
+    """The engine the app should use: `QARI_MT_ENGINE` (auto, ctranslate2, transformers) or auto."""
+    engine = os.environ.get(ENGINE_ENV, "").strip().lower() or "auto"
+    if engine not in ENGINES:
+        log.warning("Unknown %s=%r; using auto (one of %s)", ENGINE_ENV, engine, ", ".join(ENGINES))
+        return "auto"
+    return engine
 
 
 @runtime_checkable
@@ -132,6 +153,8 @@ class LoadResult:
     translator: Translator | None
     error: str | None  # what is missing and how to get it
     missing: bool  # the model simply isn't on this machine: offer to download it
+    engine: str = "transformers"  # which engine runs the translator: "ctranslate2" or "transformers"
+    note: str | None = None  # why the preferred engine was not used, if it wasn't
 
     @property
     def ok(self) -> bool:
@@ -179,10 +202,21 @@ def _missing_message(model_id: str, detail: str = "is not on this computer yet")
     )
 
 
-def load_translator(model_id: str) -> LoadResult:
-    """Load `model_id` (a local folder, or a hub id already in the local cache). Never raises."""
+def load_translator(
+    model_id: str, engine: str | None = None, progress: Callable[[float, str], None] | None = None
+) -> LoadResult:
+    """Load `model_id` (a local folder, or a hub id already in the local cache). Never raises.
+
+    `engine` is auto, ctranslate2 or transformers (None: `configured_engine()`); `progress(fraction,
+    message)` hears about the one-time CTranslate2 conversion.
+    """
+    engine = engine or configured_engine()
+    if engine not in ENGINES:
+        return LoadResult(
+            model_id, None, f"Unknown translation engine {engine!r}: use one of {', '.join(ENGINES)}.", False
+        )
     try:
-        return _load(model_id)
+        return _load(model_id, engine, progress)
     except Exception as exc:  # any failure (corrupt files, out of memory, library bugs) becomes a message
         log.warning("Loading translation model %s failed", model_id, exc_info=True)
         if _local_folder(model_id.strip()) is not None:
@@ -198,7 +232,7 @@ def load_translator(model_id: str) -> LoadResult:
         )
 
 
-def _load(model_id: str) -> LoadResult:
+def _load(model_id: str, engine: str, progress: Callable[[float, str], None] | None) -> LoadResult:
     model_id = (model_id or "").strip()
     if not model_id:
         return LoadResult(model_id, None, "No translation model is configured.", missing=False)
@@ -220,10 +254,7 @@ def _load(model_id: str) -> LoadResult:
                 f"The folder {folder} is not a complete MarianMT model: it lacks {', '.join(lacking)}.",
                 missing=False,
             )
-        t0 = time.perf_counter()
-        translator = MarianTranslator.from_folder(folder, str(folder))
-        log.info("Loaded translation model %s in %.2f s", folder, time.perf_counter() - t0)
-        return LoadResult(model_id, translator, None, missing=False)
+        return _load_engine(model_id, folder, str(folder), None, engine, progress)
 
     from huggingface_hub.utils import validate_repo_id
 
@@ -244,10 +275,42 @@ def _load(model_id: str) -> LoadResult:
         return LoadResult(
             model_id, None, _missing_message(model_id, "is only partly downloaded"), missing=True
         )
+    # The snapshot folder is named after the hub commit: that is the revision the conversion is keyed by.
+    return _load_engine(model_id, snapshot, model_id, snapshot.name, engine, progress)
+
+
+def _weight_bytes(folder: Path) -> int:
+    return max(((folder / n).stat().st_size for n in _WEIGHT_FILES if (folder / n).is_file()), default=0)
+
+
+def _load_engine(
+    model_id: str,
+    folder: Path,
+    key: str,
+    revision: str | None,
+    engine: str,
+    progress: Callable[[float, str], None] | None,
+) -> LoadResult:
+    """Load the model in `folder` with the requested engine; CTranslate2 failures fall back to transformers."""
+    note = None
+    small = engine == "auto" and _weight_bytes(folder) < AUTO_MIN_WEIGHT_BYTES
+    if engine != "transformers" and not small:
+        t0 = time.perf_counter()
+        try:
+            from models.ct2 import load_ct2_translator
+
+            # The translator keeps the model's key: both engines fill and read the same translation cache.
+            ct2 = load_ct2_translator(folder, model_id, key, revision=revision, progress=progress)
+        except Exception as exc:  # a failed conversion never stops translation: transformers takes over
+            log.warning("CTranslate2 engine unavailable for %s; using transformers", model_id, exc_info=True)
+            note = f"CTranslate2 engine unavailable ({type(exc).__name__}: {exc}); using transformers."
+        else:
+            log.info("Loaded %s with CTranslate2 in %.2f s", model_id, time.perf_counter() - t0)
+            return LoadResult(model_id, ct2, None, missing=False, engine="ctranslate2")
     t0 = time.perf_counter()
-    translator = MarianTranslator.from_folder(snapshot, model_id)
+    translator = MarianTranslator.from_folder(folder, key)
     log.info("Loaded translation model %s in %.2f s", model_id, time.perf_counter() - t0)
-    return LoadResult(model_id, translator, None, missing=False)
+    return LoadResult(model_id, translator, None, missing=False, engine="transformers", note=note)
 
 
 # Process-wide registry: model key → (result, time loaded). Successes live for the process;
@@ -267,9 +330,12 @@ def model_key_for(model_id: str) -> str:
     return str(folder) if folder is not None else model_id
 
 
-def get_translator(model_id: str) -> LoadResult:
-    """Like `load_translator`, but each model is loaded once per process (failures retried later)."""
-    key = model_key_for(model_id)
+def get_translator(
+    model_id: str, engine: str | None = None, progress: Callable[[float, str], None] | None = None
+) -> LoadResult:
+    """Like `load_translator`, but each (model, engine) is loaded once per process (failures retried later)."""
+    engine = engine or configured_engine()
+    key = f"{engine}:{model_key_for(model_id)}"
     with _registry_lock:
         lock = _load_locks.setdefault(key, threading.Lock())
     # One lock per model: concurrent sessions wait for a single load, other models are not blocked.
@@ -279,7 +345,7 @@ def get_translator(model_id: str) -> LoadResult:
             result, when = entry
             if result.ok or time.monotonic() - when < FAILURE_RETRY_SECONDS:
                 return result
-        result = load_translator(model_id)
+        result = load_translator(model_id, engine, progress)
         _registry[key] = (result, time.monotonic())
         return result
 
@@ -290,7 +356,9 @@ def forget(model_id: str | None = None) -> None:
         if model_id is None:
             _registry.clear()
         else:
-            _registry.pop(model_key_for(model_id), None)
+            key = model_key_for(model_id)
+            for engine in ENGINES:
+                _registry.pop(f"{engine}:{key}", None)
 
 
 def _hub_host() -> tuple[str, int]:
