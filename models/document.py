@@ -50,6 +50,10 @@ class Sentence:
     entities: list[Entity] = field(default_factory=list)
     translation: str | None = None
     translation_error: str | None = None
+    # Word alignment (models.align): (index into `tokens`, index into `english_words`) pairs, and the
+    # English words as (start, end) character spans of `translation`. None until aligned.
+    alignment: list[tuple[int, int]] | None = None
+    english_words: list[tuple[int, int]] | None = None
 
 
 @dataclass
@@ -66,6 +70,7 @@ class GlossaryEntry:
     label: EntityLabel | None = None  # for names
     pos: str | None = None
     source: str | None = None  # where the gloss came from, e.g. "buckwalter", "freedict", "cldr"
+    context_gloss: str | None = None  # what the word became in this text's translation (models.align)
 
 
 @dataclass
@@ -86,6 +91,9 @@ class Document:
                     **s,
                     "tokens": [Token(**t) for t in s.get("tokens", [])],
                     "entities": [Entity(**e) for e in s.get("entities", [])],
+                    # JSON turns pairs into lists; keep them tuples so a round trip compares equal
+                    "alignment": _pairs(s.get("alignment")),
+                    "english_words": _pairs(s.get("english_words")),
                 }
             )
             for s in data.get("sentences", [])
@@ -97,3 +105,7 @@ class Document:
             glossary=glossary,
             notes=list(data.get("notes", [])),
         )
+
+
+def _pairs(value: list[Any] | None) -> list[tuple[int, int]] | None:
+    return None if value is None else [(int(a), int(b)) for a, b in value]
