@@ -11,8 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.exports import export_panel
 from components.glossary import glossary_panel
+from components.markup import word_lemma
 from components.reader import reader
+from models.align import align_document, can_align
 from models.document import Document
 from models.inputs import InputError, decode_bytes, prepare_text
 from models.pipeline import (
@@ -34,6 +37,7 @@ from models.translate import (
     model_key_for,
     network_available,
 )
+from models.vocab import VocabStore
 
 SEEDS = Path(__file__).parent / "seeds"
 SAMPLE = SEEDS / "japan-canada-intelligence.txt"
@@ -110,6 +114,47 @@ def _store() -> TranslationStore:
     return TranslationStore()
 
 
+@st.cache_resource
+def _vocab() -> VocabStore:
+    return VocabStore()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _alignment(model_key: str, text: str, translations: tuple[str | None, ...], _translator: object,
+               _doc: Document) -> tuple[list, list, dict]:
+    """Alignments of a fully translated text, computed once per (model, text, translations)."""
+    align_document(_translator, _doc)
+    return ([s.alignment for s in _doc.sentences], [s.english_words for s in _doc.sentences],
+            {g.key: g.context_gloss for g in _doc.glossary})
+
+
+def _apply_alignment(doc: Document, translator: object, model_key: str) -> None:
+    alignments, words, context = _alignment(
+        model_key, doc.text, tuple(s.translation for s in doc.sentences), translator, doc
+    )
+    for sentence, pairs, spans in zip(doc.sentences, alignments, words, strict=True):
+        sentence.alignment, sentence.english_words = pairs, spans
+    for entry in doc.glossary:
+        entry.context_gloss = context.get(entry.key)
+
+
+def _word_statuses(doc: Document) -> dict[str, str]:
+    lemmas = sorted({word_lemma(t) for s in doc.sentences for t in s.tokens if t.kind == "arabic"})
+    return _vocab().get_statuses(lemmas)
+
+
+def _set_status(doc: Document, token_index: int, status: str) -> None:
+    tokens = [(s, t) for s in doc.sentences for t in s.tokens]
+    if not 0 <= token_index < len(tokens):
+        return
+    sentence, token = tokens[token_index]
+    try:
+        _vocab().set_status(word_lemma(token), status, gloss=token.gloss, example=sentence.text,
+                            translation=sentence.translation)
+    except ValueError as exc:
+        st.session_state.input_error = str(exc)
+
+
 # ---- sidebar: input and settings ---------------------------------------------------------------
 
 with st.sidebar:
@@ -131,6 +176,7 @@ with st.sidebar:
     ).strip()
     translate_on = st.toggle("Translate", value=True)
     beam = st.select_slider("Beam size", options=[1, 2, 4, 6], value=4, help="Larger is slower and slightly better.")
+    exports = st.expander("Download", icon=":material/download:")
 
 
 # ---- the page ----------------------------------------------------------------------------------
@@ -149,9 +195,9 @@ model_ok: LoadResult | None = None
 if translate_on and model_id:
     apply_cached(doc, store.get_many(model_key_for(model_id), [s.text for s in doc.sentences]))
     mark_failed(doc, st.session_state.get("failed", set()))
-    if pending(doc):
-        with st.spinner(f"Loading {model_id}…"):
-            model_ok = get_translator(model_id)
+    # Loaded even when every sentence is cached: alignment reads the model's attention.
+    with st.spinner(f"Loading {model_id}…"):
+        model_ok = get_translator(model_id)
 
 
 def _model_banner(result: LoadResult) -> None:
@@ -174,7 +220,8 @@ def _model_banner(result: LoadResult) -> None:
 translator = None
 if model_ok is not None:
     if model_ok.translator is None:
-        _model_banner(model_ok)
+        if pending(doc):  # with everything cached there is nothing to miss
+            _model_banner(model_ok)
     else:
         translator = CachedTranslator(model_ok.translator, store)
 
@@ -192,6 +239,9 @@ if not doc.sentences:
 if failed(doc):
     st.warning(f"{len(failed(doc))} sentence(s) could not be translated; they are underlined in the text.", icon="⚠️")
     st.button("Retry failed sentences", on_click=_retry_failed)
+if translator is not None and not pending(doc) and can_align(model_ok.translator):
+    _apply_alignment(doc, model_ok.translator, model_key_for(model_id))
+
 main, side = st.columns([7, 3], gap="medium")
 with main:
     reader(
@@ -200,9 +250,13 @@ with main:
         on_select=_select,
         pending_text="Translating…" if translator is not None else "No translation model loaded.",
         show_tashkeel=show_tashkeel,
+        statuses=_word_statuses(doc),
+        on_status=lambda index, status, doc=doc: _set_status(doc, index, status),
     )
 with side:
     glossary_panel(doc, on_select=_select)
+with exports:
+    export_panel(doc, st.session_state.get("title") or "Qari reading")
 
 if translator is not None and pending(doc):
     todo = len(pending(doc))

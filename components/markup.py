@@ -147,7 +147,7 @@ def render_english(doc: Document, selected: int | None) -> str:
         elif sentence.translation is None:
             body = '<span class="placeholder">…</span>'
         else:
-            body = _esc(sentence.translation)
+            body = _english_words(sentence.translation, sentence.english_words)
         out.append(
             f'<p class="en {status}" data-sentence="{sentence.index}"{current}>'
             f'<span class="num">{sentence.index + 1}</span> {body}</p>'
@@ -155,9 +155,33 @@ def render_english(doc: Document, selected: int | None) -> str:
     return "".join(out)
 
 
-def token_cards(doc: Document) -> list[dict[str, Any]]:
-    """What the hover card shows for each token, in global token order (plain data, escaped by the JS)."""
+def _english_words(translation: str, words: list[tuple[int, int]] | None) -> str:
+    """The translation, escaped, with each aligned-able word in <span class="ew" data-w="j">."""
+    if not words:
+        return _esc(translation)
+    out = []
+    last = 0
+    for j, (a, b) in enumerate(words):
+        out.append(_esc(translation[last:a]))
+        out.append(f'<span class="ew" data-w="{j}">{_esc(translation[a:b])}</span>')
+        last = b
+    out.append(_esc(translation[last:]))
+    return "".join(out)
+
+
+def word_lemma(tok: Token) -> str:
+    """What the vocabulary stores for a word: its lemma, or the word itself when the lexicon has none."""
+    return tok.lemma or tok.text
+
+
+def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """What the hover card shows for each token, in global token order (plain data, escaped by the JS).
+
+    `statuses` maps a word's lemma (as `word_lemma` gives it) to its vocabulary status.
+    """
     names = {g.key: g for g in doc.glossary if g.kind == "name"}
+    context = {g.key: g.context_gloss for g in doc.glossary if getattr(g, "context_gloss", None)}
+    statuses = statuses or {}
     cards: list[dict[str, Any]] = []
     for sentence in doc.sentences:
         for tok in sentence.tokens:
@@ -168,7 +192,21 @@ def token_cards(doc: Document) -> list[dict[str, Any]]:
                     "lemma": tok.lemma,
                     "pos": tok.pos,
                     "gloss": tok.gloss,
+                    "translit": getattr(tok, "translit", None),
+                    "context": context.get(tok.key or ""),
                     "label": LABEL_NAMES.get(entry.label or "", None) if entry else None,
+                    "status": statuses.get(word_lemma(tok)) if tok.kind == "arabic" and not entry else None,
                 }
             )
     return cards
+
+
+def alignment_links(doc: Document) -> list[list[list[int]]]:
+    """Per sentence, [global token index, English word index] pairs from the alignment (empty if none)."""
+    links: list[list[list[int]]] = []
+    first = 0
+    for sentence in doc.sentences:
+        pairs = getattr(sentence, "alignment", None) or []
+        links.append([[first + t, w] for t, w in pairs])
+        first += len(sentence.tokens)
+    return links

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.markup import render_arabic, render_english, token_cards
+from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
 
 _FRONTEND = Path(__file__).parent / "frontend"
@@ -30,7 +30,12 @@ def _component():  # Streamlit's renderer type is private
 
 
 def reader_payload(
-    doc: Document, selected: int | None, *, pending_text: str = "Translating…", show_tashkeel: bool = True
+    doc: Document,
+    selected: int | None,
+    *,
+    pending_text: str = "Translating…",
+    show_tashkeel: bool = True,
+    statuses: dict[str, str] | None = None,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
     arabic_html = render_arabic(doc, None)
@@ -40,7 +45,8 @@ def reader_payload(
         "arabic_html": arabic_html,
         "english_html": render_english(doc, None),
         "translations": [s.translation for s in doc.sentences],
-        "cards": token_cards(doc),
+        "cards": token_cards(doc, statuses),
+        "links": alignment_links(doc),
         "count": len(doc.sentences),
         "selected": selected,
         "pending_text": pending_text,
@@ -57,19 +63,31 @@ def reader(
     on_select: Callable[[int], None] | None = None,
     pending_text: str = "Translating…",
     show_tashkeel: bool = True,
+    statuses: dict[str, str] | None = None,
+    on_status: Callable[[int, str], None] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
     `show_tashkeel=False` hides short vowels and other marks without rebuilding or moving anything.
+    `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
+    `on_status(global token index, status)`.
     """
 
-    def changed() -> None:
+    def selected_changed() -> None:
         value = st.session_state[key].get("select")
         if on_select is not None and isinstance(value, int):
             on_select(value)
 
+    def status_changed() -> None:
+        value = st.session_state[key].get("status")
+        if on_status is not None and isinstance(value, dict) and isinstance(value.get("t"), int):
+            on_status(value["t"], str(value.get("status")))
+
     _component()(
-        data=reader_payload(doc, selected, pending_text=pending_text, show_tashkeel=show_tashkeel),
+        data=reader_payload(
+            doc, selected, pending_text=pending_text, show_tashkeel=show_tashkeel, statuses=statuses
+        ),
         key=key,
-        on_select_change=changed,
+        on_select_change=selected_changed,
+        on_status_change=status_changed,
     )

@@ -22,7 +22,14 @@ export default function (component) {
   root.classList.toggle("no-tashkeel", data.show_tashkeel === false);
   const TASHKEEL = /[\u064B-\u065F\u0670\u06D6-\u06ED\u08CA-\u08FF]/g;
   st.cards = data.cards || [];
+  st.links = data.links || [];
   st.translations = data.translations || [];
+  // Vocabulary colours: set on every run (statuses change without the text changing).
+  ar.querySelectorAll("[data-t]").forEach((w) => {
+    const status = (st.cards[Number(w.dataset.t)] || {}).status;
+    if (status) w.dataset.status = status;
+    else delete w.dataset.status;
+  });
   const count = data.count || 0;
 
   const options = () => ar.querySelectorAll('[role="option"]');
@@ -91,7 +98,22 @@ export default function (component) {
       ar.focus({ preventScroll: true });
     }
   };
+  const STATUS_KEYS = { 1: "new", 2: "learning", 3: "known", 4: "ignored" };
   ar.onkeydown = (e) => {
+    if (e.key in STATUS_KEYS && st.hovered !== null && st.hovered !== undefined && !e.ctrlKey && !e.metaKey) {
+      const info = st.cards[st.hovered];
+      if (info && !info.label) {
+        e.preventDefault();
+        const status = STATUS_KEYS[e.key];
+        // Show it at once on every occurrence of the word; the rerun confirms it.
+        ar.querySelectorAll("[data-t]").forEach((w) => {
+          const other = st.cards[Number(w.dataset.t)];
+          if (other && (other.lemma || other.text) === (info.lemma || info.text)) w.dataset.status = status;
+        });
+        setTriggerValue("status", { t: st.hovered, status });
+      }
+      return;
+    }
     const cur = st.selected ?? -1;
     // Reading order is right to left: ArrowLeft moves forward.
     const moves = { ArrowLeft: cur + 1, ArrowDown: cur + 1, ArrowRight: cur - 1, ArrowUp: cur - 1, Home: 0, End: count - 1 };
@@ -101,18 +123,54 @@ export default function (component) {
     choose(Math.max(0, Math.min(count - 1, next)));
   };
 
-  const hideCard = () => (card.hidden = true);
+  const clearLinks = () => root.querySelectorAll(".linked").forEach((el) => el.classList.remove("linked"));
+  const linkFromArabic = (w) => {
+    const t = Number(w.dataset.t);
+    const s = Number(w.closest('[role="option"]')?.dataset.index);
+    for (const [tok, word] of st.links[s] || []) {
+      if (tok !== t) continue;
+      en.querySelector(`[data-sentence="${s}"] .ew[data-w="${word}"]`)?.classList.add("linked");
+    }
+  };
+  en.onmouseover = (e) => {
+    clearLinks();
+    const w = e.target.closest(".ew");
+    if (!w) return;
+    const s = Number(w.closest("[data-sentence]").dataset.sentence);
+    const word = Number(w.dataset.w);
+    w.classList.add("linked");
+    for (const [tok, ew] of st.links[s] || []) {
+      if (ew === word) ar.querySelectorAll(`[data-t="${tok}"]`).forEach((el) => el.classList.add("linked"));
+    }
+  };
+  en.onmouseleave = clearLinks;
+  const hideCard = () => {
+    card.hidden = true;
+    st.hovered = null;
+    clearLinks();
+  };
   ar.onmouseover = (e) => {
     const w = e.target.closest("[data-t]");
     if (!w) return hideCard();
     const info = st.cards[Number(w.dataset.t)];
     if (!info) return hideCard();
+    clearLinks();
+    // Keys act on the hovered word, so take focus when nothing else has it (never from a text box).
+    if (document.activeElement === document.body) ar.focus({ preventScroll: true });
+    st.hovered = Number(w.dataset.t);
+    ar.querySelectorAll(`[data-t="${w.dataset.t}"]`).forEach((el) => el.classList.add("linked"));
+    linkFromArabic(w);
     card.replaceChildren();
     const word = document.createElement("div");
     word.className = "card-word";
     word.textContent = data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text;
     card.append(word);
-    const meta = [info.label, info.pos, info.lemma && info.lemma !== info.text ? info.lemma : null].filter(Boolean);
+    const meta = [
+      info.translit,
+      info.label,
+      info.pos,
+      info.lemma && info.lemma !== info.text ? info.lemma : null,
+    ].filter(Boolean);
     if (meta.length) {
       const m = document.createElement("div");
       m.className = "card-meta";
@@ -123,6 +181,18 @@ export default function (component) {
     g.className = "card-gloss";
     g.textContent = info.gloss || "(not in the lexicon)";
     card.append(g);
+    if (info.context && info.context !== info.gloss) {
+      const c = document.createElement("div");
+      c.className = "card-context";
+      c.textContent = `here: ${info.context}`;
+      card.append(c);
+    }
+    if (!info.label && info.lemma !== undefined) {
+      const k = document.createElement("div");
+      k.className = "card-meta";
+      k.textContent = `${info.status ? info.status + " · " : ""}keys: 1 new · 2 learning · 3 known · 4 ignore`;
+      card.append(k);
+    }
     const r = w.getBoundingClientRect();
     card.hidden = false;
     card.style.top = `${r.bottom + 6}px`;

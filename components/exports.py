@@ -1,0 +1,40 @@
+"""Download buttons: the reading as a bilingual PDF or HTML page, the glossary and the saved vocabulary.
+
+Files are built only when a button is clicked (Streamlit calls the data callable then), so an
+ordinary rerun costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from models import export
+from models.document import Document
+from models.vocab import VocabStore
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^\w-]+", "-", title, flags=re.ASCII).strip("-").lower()[:60] or "qari"
+
+
+def export_panel(doc: Document, title: str) -> None:
+    """Six download buttons in the current container."""
+    name = _slug(title)
+    files = [
+        ("Bilingual PDF", lambda: export.bilingual_pdf(doc, title=title), f"{name}.pdf", "application/pdf",
+         ":material/picture_as_pdf:"),
+        ("Bilingual web page", lambda: export.bilingual_html(doc, title=title), f"{name}.html", "text/html",
+         ":material/web:"),
+        ("Glossary (CSV)", lambda: export.glossary_csv(doc), f"{name}-glossary.csv", "text/csv",
+         ":material/table:"),
+        ("Glossary (Anki deck)", lambda: export.glossary_apkg(doc, deck_name=f"Qari: {title}"),
+         f"{name}-glossary.apkg", "application/octet-stream", ":material/style:"),
+        ("My vocabulary (CSV)", lambda: export.vocabulary_csv(VocabStore().all_entries()),
+         "qari-vocabulary.csv", "text/csv", ":material/bookmark:"),
+        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(VocabStore().all_entries()),
+         "qari-vocabulary.apkg", "application/octet-stream", ":material/bookmarks:"),
+    ]
+    for label, build, file_name, mime, icon in files:
+        st.download_button(label, build, file_name=file_name, mime=mime, icon=icon, on_click="ignore", width="stretch")

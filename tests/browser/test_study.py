@@ -1,0 +1,69 @@
+"""Studying in the browser: aligned words, word statuses that survive a restart, downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.server import start_app, stop_app
+from tests.browser.test_reader import open_reader
+
+
+def test_hovering_links_arabic_and_english_words_both_ways(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    # alignment arrives with the rerun after the last translation
+    english = page.locator('[data-sentence="0"] .ew')
+    expect(english.first).to_be_attached(timeout=30_000)
+    # every English word came from exactly one Arabic word
+    english.nth(1).hover()
+    arabic = page.locator("#qari-s0 .w.linked")
+    expect(arabic.first).to_be_visible()
+    token = arabic.first.get_attribute("data-t")
+    assert {a.get_attribute("data-t") for a in arabic.all()} == {token}
+    # hovering that Arabic word marks that English word (and any others it produced)
+    page.locator(f'#qari-s0 .w[data-t="{token}"]').first.hover()
+    expect(page.locator('[data-sentence="0"] .ew[data-w="1"]')).to_have_class("ew linked")
+    # leaving the text clears the marks
+    page.get_by_role("heading").first.hover()
+    expect(page.locator(".linked")).to_have_count(0)
+
+
+def test_word_status_is_saved_and_survives_a_restart(browser: Browser, tiny_model_dir: Path, tmp_path: Path) -> None:
+    proc, url = start_app(tmp_path, str(tiny_model_dir))
+    try:
+        page = browser.new_page()
+        open_reader(page, url)
+        page.get_by_role("option").first.click()
+        word = page.locator('#qari-s0 .w[data-t="0"]')  # اتفقت
+        word.hover()
+        page.keyboard.press("2")
+        expect(word).to_have_attribute("data-status", "learning")
+        page.wait_for_timeout(1500)  # the rerun that stores it
+        page.close()
+    finally:
+        stop_app(proc)
+    assert (tmp_path / "vocabulary.sqlite3").exists()
+
+    proc, url = start_app(tmp_path, str(tiny_model_dir))
+    try:
+        page = browser.new_page()
+        open_reader(page, url)
+        expect(page.locator('#qari-s0 .w[data-t="0"]')).to_have_attribute("data-status", "learning")
+        # every occurrence of the same lemma shares the status; other words have none
+        assert page.locator('.w[data-status="learning"]').count() >= 1
+        assert page.locator('#qari-s0 .w[data-t="1"]').get_attribute("data-status") is None
+        page.close()
+    finally:
+        stop_app(proc)
+
+
+def test_bilingual_page_downloads_with_the_text_escaped(page: Page, app_url: str, tmp_path: Path) -> None:
+    open_reader(page, app_url)
+    page.get_by_text("Download", exact=True).click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Bilingual web page").click()
+    saved = tmp_path / "reading.html"
+    info.value.save_as(saved)
+    html = saved.read_text(encoding="utf-8")
+    assert "اتفقت اليابان وكندا" in html and 'dir="rtl"' in html and "<script" not in html
