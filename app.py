@@ -17,7 +17,7 @@ from components.markup import word_lemma
 from components.reader import reader
 from models.align import align_document, can_align
 from models.document import Document
-from models.inputs import InputError, decode_bytes, prepare_text
+from models.inputs import MAX_CHARS, InputError, decode_bytes, prepare_text
 from models.pipeline import (
     analyze,
     apply_cached,
@@ -59,7 +59,12 @@ def _load_sample() -> None:
     st.session_state.notes = []
 
 
-def _use_text(text: str, title: str) -> None:
+def _use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
+    if len(text) > MAX_CHARS and not confirmed_long:
+        # Too long to read comfortably: nothing is lost, the reader chooses what happens.
+        st.session_state.too_long = (text, title)
+        return
+    st.session_state.too_long = None
     try:
         prepared = prepare_text(text)
     except InputError as exc:
@@ -70,6 +75,11 @@ def _use_text(text: str, title: str) -> None:
     st.session_state.notes = prepared.notes
     st.session_state.selected = 0
     st.session_state.input_error = None
+
+
+def _read_first_part() -> None:
+    text, title = st.session_state.too_long
+    _use_text(text, title, confirmed_long=True)
 
 
 def _on_paste() -> None:
@@ -181,6 +191,13 @@ with st.sidebar:
 
 # ---- the page ----------------------------------------------------------------------------------
 
+if st.session_state.get("too_long"):
+    long_text, _ = st.session_state.too_long
+    st.warning(f"This text has {len(long_text):,} characters; Qari reads up to {MAX_CHARS:,} at a time. "
+               "The text you were reading is still open.", icon="📏")
+    left, right = st.columns(2)
+    left.button(f"Read the first {MAX_CHARS:,} characters", on_click=_read_first_part, type="primary")
+    right.button("Cancel", on_click=lambda: st.session_state.update(too_long=None))
 if st.session_state.get("input_error"):
     st.error(st.session_state.input_error, icon="⚠️")
     st.session_state.input_error = None

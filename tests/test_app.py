@@ -128,3 +128,19 @@ def test_selection_lives_in_session_state(model: Path) -> None:
     at.session_state["selected"] = 99
     at.run()
     assert payload(at)["selected"] == 0
+
+
+def test_oversize_text_asks_before_reading_the_first_part(model: Path) -> None:
+    from models.inputs import MAX_CHARS
+
+    at = run_app()
+    next(t for t in at.toggle if t.label == "Translate").set_value(False).run()  # translating 7,000 sentences is not the point
+    long_text = "جملة عربية طويلة للاختبار.\n" * (MAX_CHARS // 26 + 10)
+    at.text_area(key="pasted").set_value(long_text)
+    at.button[0].click().run()
+    assert f"{len(long_text):,} characters" in at.warning[0].value
+    assert payload(at)["count"] == 10  # still the sample
+    next(b for b in at.button if b.label.startswith("Read the first")).click().run()
+    data = payload(at)
+    assert data["count"] > 1000
+    assert any("first part" in i.value for i in at.info)
