@@ -7,24 +7,34 @@ maqsura/ya, Persian code points); display always keeps the original characters.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 # Letters of the Arabic blocks (not digits or punctuation), and the marks that ride on them.
 _LETTERS = "\u0620-\u063f\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc"
 _MARKS = "\u064b-\u065f\u0670\u06d6-\u06ed\u08ca-\u08ff"
 TASHKEEL_CHARS = _MARKS  # a character-class body: short vowels, shadda, sukun, tanwin, Quranic marks
+LETTER_CHARS = _LETTERS  # a character-class body: the Arabic letters
+MARK_CHARS = _MARKS
 TATWEEL = "\u0640"
+# Zero-width non-joiner / joiner: Persian writes them inside words (می‌خواهم); part of the word, ignored
+# for matching.
+_JOINERS = "\u200c\u200d"
+# Invisible format characters that are never tokens: BOM, zero-width space, word joiner, direction marks
+# and embeddings/isolates. Between words they are skipped like white space.
+_INVISIBLE = "\ufeff\u200b\u2060\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069" + _JOINERS
 
-ARABIC_WORD = re.compile(f"[{_LETTERS}][{_LETTERS}{_MARKS}{TATWEEL}]*")
+ARABIC_WORD = re.compile(f"[{_LETTERS}][{_LETTERS}{_MARKS}{TATWEEL}{_JOINERS}]*")
 _TASHKEEL = re.compile(f"[{_MARKS}]")
 _HAS_ARABIC = re.compile(f"[{_LETTERS}]")
+_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]+")
 
 _TOKEN = re.compile(
-    rf"(?P<arabic>[{_LETTERS}][{_LETTERS}{_MARKS}{TATWEEL}]*)"
+    rf"(?P<arabic>[{_LETTERS}][{_LETTERS}{_MARKS}{TATWEEL}{_JOINERS}]*)"
     r"|(?P<number>\d+(?:[.,\u066b\u066c]\d+)*)"
     r"|(?P<latin>[^\W\d_]+(?:['’][^\W\d_]+)*)"
-    r"|(?P<punct>[^\w\s])"
-    r"|(?P<other>[^\s])"
+    rf"|(?P<punct>[^\w\s{_INVISIBLE}])"
+    rf"|(?P<other>[^\s{_INVISIBLE}])"
 )
 
 _CHAR_MAP = str.maketrans(
@@ -41,7 +51,15 @@ _CHAR_MAP = str.maketrans(
         "ڪ": "ك",
         "ە": "ه",
         "ۀ": "ه",
+        "ہ": "ه",  # Urdu heh goal, and its ta marbuta / hamza forms
+        "ۂ": "ه",
+        "ۃ": "ه",
+        "ٲ": "ا",  # alef with wavy hamza above / below
+        "ٳ": "ا",
+        "ٵ": "ا",
         TATWEEL: None,
+        "\u200c": None,
+        "\u200d": None,
     }
 )
 
@@ -52,7 +70,13 @@ def strip_tashkeel(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The matching form of Arabic text: no tashkeel or tatweel, unified letter variants."""
+    """The matching form of Arabic text: no tashkeel or tatweel, unified letter variants.
+
+    Presentation forms (ﻻ ﺍﻟﻌﺮﺑﻴﺔ, as copied out of PDFs) are first mapped to the letters they show,
+    so the result may be longer or shorter than `text`: use it for keys, never for offsets.
+    """
+    if _PRESENTATION.search(text):
+        text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return strip_tashkeel(text).translate(_CHAR_MAP)
 
 
@@ -69,7 +93,11 @@ def arabic_ratio(text: str) -> float:
 
 
 def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
-    """Yield (start, end, kind) for each token of text[start:end]; kinds: arabic, number, latin, punct, other."""
+    """Yield (start, end, kind) for each token of text[start:end]; kinds: arabic, number, latin, punct, other.
+
+    Tokens never overlap and cover every character of the range except white space and invisible
+    format characters (BOM, zero-width space, direction marks), which are skipped.
+    """
     for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
         yield m.start(), m.end(), m.lastgroup or "other"
 

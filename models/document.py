@@ -26,6 +26,7 @@ class Token:
     lemma: str | None = None
     pos: str | None = None
     gloss: str | None = None
+    translit: str | None = None  # simplified ALA-LC (models.translit), e.g. "al-maʿlūmāt"
 
 
 @dataclass
@@ -70,6 +71,7 @@ class GlossaryEntry:
     label: EntityLabel | None = None  # for names
     pos: str | None = None
     source: str | None = None  # where the gloss came from, e.g. "buckwalter", "freedict", "cldr"
+    translit: str | None = None  # of the lemma (words) or the most frequent form (names): "maʿlūmah"
     context_gloss: str | None = None  # what the word became in this text's translation (models.align)
 
 

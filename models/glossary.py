@@ -17,9 +17,10 @@ from typing import cast
 
 from models.arabic import normalize
 from models.document import Document, Entity, EntityLabel, GlossaryEntry, Sentence, Token
-from models.lexicon import Lexicon, get_lexicon
+from models.lexicon import Analysis, Lexicon, get_lexicon
+from models.translit import transliterate
 
-__all__ = ["annotate_tokens", "build_glossary", "entity_key", "word_key"]
+__all__ = ["annotate_tokens", "build_glossary", "entity_key", "name_translit", "word_key"]
 
 
 def word_key(lemma_or_surface: str) -> str:
@@ -40,33 +41,65 @@ def _entity_at(token: Token, sentence: Sentence) -> Entity | None:
     return None
 
 
-def annotate_tokens(doc: Document, lexicon: Lexicon) -> None:
-    """Fill lemma, pos, gloss and key of every Arabic token of `doc`, in place.
+def _name_reference(best: Analysis | None, label: str | None) -> str | None:
+    """The lexicon's vowels for a word of a name: when the lexicon reads it as a name, or as a common
+    word inside a place or organisation name (وزارة الخارجية wizārah al-khārijīyah); a person's name
+    read as some common word (ميلاني as a verb) is better left to the consonantal fallback."""
+    if best is None:
+        return None
+    if best.pos == "PROPN" or label in ("LOC", "ORG", "MISC") and best.pos in ("NOUN", "ADJ"):
+        return best.voweled or None
+    return None
 
-    A token inside a named entity takes the entity's key, the name as lemma, PROPN, and the
-    entity's English name as gloss; without one, the lexicon's gloss only if the lexicon also reads
-    the word as a proper noun (a name's letters often spell some unrelated common word).
+
+def name_translit(name: str, label: str | None, lexicon: Lexicon) -> str | None:
+    """The transliteration of a name, word by word, with the lexicon's vowels where they fit."""
+    words = [transliterate(w, _name_reference(lexicon.best(w), label)) for w in name.split()]
+    return " ".join(w for w in words if w) or None
+
+
+def _neighbour(tokens: list[Token], i: int) -> str | None:
+    """The text of tokens[i] when it is a word or a number (context for the lexicon), else None."""
+    if 0 <= i < len(tokens) and tokens[i].kind in ("arabic", "number"):
+        return tokens[i].text
+    return None
+
+
+def annotate_tokens(doc: Document, lexicon: Lexicon) -> None:
+    """Fill lemma, pos, gloss, key and translit of every Arabic token of `doc`, in place.
+
+    The reading is the lexicon's best in context (the word or number right before and after the
+    token: عام 2011 is "year"). A token inside a named entity takes the entity's key, the name as
+    lemma, PROPN, and the entity's English name as gloss; without one, the lexicon's gloss only if
+    the lexicon also reads the word as a proper noun (a name's letters often spell some unrelated
+    common word). `translit` is the simplified ALA-LC form of the word as written, voweled from the
+    lexicon's reading when there is one (`models.translit`).
     """
     for sentence in doc.sentences:
-        for token in sentence.tokens:
+        tokens = sentence.tokens
+        for i, token in enumerate(tokens):
             if token.kind != "arabic":
                 continue
-            best = lexicon.best(token.text)
+            best = lexicon.best_in_context(token.text, _neighbour(tokens, i - 1), _neighbour(tokens, i + 1))
             entity = _entity_at(token, sentence)
             if entity is not None:
                 token.key = entity_key(entity)
                 token.lemma = entity.text
                 token.pos = "PROPN"
+                name_reading = best is not None and best.pos == "PROPN"
                 if entity.english:
                     token.gloss = entity.english
                 else:
-                    token.gloss = best.gloss if best is not None and best.pos == "PROPN" else None
+                    token.gloss = best.gloss if best is not None and name_reading else None
+                token.translit = transliterate(token.text, _name_reference(best, entity.label))
             elif best is not None:
                 token.key = word_key(best.lemma)
                 token.lemma, token.pos, token.gloss = best.lemma, best.pos, best.gloss
+                token.translit = transliterate(token.text, best.voweled or best.lemma)
             else:
                 token.key = word_key(token.text)
                 token.lemma = token.pos = token.gloss = None
+                token.translit = transliterate(token.text) or None
 
 
 @dataclass
@@ -131,6 +164,11 @@ def build_glossary(doc: Document, lexicon: Lexicon | None = None) -> list[Glossa
         best = lexicon.best(_top(group.forms) or "")
         return best.source if best is not None else None
 
+    def translit_of(form: str, label: str | None) -> str | None:
+        nonlocal lexicon
+        lexicon = lexicon or get_lexicon()
+        return name_translit(form, label, lexicon)
+
     entries = []
     for group in sorted(names.values(), key=order):
         gloss, source = _top(group.glosses), None  # an English name: its source is not recorded
@@ -148,20 +186,23 @@ def build_glossary(doc: Document, lexicon: Lexicon | None = None) -> list[Glossa
                 label=cast("EntityLabel | None", _top(group.tags)),
                 pos="PROPN",
                 source=source,
+                translit=translit_of(_top(group.forms) or "", _top(group.tags)),
             )
         )
     for group in sorted(words.values(), key=order):
+        lemma = _top(group.lemmas) or _top(group.forms) or ""
         entries.append(
             GlossaryEntry(
                 key=group.key,
                 kind="word",
-                lemma=_top(group.lemmas) or _top(group.forms) or "",
+                lemma=lemma,
                 forms=[form for form, _n in group.forms.most_common()],
                 gloss=_top(group.glosses),
                 count=group.count,
                 first_sentence=group.first[0],
                 pos=_top(group.tags),
                 source=source_of(group) if group.glosses else None,
+                translit=transliterate(lemma) or None,  # the lemma is voweled when the lexicon knew it
             )
         )
     return entries

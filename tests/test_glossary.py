@@ -169,3 +169,23 @@ def test_serialises(doc: Document) -> None:
     doc.glossary = build_glossary(doc)
     data = json.loads(json.dumps(doc.to_dict(), ensure_ascii=False))
     assert Document.from_dict(data) == doc
+
+
+def test_tokens_and_entries_carry_a_transliteration(doc: Document) -> None:
+    t = tokens(doc)
+    assert t["المعلومات"].translit == "al-maʿlūmāt"
+    assert t["وزير"].translit == "wazīr"
+    assert t["وكندا"].translit.startswith("wa-")  # a name keeps its proclitic in the transliteration
+    assert t["ششششش"].translit == "shshshshsh"  # unknown: consonantal fallback
+    assert all(tok.translit is None for s in doc.sentences for tok in s.tokens if tok.kind != "arabic")
+    by_key = {e.key: e for e in build_glossary(doc)}
+    assert by_key["word:معلومه"].translit == "maʿlūmah"  # of the voweled lemma
+    assert by_key["name:كندا"].translit == "kanadā"  # the lexicon's vowels for a name it knows
+    assert by_key["name:طوكيو"].translit == "tūkiyū"
+
+
+def test_context_picks_the_reading(lex: Lexicon) -> None:
+    d = make_doc("وقعت كارثة فوكوشيما عام 2011. وقال الأمين العام إن الوضع خطير.")
+    annotate_tokens(d, lex)
+    t = tokens(d)
+    assert t["عام"].gloss.startswith("year") and t["العام"].gloss.startswith("general")

@@ -175,8 +175,11 @@ def test_freedict_used_when_present(lex: Lexicon, lex_plain: Lexicon) -> None:
     assert "Information" in lex.senses("المعلومات")
     assert "Information" in lex.senses("والمعلومات")  # proclitics peeled
     assert lex.senses("كندا") == ["Canada"]
-    # agreement with FreeDict breaks a tie Buckwalter leaves to dictionary order
-    assert lex_plain.best("الدفاع").gloss == "propelling"
+    # agreement with FreeDict breaks a tie Buckwalter leaves to dictionary order (frequencies off: they
+    # break it too, see test_frequency_rule)
+    bare = Lexicon(freedict=False, frequencies=False)
+    assert bare.best("الدفاع").gloss == "propelling"
+    assert Lexicon(frequencies=False).best("الدفاع").gloss == "defense"
     assert lex.best("الدفاع").gloss == "defense"
     # Buckwalter lacks this word; FreeDict has it with the article
     only = lex.best("المعيارية")
@@ -208,3 +211,76 @@ def test_speed_on_the_sample() -> None:
     assert t2 - t1 < 2.0, f"cold {t2 - t1:.3f} s"
     known = sum(1 for w in words if fresh.best(w) is not None)
     assert known / len(words) > 0.95
+
+
+# --- Frequency (rule 2½) and context ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "gloss"),
+    [
+        ("كبيرة", "large"),  # not "grave offense"
+        ("الصغيرة", "small"),  # not "venial sin"
+        ("مماثلة", "similar"),  # not "resemblance"
+        ("كخيار", "option"),  # not خير "good"
+        ("المعلومات", "information"),  # the pattern model: adjectives are rarely feminine plural
+        ("الدفاع", "defense"),  # without FreeDict too
+    ],
+)
+def test_frequency_rule(lex_plain: Lexicon, word: str, gloss: str) -> None:
+    assert lex_plain.has_frequencies
+    assert lex_plain.best(word).gloss.startswith(gloss), lex_plain.analyze(word)
+
+
+def test_frequency_leaves_names_function_words_and_twins_alone(lex: Lexicon) -> None:
+    assert lex.best("بين").pos == "PREP"  # not the frequent verb بَيَّن
+    assert lex.best("الاقتصادي").gloss.startswith("economic")  # one lemma: the rules decide
+    assert lex.best("الديمقراطية").gloss.startswith("democracy")  # -iyya nouns are protected
+    assert lex.best("وزير").gloss == "minister"
+
+
+def test_without_the_frequency_table() -> None:
+    bare = Lexicon(freedict=False, frequencies=False)
+    assert not bare.has_frequencies and bare.frequency(bare.best("كبيرة")) == 0.0
+    assert bare.best("كبيرة").gloss == "grave offense"  # what the rules alone give
+
+
+def test_frequency_table_is_documented_and_licensed() -> None:
+    from models.lexicon import FREQUENCY_TABLE
+
+    head = FREQUENCY_TABLE.read_text(encoding="utf-8")[:2000]
+    assert "CC BY-SA 4.0" in head and "wordfreq" in head
+
+
+@pytest.mark.parametrize(
+    ("word", "before", "after", "gloss"),
+    [
+        ("عام", "فوكوشيما", "2011", "year"),
+        ("لعام", "الكربون", "2050", "year"),
+        ("العام", "خلال", "الماضي", "year"),
+        ("العام", "الأمين", "للأمم", "general"),
+        ("الحرة", "والهادئ", "والمفتوحة", "free"),  # agrees with the definite noun before it
+        ("الحرة", "للتجارة", None, "free"),
+        ("يكن", "لم", "القرار", "is"),  # a verb after لم
+    ],
+)
+def test_context(lex: Lexicon, word: str, before: str | None, after: str | None, gloss: str) -> None:
+    assert lex.best_in_context(word, before, after).gloss.startswith(gloss)
+
+
+def test_context_only_reorders_the_leading_readings(lex: Lexicon) -> None:
+    plain = lex.analyze("عام")
+    assert sorted(lex.analyze_in_context("عام", None, "2011"), key=plain.index) == plain
+    assert lex.analyze_in_context("عام") == plain
+    assert lex.leading("عام") == plain[: len(lex.leading("عام"))]
+    assert lex.best_in_context("ششششش", "في", "2011") is None
+    # a preposition before a word rules out the verb; a preposition proclitic rules out agreement
+    assert lex.best_in_context("بدراستها", "حكومية", "كخيار").gloss.startswith("study")
+
+
+def test_voweled_readings(lex: Lexicon) -> None:
+    assert lex.best("والأمن").voweled == "وَ+ال+أَمْن"
+    assert lex.best("للمعلومات").voweled == "لِل+مَعْلُومات"
+    assert lex.best("ستهدف").voweled == "سَ+تَهْدِف"  # the person prefix stays with the verb
+    assert lex.best("اتفقت").voweled == buckwalter_to_arabic("{it~afaqat")  # third person, as in news
+    assert lex.best("المعيارية").voweled == ""  # FreeDict gives no vowels
