@@ -21,6 +21,7 @@ from models.inputs import MAX_CHARS, InputError, decode_bytes, prepare_text
 from models.pipeline import (
     analyze,
     apply_cached,
+    cache_keys,
     failed,
     fill_translations,
     mark_failed,
@@ -210,7 +211,7 @@ doc = _analyze(st.session_state.text)
 store = _store()
 model_ok: LoadResult | None = None
 if translate_on and model_id:
-    apply_cached(doc, store.get_many(model_key_for(model_id), [s.text for s in doc.sentences]))
+    apply_cached(doc, store.get_many(model_key_for(model_id), cache_keys(doc)))
     mark_failed(doc, st.session_state.get("failed", set()))
     # Loaded even when every sentence is cached: alignment reads the model's attention.
     with st.spinner(f"Loading {model_id}…"):

@@ -23,6 +23,8 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
             {
                 "Arabic": g.lemma,
                 "English": g.gloss or "",
+                "In this text": g.context_gloss or "",
+                "Transliteration": g.translit or "",
                 ("Type" if names else "Part of speech"): (LABEL_NAMES.get(g.label or "", "") if names else g.pos or ""),
                 "Count": g.count,
                 "Forms in text": "، ".join(g.forms),

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _analyze(args: argparse.Namespace) -> int:
     from models.inputs import InputError, decode_bytes
-    from models.pipeline import analyze, apply_cached, fill_translations, pending
+    from models.pipeline import analyze, apply_cached, cache_keys, fill_translations, pending
 
     try:
         data = args.file.read_bytes()
@@ -56,7 +56,7 @@ def _analyze(args: argparse.Namespace) -> int:
         if result.translator is None:
             print(f"qari: no translation: {result.error}", file=sys.stderr)
             store = TranslationStore()
-            apply_cached(doc, store.get_many(model_key_for(model_id), [s.text for s in doc.sentences]))
+            apply_cached(doc, store.get_many(model_key_for(model_id), cache_keys(doc)))
         else:
             translator = CachedTranslator(result.translator, TranslationStore())
             fill_translations(doc, translator, beam_size=args.beam)

@@ -12,11 +12,29 @@ from collections.abc import Callable, Iterable
 
 from models.arabic import has_arabic, iter_tokens
 from models.document import Document, Sentence, Token
-from models.segment import split_sentences
+from models.segment import split_sentences, translation_pieces
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (sentences done, sentences to do)
+
+# Marian models degrade on long inputs (they are trained on sentences of ~50 pieces): a longer
+# sentence is translated clause by clause and shown as one sentence. The estimate, not the loaded
+# tokenizer, decides the cuts, so the pieces (and their cache keys) do not depend on the model.
+MAX_PIECE_TOKENS = 80
+
+
+def pieces(sentence: Sentence) -> list[str]:
+    """The texts a sentence is translated as: itself, or its clauses when it is long."""
+    return [sentence.text[a:b] for a, b in translation_pieces(sentence.text, MAX_PIECE_TOKENS)]
+
+
+def cache_keys(doc: Document) -> list[str]:
+    """Every text whose translation the cache may hold for `doc`: its sentences and their pieces."""
+    keys = []
+    for sentence in doc.sentences:
+        keys.extend(pieces(sentence))
+    return keys
 
 
 def analyze(text: str, *, with_entities: bool = True, with_lexicon: bool = True) -> Document:
@@ -111,8 +129,10 @@ def translate_sentence(doc: Document, translator: object, index: int, *, beam_si
 
 def _translate_batch(doc: Document, translator: object, batch: list[int], beam_size: int) -> None:
     sentences = [doc.sentences[i] for i in batch]
+    parts = [pieces(s) for s in sentences]
+    flat = [p for ps in parts for p in ps]
     try:
-        outputs = translator.translate([s.text for s in sentences], beam_size=beam_size)  # type: ignore[attr-defined]
+        outputs = translator.translate(flat, beam_size=beam_size)  # type: ignore[attr-defined]
     except Exception:
         if len(batch) > 1:
             for i in batch:
@@ -121,13 +141,22 @@ def _translate_batch(doc: Document, translator: object, batch: list[int], beam_s
         log.exception("translation failed for sentence %d", batch[0])
         sentences[0].translation_error = "The model could not translate this sentence."
         return
-    for sentence, output in zip(sentences, outputs, strict=True):
-        sentence.translation = output
+    at = 0
+    for sentence, ps in zip(sentences, parts, strict=True):
+        sentence.translation = " ".join(o.strip() for o in outputs[at : at + len(ps)] if o.strip())
         sentence.translation_error = None
+        at += len(ps)
 
 
 def apply_cached(doc: Document, cached: dict[str, str]) -> None:
-    """Fill translations from a {source sentence: translation} mapping (the persistent cache)."""
+    """Fill translations from a {source text: translation} mapping (the persistent cache, read with
+    `cache_keys`): a sentence is filled when it, or every one of its pieces, is there."""
     for sentence in doc.sentences:
-        if sentence.translation is None and sentence.text in cached:
+        if sentence.translation is not None:
+            continue
+        if sentence.text in cached:
             sentence.translation = cached[sentence.text]
+            continue
+        texts = pieces(sentence)
+        if all(t in cached for t in texts):
+            sentence.translation = " ".join(cached[t].strip() for t in texts if cached[t].strip())

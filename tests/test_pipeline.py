@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from models.pipeline import analyze, failed, fill_translations, mark_failed, pending, translate_sentence
+from models.pipeline import (
+    analyze,
+    apply_cached,
+    cache_keys,
+    failed,
+    fill_translations,
+    mark_failed,
+    pending,
+    pieces,
+    translate_sentence,
+)
 from models.translate import MarianTranslator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,9 +59,11 @@ def test_selected_sentence_goes_first_then_batches_in_reading_order(tiny: Marian
     recorder = Recording(tiny)
     progress: list[tuple[int, int]] = []
     fill_translations(doc, recorder, first=6, batch_size=4, beam_size=1, progress=lambda d, t: progress.append((d, t)))
-    texts = [s.text for s in doc.sentences]
-    assert recorder.batches[0] == [texts[6]]
-    assert recorder.batches[1:] == [texts[0:4], texts[4:6] + texts[7:9], texts[9:10]]
+    def texts(*indices: int) -> list[str]:
+        return [p for i in indices for p in pieces(doc.sentences[i])]
+
+    assert recorder.batches == [texts(6), texts(0, 1, 2, 3), texts(4, 5, 7, 8), texts(9)]
+    assert len(texts(8)) == 2  # the sample's 52-word run-on sentence goes in two clauses
     assert progress == [(1, 10), (5, 10), (9, 10), (10, 10)]
     assert pending(doc) == [] and all(s.translation for s in doc.sentences)
 
@@ -85,3 +97,23 @@ def test_sentences_without_arabic_are_not_sent_to_the_model() -> None:
 def test_empty_text_has_no_sentences_and_nothing_to_translate() -> None:
     doc = analyze("")
     assert doc.sentences == [] and doc.glossary == [] and pending(doc) == []
+
+
+def test_a_long_chained_sentence_is_translated_in_pieces_and_shown_as_one(tiny: MarianTranslator) -> None:
+    clause = "وقال الوزير إن الحكومة ستعمل على تعزيز التعاون مع الدول المجاورة في مجالات الطاقة والتجارة"
+    text = "، ".join([clause] * 6) + "."
+    doc = analyze(text, with_lexicon=False)
+    assert len(doc.sentences) == 1
+    (sentence,) = doc.sentences
+    parts = pieces(sentence)
+    assert len(parts) > 1 and all(p in sentence.text for p in parts)
+    recorder = Recording(tiny)
+    fill_translations(doc, recorder, beam_size=1)
+    assert recorder.batches == [parts]
+    outputs = tiny.translate(parts, beam_size=1)
+    assert sentence.translation == " ".join(o.strip() for o in outputs if o.strip())
+    # the cache holds the pieces; a later run rebuilds the sentence from them
+    fresh = analyze(text, with_lexicon=False)
+    apply_cached(fresh, dict(zip(parts, outputs, strict=True)))
+    assert fresh.sentences[0].translation == sentence.translation
+    assert cache_keys(fresh) == parts
