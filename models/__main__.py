@@ -13,7 +13,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     analyze = commands.add_parser("analyze", help="analyse a text file and print the analysed document")
-    analyze.add_argument("file", type=Path, help="a UTF-8, UTF-16 or Windows-1256 .txt file, or an .html page")
+    analyze.add_argument(
+        "file",
+        type=Path,
+        help="a text file (UTF-8, UTF-16 or Windows-1256), an .html page, a .docx, a PDF with a text layer, "
+        "or an image to read by OCR (.png .jpg .tif .webp; needs tesseract)",
+    )
     analyze.add_argument("--json", action="store_true", help="print the document as JSON")
     analyze.add_argument("--no-translate", action="store_true", help="skip machine translation")
     analyze.add_argument("--model", default=None, help="Marian model id or local folder (default: QARI_MT_MODEL)")
@@ -32,11 +37,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from models.inputs import InputError, decode_bytes
+    from models.inputs import MAX_UPLOAD_BYTES, InputError, decode_bytes
     from models.pipeline import analyze, apply_cached, cache_keys, fill_translations, pending
 
     try:
-        data = args.file.read_bytes()
+        # One byte past the largest limit is enough for decode_bytes to refuse it; /dev/zero cannot hang us.
+        with args.file.open("rb") as file:
+            data = file.read(MAX_UPLOAD_BYTES + 1)
     except OSError as exc:
         print(f"qari: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 2
