@@ -17,7 +17,7 @@ from components.markup import word_lemma
 from components.reader import reader
 from models.align import align_document, can_align
 from models.document import Document
-from models.inputs import MAX_CHARS, InputError, decode_bytes, prepare_text
+from models.inputs import MAX_CHARS, UPLOAD_TYPES, InputError, ocr_available, prepare_text, read_file
 from models.pipeline import (
     analyze,
     apply_cached,
@@ -42,6 +42,7 @@ from models.vocab import VocabStore
 
 SEEDS = Path(__file__).parent / "seeds"
 SAMPLE = SEEDS / "japan-canada-intelligence.txt"
+_DOCUMENT_TYPES = {"txt", "html", "htm", "docx", "pdf"}
 BATCH = 4  # small batches keep a click during background translation waiting at most one batch
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
@@ -92,11 +93,14 @@ def _on_upload() -> None:
     if upload is None:
         return
     try:
-        text = decode_bytes(upload.getvalue(), upload.name)
+        with st.spinner(f"Reading {upload.name}…"):  # OCR of an image can take a while
+            found = read_file(upload.getvalue(), upload.name)
     except InputError as exc:
         st.session_state.input_error = str(exc)
         return
-    _use_text(text, upload.name)
+    _use_text(found.text, upload.name)
+    if not st.session_state.get("input_error") and not st.session_state.get("too_long"):
+        st.session_state.notes = [*found.notes, *st.session_state.notes]
 
 
 def _retry_failed() -> None:
@@ -174,7 +178,13 @@ with st.sidebar:
     with st.form("paste", border=False):
         st.text_area("Arabic text", key="pasted", height=160, placeholder="الصق نصًا عربيًا هنا…")
         st.form_submit_button("Read this text", on_click=_on_paste, help="Ctrl+Enter in the text box does the same")
-    st.file_uploader("Or upload a file", type=["txt", "html", "htm"], key="upload", on_change=_on_upload)
+    st.file_uploader(
+        "Or upload a file",
+        type=UPLOAD_TYPES if ocr_available() else [t for t in UPLOAD_TYPES if t in _DOCUMENT_TYPES],
+        key="upload",
+        on_change=_on_upload,
+        help="Text, web page, Word or PDF" + (", or an image of Arabic text (OCR)" if ocr_available() else ""),
+    )
     st.button("Open the sample article", on_click=_load_sample)
     st.divider()
     st.subheader("Reading")

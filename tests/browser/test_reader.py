@@ -156,3 +156,18 @@ def test_two_readers_never_see_each_others_text_or_selection(browser, app_url: s
     finally:
         first.close()
         second.close()
+
+
+def test_uploading_a_word_document_reads_its_paragraphs(page: Page, app_url: str, tmp_path) -> None:
+    from docx import Document as Docx
+
+    open_reader(page, app_url)
+    path = tmp_path / "report.docx"
+    doc = Docx()
+    doc.add_paragraph("وصل رئيس الوزراء إلى طوكيو.")
+    doc.add_paragraph("وقالت الوزارة إن الزيارة ناجحة.")
+    doc.save(path)
+    page.locator('input[type="file"]').set_input_files(str(path))
+    expect(page.get_by_role("option")).to_have_count(2, timeout=15_000)
+    expect(page.get_by_role("option").nth(0)).to_have_text("وصل رئيس الوزراء إلى طوكيو.")
+    expect(page.locator('mark[data-entity="LOC"]')).to_have_text("طوكيو")
