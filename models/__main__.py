@@ -1,4 +1,5 @@
-"""Command line: `python -m models analyze FILE --json [--no-translate]`, `python -m models download`."""
+"""Command line: `python -m models analyze FILE --json [--no-translate]`, `python -m models download`,
+`python -m models evaluate-ner FILE.conll…`."""
 
 from __future__ import annotations
 
@@ -27,10 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     download = commands.add_parser("download", help="fetch translation models into the local cache for offline use")
     download.add_argument("models", nargs="*", help="model ids (default: the configured model)")
 
+    evaluate_ner = commands.add_parser(
+        "evaluate-ner", help="score the entity recogniser on CoNLL files (token and BIO tag a line)"
+    )
+    evaluate_ner.add_argument("files", nargs="+", help="CoNLL files; scores are added up over all of them")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "analyze":
             return _analyze(args)
+        if args.command == "evaluate-ner":
+            return _evaluate_ner(args)
         return _download(args)
     except KeyboardInterrupt:
         return 130
@@ -77,6 +85,12 @@ def _analyze(args: argparse.Namespace) -> int:
             if sentence.translation:
                 print(f"    {sentence.translation}")
     return 0
+
+
+def _evaluate_ner(args: argparse.Namespace) -> int:
+    from models.ner_eval import main as evaluate
+
+    return evaluate(args.files)
 
 
 def _download(args: argparse.Namespace) -> int:

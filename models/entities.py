@@ -1,10 +1,19 @@
-"""Named-entity recognition by gazetteer look-up (v1; a trained recogniser comes later).
+"""Named-entity recognition: a trained CRF merged with an offline gazetteer.
+
+`get_recognizer()` is the entry point: a `TrainedRecognizer` when the shipped model
+(`models/data/ner.crfsuite`) and python-crfsuite are there, else the `GazetteerRecognizer` alone.
 
 `GazetteerRecognizer.recognize(text, tokens)` finds the longest listed name starting at each word,
 over runs of words separated only by spaces or hyphens. The first word may carry proclitics
 (و ف ب ل ك): وكندا yields كندا, والهند yields الهند (the article stays inside the span when the name is
 listed with it). Later words must match whole. A span never ends inside a word and never starts inside
 a stem: اليابانية is not اليابان, because only whole remainders of `proclitic_splits` are looked up.
+
+`TrainedRecognizer` tags the tokens with the CRF of `models.ner` (which sees the gazetteer's matches as
+features), turns the tags into spans of whole tokens, peels the first token's proclitics off when
+there is evidence for the cut (see `_start_offset`), and merges the gazetteer's entities in (`MERGES`).
+Every entity gets the gazetteer's key and English name when the gazetteer knows the name; otherwise the
+key is "name:" + the normalised span and the English name a readable transliteration.
 
     from models.entities import get_recognizer
     entities = get_recognizer().recognize(text, tokens)  # tokens with absolute offsets into text
@@ -13,12 +22,22 @@ a stem: اليابانية is not اليابان, because only whole remainders 
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from models.arabic import TATWEEL, normalize, proclitic_splits, strip_tashkeel
-from models.document import Entity, Token
-from models.gazetteer import Gazetteer, Name, load
+from models.arabic import ARABIC_WORD, TATWEEL, iter_tokens, normalize, proclitic_splits, strip_tashkeel
+from models.document import Entity, EntityLabel, Token
+from models.gazetteer import STOPWORDS, Gazetteer, Name, load
+
+if TYPE_CHECKING:
+    from models.lexicon import Lexicon
+
+log = logging.getLogger(__name__)
 
 # What may stand between two words of one name: spaces and hyphens (تيمور - ليشتي).
 _JOIN = re.compile(r"[\s\-\u2010-\u2015]*")
@@ -29,6 +48,8 @@ _MIN_PEELED = 5  # letters an ArWikiCats one-word name needs to be matched behin
 
 class GazetteerRecognizer:
     """Longest-match look-up of token sequences in the gazetteer table."""
+
+    note: str | None = None  # set when it stands in for the trained recogniser
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else load()
@@ -112,20 +133,344 @@ def _splits(word: str) -> list[tuple[int, str, bool]]:
     for cut, rest in proclitic_splits(bare):
         prefix = bare[:cut]
         # ال peeled off: "ال" at the end of the prefix, or the ل of للهند (ل + ال with the alef elided).
-        article = not rest.startswith("ال") and prefix.endswith(("ال", "لل"))
+        # (A remainder that starts with ال again, الالهند → الهند, had an article peeled off too.)
+        article = prefix.endswith(("ال", "لل"))
         out.append((positions[cut] if cut < len(positions) else len(word), rest, article))
     return out
 
 
-_recognizer: GazetteerRecognizer | None = None
+class Recognizer(Protocol):
+    """What the pipeline calls: entities of one sentence, offsets absolute in `text`."""
+
+    gazetteer: Gazetteer  # the name table behind Entity.key and Entity.english
+
+    def recognize(self, text: str, tokens: list[Token]) -> list[Entity]: ...
+
+
+# How the CRF's entities and the gazetteer's are combined; "crf+gaz" is shipped, chosen by
+# leave-articles-out cross-validation (see models/data/README.md):
+#   crf      the CRF's spans and labels only (the gazetteer is a feature, and names the entities);
+#   crf+gaz  the CRF's entities, plus each gazetteer entity that overlaps none of them;
+#   gaz+crf  the gazetteer's entities, plus each CRF entity that overlaps none of them;
+#   gaz      the gazetteer alone (v1).
+MERGES = ("crf", "crf+gaz", "gaz+crf", "gaz")
+DEFAULT_MERGE = "crf+gaz"
+# When the CRF and the gazetteer find the very same words, the CRF's label stands (it reads the context:
+# ريال مدريد's مدريد, a country's team), except for the hand-checked names.tsv rows (الناتو is ORG).
+# Measured on AQMAR: the same F1 as the CRF's label everywhere; the gazetteer's label everywhere is worse.
+LABEL_FROM_GAZETTEER = "curated"  # or "all", "none"
+PROPAGATE_SHARE = 0.5
+_NON_WORD = frozenset({"punct", "other"})
+# Words that never begin or end a name (prepositions, conjunctions, particles, pronouns): not the
+# gazetteer's STOPWORDS, which also hold currencies and months (ريال begins ريال مدريد).
+_FUNCTION_WORDS_TEXT = """في من على إلى الى عن مع ضد بين وسط عند بعد قبل حتى منذ خلال حول دون نحو عبر لدى أمام وراء
+    فوق تحت ثم أو أم أن إن أنه أنها قد لقد لا لم لن ما هل هو هي هم هذا هذه ذلك تلك هؤلاء الذي التي الذين
+    كان كانت كما مثل أيضا بل لكن حيث عندما"""
+_FUNCTION_WORDS = frozenset(normalize(w) for w in _FUNCTION_WORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class _Document:
+    """What the document pass learnt about one text (see `TrainedRecognizer._document`)."""
+
+    names: frozenset[str]  # words of people's full names
+    sentences: dict[tuple[int, int, int], tuple[list[Entity], list[str]]]  # span key → (gazetteer, tags)
+
+
+def _span_key(tokens: list[Token]) -> tuple[int, int, int]:
+    return tokens[0].start, tokens[-1].end, len(tokens)
+
+
+class Tagger(Protocol):
+    """Anything that tags a sentence's tokens with BIO labels: the CRF, or a transformer model."""
+
+    def tag(self, tokens: list[Token], gaz_tags: list[str] | None = None) -> list[str]: ...
+
+
+class TrainedRecognizer:
+    """A trained tagger (the CRF of `models.ner` by default) merged with the gazetteer.
+
+    Same interface as the gazetteer's. `tagger` replaces the CRF, e.g. with a transformers model
+    (`models.ner_transformer`); spans, proclitics, names and the merge are handled the same way.
+    """
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        model_path: Path | str | None = None,
+        merge: str = DEFAULT_MERGE,
+        propagate: bool = True,
+        tagger: Tagger | None = None,
+    ) -> None:
+        from models.ner import MODEL_PATH, CrfTagger, gazetteer_word_labels, person_names
+
+        if merge not in MERGES:
+            raise ValueError(f"merge must be one of {MERGES}, not {merge!r}")
+        self.gazetteer = gazetteer if gazetteer is not None else load()
+        self.gazetteer_recognizer = GazetteerRecognizer(self.gazetteer)
+        if tagger is None:
+            tagger = CrfTagger(self.gazetteer, model_path or MODEL_PATH, shared_lexicon())
+        self.tagger = tagger
+        self.merge = merge
+        self.propagate = propagate
+        self.person_names = person_names()
+        self.note: str | None = None  # a reader-facing remark on how the recogniser was chosen
+        # text → the words of its people's names and its tagged sentences, for the last few texts
+        self._documents: OrderedDict[str, _Document] = OrderedDict()
+        self._documents_lock = threading.Lock()
+        # Words that are names on their own or inside listed names: evidence for peeling a proclitic.
+        self._name_words = (
+            set(self.gazetteer.lengths) | set(gazetteer_word_labels(self.gazetteer)) | set(self.person_names)
+        )
+
+    def recognize(self, text: str, tokens: list[Token]) -> list[Entity]:
+        """Entities of one sentence; `tokens` carry absolute offsets into `text`, in order."""
+        from models.ner import entity_tags
+
+        if not tokens:
+            return []
+        document = self._document(text) if self.propagate and self.merge != "gaz" else None
+        tagged = document.sentences.get(_span_key(tokens)) if document is not None else None
+        if tagged is not None:  # this very sentence was tagged in the document pass
+            # copies: the caller owns what it gets back and may change it
+            gaz_entities, tags = [replace(e) for e in tagged[0]], list(tagged[1])
+        else:
+            gaz_entities = self.gazetteer_recognizer.recognize(text, tokens)
+            if self.merge == "gaz":
+                return gaz_entities
+            tags = self.tagger.tag(tokens, entity_tags(tokens, gaz_entities))
+        if document is not None:
+            tags = self._propagate(tokens, tags, document.names)
+        crf_entities = self._from_tags(text, tokens, tags, gaz_entities)
+        if self.merge == "crf":
+            return crf_entities
+        first, second = (
+            (crf_entities, gaz_entities) if self.merge == "crf+gaz" else (gaz_entities, crf_entities)
+        )
+        if self.merge == "crf+gaz":
+            # A listed name of several words that contains what the CRF found is the better span:
+            # حلف شمال الأطلسي over the CRF's شمال الأطلسي, تيمور - ليشتي over تيمور.
+            for g in gaz_entities:
+                inside = [c for c in first if g.start <= c.start and c.end <= g.end]
+                if (
+                    inside
+                    and " " in g.text.strip()
+                    and all(c.end - c.start < g.end - g.start for c in inside)
+                ):
+                    first = [c for c in first if c not in inside] + [g]
+        merged = list(first)
+        for e in second:
+            if not any(o.start < e.end and e.start < o.end for o in first):
+                merged.append(e)
+        return sorted(merged, key=lambda e: e.start)
+
+    def _document(self, text: str) -> _Document:
+        """Words of the multi-word person names the CRF finds anywhere in `text`.
+
+        The pipeline calls `recognize` sentence by sentence with the whole document as `text`. A person
+        introduced in full (ميلاني جولي، فوميو كيشيدا) is later named by one word where the context says
+        less (وقالت جولي، حكومة كيشيدا); those words are tagged PER too. A word counts only if the CRF
+        tagged at least half of its occurrences (`PROPAGATE_SHARE`), so one stray tag does not spread.
+        Measured on AQMAR this is neutral to slightly positive (see models/data/README.md); it makes the
+        reader's names consistent. Computed once per text (about 10 ms for the sample article) and kept
+        for the last few texts, with each sentence's gazetteer entities and tags, which `recognize` then
+        reuses for the same sentence.
+        """
+        with self._documents_lock:
+            document = self._documents.get(text)
+            if document is not None:
+                self._documents.move_to_end(text)
+                return document
+        from models.ner import entity_tags
+        from models.ner_eval import chunks
+        from models.segment import split_sentences
+
+        tagged: Counter[str] = Counter()
+        seen: Counter[str] = Counter()  # occurrences of each form, tagged or not
+        sentences: dict[tuple[int, int, int], tuple[list[Entity], list[str]]] = {}
+        for s_start, s_end in split_sentences(text):
+            toks = [Token(a, b, text[a:b], kind) for a, b, kind in iter_tokens(text, s_start, s_end)]
+            if not toks:
+                continue
+            for t in toks:
+                if t.kind == "arabic":
+                    seen.update({normalize(rest) for _, rest, dropped in _splits(t.text) if not dropped})
+            gaz_entities = self.gazetteer_recognizer.recognize(text, toks)
+            tags = self.tagger.tag(toks, entity_tags(toks, gaz_entities))
+            sentences[_span_key(toks)] = (gaz_entities, tags)
+            for a, b, label in chunks(tags):
+                if label != "PER" or b - a < 2:
+                    continue
+                for j in range(a, b):
+                    t = toks[j]
+                    if t.kind == "arabic" and not _TANWIN.search(t.text):
+                        form = normalize(t.text[self._start_offset(t, set()) if j == a else 0 :])
+                        if len(form) >= 3 and form not in STOPWORDS:
+                            tagged[form] += 1
+        names = frozenset(form for form, n in tagged.items() if n >= PROPAGATE_SHARE * seen[form])
+        document = _Document(names, sentences)
+        with self._documents_lock:
+            self._documents[text] = document
+            while len(self._documents) > 8:
+                self._documents.popitem(last=False)
+        return document
+
+    @staticmethod
+    def _propagate(tokens: list[Token], tags: list[str], names: frozenset[str]) -> list[str]:
+        """Tag PER the untagged words that are words of a person's name elsewhere in the document."""
+        if not names:
+            return tags
+        tags = list(tags)
+        for i, t in enumerate(tokens):
+            if tags[i] != "O" or t.kind != "arabic" or _TANWIN.search(t.text):
+                continue
+            if any(normalize(rest) in names for _, rest, dropped in _splits(t.text) if not dropped):
+                tags[i] = "I-PER" if i and tags[i - 1][2:] == "PER" else "B-PER"
+        return tags
+
+    def _from_tags(
+        self, text: str, tokens: list[Token], tags: list[str], gaz_entities: list[Entity]
+    ) -> list[Entity]:
+        from models.ner_eval import chunks
+
+        norms = {normalize(t.text) for t in tokens if t.kind == "arabic"}
+        out = []
+        for a, b, label in sorted(chunks(tags)):
+            # A span starts and ends on a name word: not on a stray bracket or comma, nor on a function
+            # word the CRF pulled in from its context (على اليابان، مع برشلونة، و أوروبا).
+            while a < b and self._edge_word(tokens[a]):
+                a += 1
+            while b > a and self._edge_word(tokens[b - 1]):
+                b -= 1
+            if a == b:
+                continue
+            end = tokens[b - 1].end
+            same = [g for g in gaz_entities if tokens[a].start <= g.start < tokens[a].end and g.end == end]
+            if same:  # the gazetteer found these very words: its cut, key and English name
+                g = same[0]
+                entry = self.gazetteer.by_key(g.key or "")
+                if LABEL_FROM_GAZETTEER == "all" or (
+                    LABEL_FROM_GAZETTEER == "curated" and entry is not None and entry.source == "curated"
+                ):
+                    label = g.label
+                out.append(Entity(g.start, end, label, text[g.start : end], g.key, g.english))
+                continue
+            start = tokens[a].start + self._start_offset(tokens[a], norms)
+            out.append(self._entity(text, start, end, label))
+        return out
+
+    @staticmethod
+    def _edge_word(token: Token) -> bool:
+        """Whether a token may not begin or end a name: punctuation, a function word, a lone letter."""
+        if token.kind in _NON_WORD:
+            return True
+        if token.kind != "arabic":
+            return False
+        n = normalize(token.text)
+        return len(n) < 2 or n in _FUNCTION_WORDS
+
+    def _start_offset(self, token: Token, sentence_words: set[str]) -> int:
+        """Characters of proclitics to leave out of a span that starts with `token`.
+
+        The corpus tags words with their clitics (والأرمن), but a name can begin with the same letters
+        (وليام، بولندا، لندن، كندا، فرنسا), so a proclitic is peeled only with evidence that the remainder
+        is the name: it is a listed name or a word of one, it stands on its own elsewhere in the
+        sentence, or it starts with the article and is long enough to be a word (بالقاهرة → القاهرة).
+        The article itself is never peeled: the span keeps الأرمن whole.
+        """
+        if token.kind != "arabic":
+            return 0
+        whole = normalize(token.text)
+        if whole in self._name_words:
+            return 0
+        best = 0
+        for offset, rest, article_dropped in _splits(token.text)[1:]:
+            if article_dropped or offset <= best:
+                continue
+            r = normalize(rest)
+            if r in self._name_words or r in sentence_words or (r.startswith("ال") and len(r) >= 5):
+                best = offset
+        return best
+
+    def _entity(self, text: str, start: int, end: int, label: EntityLabel) -> Entity:
+        """An entity the gazetteer did not find here: named by the gazetteer if it lists the words."""
+        span = text[start:end]
+        words = ARABIC_WORD.findall(normalize(span))
+        entry = self.gazetteer.lookup(" ".join(words)) if words else None
+        if entry is not None:
+            return Entity(start, end, label, span, entry.key, entry.english)
+        canonical = " ".join(strip_tashkeel(span).replace(TATWEEL, "").split())
+        return Entity(start, end, label, span, "name:" + normalize(canonical), self._english(canonical))
+
+    def _english(self, name: str) -> str | None:
+        """A readable English form: each word's spelling from the personal-name list (هاياشي → Hayashi),
+        else its transliteration (يوشيماسا → Yushimasa)."""
+        from models.ner_translit import transliterate
+
+        names = self.person_names
+        words = [names.get(normalize(w)) or transliterate(w) for w in ARABIC_WORD.findall(name)]
+        return " ".join(w for w in words if w) or None
+
+
+def shared_lexicon() -> Lexicon | None:
+    """The app's word lexicon (its features help the CRF), or None when it cannot be loaded."""
+    try:
+        from models.lexicon import get_lexicon
+
+        return get_lexicon()
+    except Exception as exc:  # noqa: BLE001 - the recogniser works without it, less well
+        log.warning("Word lexicon unavailable for entity recognition (%s)", exc)
+        return None
+
+
+_recognizer: Recognizer | None = None
 _lock = threading.Lock()
 
 
-def get_recognizer() -> GazetteerRecognizer:
-    """The process-wide recogniser, loaded on first use (about 50 ms), not at import."""
+def load_recognizer() -> Recognizer:
+    """The recogniser the app uses, never failing: a configured transformers model (`QARI_NER_MODEL`),
+    else the shipped CRF, else the gazetteer alone; `recognizer_note()` says why when it fell back."""
+    from models.ner_transformer import configured_model, load_tagger
+
+    note = None
+    model_id = configured_model()
+    if model_id:
+        result = load_tagger(model_id)
+        if result.tagger is not None:
+            recognizer = TrainedRecognizer(tagger=result.tagger)
+            recognizer.note = f"Entities: {model_id}, merged with the offline name lists."
+            return recognizer
+        note = result.error
+    try:
+        recognizer = TrainedRecognizer()
+        recognizer.note = note
+        return recognizer
+    except (ImportError, OSError) as exc:
+        log.warning("Trained entity model unavailable (%s); using the gazetteer alone", exc)
+        gazetteer = GazetteerRecognizer()
+        gazetteer.note = " ".join(
+            filter(None, [note, "The trained entity model is unavailable: only listed names are marked."])
+        )
+        return gazetteer
+
+
+def get_recognizer() -> Recognizer:
+    """The process-wide recogniser, loaded on first use (well under a second), not at import."""
     global _recognizer
     if _recognizer is None:
         with _lock:  # Streamlit runs sessions in threads: load once
             if _recognizer is None:
-                _recognizer = GazetteerRecognizer()
+                _recognizer = load_recognizer()
     return _recognizer
+
+
+def recognizer_note() -> str | None:
+    """A reader-facing remark on the entity recogniser in use (a missing model, a fallback), or None."""
+    return getattr(get_recognizer(), "note", None)
+
+
+def reset_recognizer() -> None:
+    """Forget the process-wide recogniser (after `QARI_NER_MODEL` changed); the next use reloads it."""
+    global _recognizer
+    with _lock:
+        _recognizer = None

@@ -1,0 +1,397 @@
+"""The trained entity recogniser: the shipped CRF on the sample article, the evaluation command, and
+training on tiny CoNLL data the tests write themselves (the AQMAR corpus is not needed)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models import ner, ner_eval, ner_train
+from models.arabic import normalize
+from models.document import Entity, Token
+from models.entities import GazetteerRecognizer, TrainedRecognizer, get_recognizer, load_recognizer
+from models.ner_translit import transliterate
+from models.segment import split_sentences
+from tests.test_entities import SAMPLE, assert_whole_word_span, tokens_of
+
+ROOT = Path(__file__).parent.parent
+PEOPLE = [("يوشيماسا هاياشي", "Hayashi"), ("ميلاني جولي", "Melanie"), ("فوميو كيشيدا", "Kishida")]
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[list[Token]]:
+    return [tokens_of(SAMPLE, a, b) for a, b in split_sentences(SAMPLE)]
+
+
+@pytest.fixture(scope="module")
+def entities(sentences: list[list[Token]]) -> list[Entity]:
+    recognizer = get_recognizer()
+    return [e for toks in sentences for e in recognizer.recognize(SAMPLE, toks)]
+
+
+def write_conll(path: Path, sentences: list[list[tuple[str, str]]]) -> Path:
+    path.write_text(
+        "\n\n".join("\n".join(f"{w} {t}" for w, t in s) for s in sentences) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+# ---------------------------------------------------------------- the shipped model
+
+
+def test_the_shipped_model_is_small_and_is_the_default() -> None:
+    assert ner.MODEL_PATH.is_file() and ner.MODEL_PATH.stat().st_size < 5 * 2**20
+    recognizer = get_recognizer()
+    assert isinstance(recognizer, TrainedRecognizer)
+    assert recognizer.merge == "crf+gaz" and recognizer.propagate
+
+
+@pytest.mark.parametrize(("name", "english_word"), PEOPLE)
+def test_the_sample_people_are_found(entities: list[Entity], name: str, english_word: str) -> None:
+    found = [e for e in entities if e.text == name]
+    assert found, f"{name} not found"
+    for e in found:
+        assert e.label == "PER"
+        assert e.key == "name:" + normalize(name)
+        assert e.english and english_word in e.english.split()
+
+
+def test_a_person_named_again_by_one_word_is_found_again(entities: list[Entity]) -> None:
+    # وقالت جولي، حكومة كيشيدا: the surname alone, after the full name earlier in the article
+    for word in ("جولي", "كيشيدا"):
+        alone = [e for e in entities if e.text == word]
+        assert alone and {e.label for e in alone} == {"PER"}, word
+
+
+def test_listed_names_keep_the_gazetteer_names(entities: list[Entity]) -> None:
+    by_text = {e.text: e for e in entities}
+    assert (by_text["الناتو"].label, by_text["الناتو"].english) == ("ORG", "NATO")  # curated label wins
+    assert (by_text["طوكيو"].label, by_text["طوكيو"].english) == ("LOC", "Tokyo")
+    assert by_text["كوريا الجنوبية"].english == "South Korea"
+
+
+def test_spans_never_cut_a_stem(entities: list[Entity]) -> None:
+    for e in entities:
+        assert_whole_word_span(SAMPLE, e)
+    for m in re.finditer("اليابانية|الياباني|الكندية", SAMPLE):
+        inside = [e for e in entities if m.start() < e.end < m.end() or m.start() < e.start < m.end()]
+        assert not inside, f"{m.group()} cut at {inside}"
+
+
+def test_proclitics_are_peeled_only_with_evidence() -> None:
+    recognizer = get_recognizer()
+    assert isinstance(recognizer, TrainedRecognizer)
+
+    def offset(word: str) -> int:
+        return recognizer._start_offset(Token(0, len(word), word, "arabic"), set())
+
+    # a listed name, a listed person's name, or an article-led word behind the proclitic: peeled
+    assert [offset(w) for w in ("بالقاهرة", "وهاياشي", "والأرمن", "للهند")] == [1, 1, 1, 1]
+    # names that begin with the letters of a proclitic, and a doubled article: left whole
+    assert [offset(w) for w in ("وليام", "بولندا", "لندن", "فرنسا", "كندا", "الالهند")] == [0] * 6
+
+
+def test_recognition_of_the_sample_is_fast_when_warm(sentences: list[list[Token]]) -> None:
+    recognizer = get_recognizer()
+    assert isinstance(recognizer, TrainedRecognizer)
+    best = float("inf")
+    for _ in range(5):
+        recognizer._documents.clear()  # include the document pass, as for a newly opened text
+        t = time.perf_counter()
+        for toks in sentences:
+            recognizer.recognize(SAMPLE, toks)
+        best = min(best, time.perf_counter() - t)
+    assert best < 0.050, f"{best * 1000:.1f} ms for the sample"
+
+
+def test_a_missing_model_falls_back_to_the_gazetteer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(ner, "MODEL_PATH", tmp_path / "missing.crfsuite")
+    assert isinstance(load_recognizer(), GazetteerRecognizer)
+
+
+def test_transliteration_is_readable() -> None:
+    assert transliterate("هاياشي") == "Hayashi"
+    assert transliterate("كيشيدا") == "Kishida"
+    assert transliterate("يوشيماسا") == "Yushimasa"
+    assert transliterate("القاهرة").startswith("al-")
+    assert transliterate("NATO 2050") == ""
+
+
+def test_person_names_list_is_shipped_with_its_attribution() -> None:
+    text = ner.PERSON_NAMES_PATH.read_text(encoding="utf-8")
+    assert "arabnamer" in text and "CC BY 4.0" in text
+    names = ner.load_person_names()
+    assert len(names) > 10_000
+    assert names[normalize("هاياشي")] == "Hayashi"
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+class _Stub:
+    """A recogniser that tags given words (optionally after a proclitic و), for exact expected counts."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def recognize(self, text: str, tokens: list[Token]) -> list[Entity]:
+        out = []
+        for name, label in self.names.items():
+            for m in re.finditer(rf"(?<!\S)و?({name})(?!\S)", text[tokens[0].start : tokens[-1].end]):
+                start = tokens[0].start + m.start(1)
+                end = tokens[0].start + m.end(1)
+                out.append(Entity(start, end, label, text[start:end]))  # type: ignore[arg-type]
+        return out
+
+
+HAND_SCORED = [
+    [
+        ("أحمد", "B-PER"),  # found: PER tp
+        ("زار", "O"),  # tagged PER: PER fp
+        ("وكندا", "B-LOC"),  # found without its و: the whole token, LOC tp
+        ("و", "O"),
+        ("اليابان", "B-LOC"),  # tagged ORG: ORG fp, LOC fn
+        ("مع", "O"),
+        ("الأمم", "B-ORG"),  # only its first word found: ORG fp, ORG fn
+        ("المتحدة", "I-ORG"),
+        (".", "O"),
+    ],
+    [
+        ("كرة", "B-MIS1"),  # AQMAR's MIS1 is MISC: found, MISC tp
+        ("القدم", "I-MIS1"),
+        ("في", "O"),
+        ("البرازيل", "B-LOC"),  # missed: LOC fn
+        ("16", "OO"),  # a malformed tag reads as O
+    ],
+]
+STUB = {"أحمد": "PER", "زار": "PER", "كندا": "LOC", "اليابان": "ORG", "الأمم": "ORG", "كرة القدم": "MISC"}
+
+
+def test_evaluation_counts_by_hand(tmp_path: Path) -> None:
+    path = write_conll(tmp_path / "hand.conll", HAND_SCORED)
+    counts = ner_eval.evaluate_files([path], _Stub(STUB))
+    assert (counts.tp, counts.fp, counts.fn) == (
+        {"PER": 1, "LOC": 1, "ORG": 0, "MISC": 1},
+        {"PER": 1, "LOC": 0, "ORG": 2, "MISC": 0},
+        {"PER": 0, "LOC": 2, "ORG": 1, "MISC": 0},
+    )
+    assert counts.prf(["PER"]) == (0.5, 1.0, pytest.approx(2 / 3), 1)
+    assert counts.prf(["LOC"]) == (1.0, pytest.approx(1 / 3), 0.5, 3)
+    assert counts.prf(["ORG"]) == (0.0, 0.0, 0.0, 1)
+    assert counts.prf() == (0.5, 0.5, 0.5, 6)  # 3 right of 6 predicted, of 6 gold
+    assert counts.prf(["PER", "LOC", "ORG"]) == (
+        pytest.approx(0.4),
+        pytest.approx(0.4),
+        pytest.approx(0.4),
+        5,
+    )
+    lines = {line.split()[0]: line.split()[1:] for line in ner_eval.table(counts).splitlines()[1:]}
+    assert lines["PER"] == ["0.500", "1.000", "0.667", "1", "2"]
+    assert lines["overall"] == ["0.500", "0.500", "0.500", "6", "6"]
+
+
+def test_tags_are_read_leniently() -> None:
+    assert [
+        ner_eval.normalize_tag(t)
+        for t in ("B-MIS1`", "I--ORG", "B-MISS1", "B-MIS-1", "OO", "IO", "B-ENGLISH")
+    ] == [
+        "B-MISC",
+        "I-ORG",
+        "B-MISC",
+        "B-MISC",
+        "O",
+        "O",
+        "O",
+    ]
+    # an I- that continues nothing starts an entity; a change of type ends one
+    assert ner_eval.chunks(["I-PER", "I-PER", "O", "B-LOC", "I-ORG"]) == {
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 5, "ORG"),
+    }
+
+
+def test_evaluate_ner_command_with_the_shipped_model(tmp_path: Path) -> None:
+    # اليابان and كندا are found by any version of the model (the gazetteer lists them); الكتاب "the book"
+    # is gold-tagged PER here on purpose and is no name: P = 2/2, R = 2/3, F1 = 0.8.
+    sentence = "سافر الرجل إلى اليابان ثم إلى كندا ليقرأ الكتاب ."
+    tags = {"اليابان": "B-LOC", "كندا": "B-LOC", "الكتاب": "B-PER"}
+    path = write_conll(tmp_path / "easy.conll", [[(w, tags.get(w, "O")) for w in sentence.split()]])
+    out = subprocess.run(
+        [sys.executable, "-m", "models", "evaluate-ner", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[1:]}
+    assert rows["LOC"] == ["1.000", "1.000", "1.000", "2", "2"]
+    assert rows["PER"] == ["0.000", "0.000", "0.000", "1", "0"]
+    assert rows["overall"] == ["1.000", "0.667", "0.800", "3", "2"]
+    missing = subprocess.run(
+        [sys.executable, "-m", "models", "evaluate-ner", str(tmp_path / "nope.conll")],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert missing.returncode == 2
+
+
+# ---------------------------------------------------------------- training
+
+
+def _tiny_corpus(folder: Path) -> list[Path]:
+    """Two small 'articles' with PER and LOC names in a few fixed contexts."""
+    people = ["هاياشي", "كيشيدا", "جولي", "رونالدو", "فيرمي", "نيوتن"]
+    places = ["طوكيو", "باريس", "لشبونة", "روما", "بكين", "مدريد"]
+    files = []
+    for k in range(2):
+        sentences = []
+        for i in range(12):
+            person, place = people[(i + k) % 6], places[(i * 5 + k) % 6]
+            sentences.append(
+                [("وصل", "O"), ("الوزير", "O"), (person, "B-PER"), ("إلى", "O"), (place, "B-LOC"), (".", "O")]
+            )
+            sentences.append([("قال", "O"), (person, "B-PER"), ("إن", "O"), ("الاتفاق", "O"), ("مهم", "O")])
+        files.append(write_conll(folder / f"article{k}.conll", sentences))
+    return files
+
+
+def test_training_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    t = time.perf_counter()
+    data = tmp_path / "data"
+    data.mkdir()
+    _tiny_corpus(data)
+    model = tmp_path / "tiny.crfsuite"
+    assert ner_train.main(["--data", str(data), "--out", str(model)]) == 0
+    recognizer = TrainedRecognizer(model_path=model)
+    text = "وصل الوزير هاياشي إلى باريس ."
+    found = [(e.text, e.label) for e in recognizer.recognize(text, tokens_of(text))]
+    assert ("هاياشي", "PER") in found and ("باريس", "LOC") in found
+    # leave-articles-out cross-validation prints the table
+    assert ner_train.main(["--data", str(data), "--cv", "2"]) == 0
+    table = capsys.readouterr().out
+    assert table.splitlines()[0].split() == ["type", "P", "R", "F1", "gold", "pred"]
+    assert "PER+LOC+ORG" in table
+    assert time.perf_counter() - t < 10
+
+
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    files = _tiny_corpus(tmp_path)
+    a = ner_train.train(files, tmp_path / "a.crfsuite")
+    b = ner_train.train(files, tmp_path / "b.crfsuite")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_corpus_tokens_are_split_like_the_app_does() -> None:
+    text, tokens, tags = ner_train.sentence_tokens([("العناصر؛", "B-MISC"), ("والأرمن", "B-PER"), ("،", "O")])
+    assert [t.text for t in tokens] == ["العناصر", "؛", "والأرمن", "،"]
+    assert tags == ["B-MISC", "I-MISC", "B-PER", "O"]
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+# ---------------------------------------------------------------- a transformers model (QARI_NER_MODEL)
+
+_LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+
+
+def tiny_ner_model(folder: Path, favourite: str) -> Path:
+    """A one-layer BertForTokenClassification with a tiny WordPiece vocabulary, random weights, and a
+    classifier that always prefers `favourite` (so its output is known)."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizerFast
+
+    folder.mkdir(parents=True, exist_ok=True)
+    words = ["وصل", "هاياشي", "إلى", "كندا", "و", "##كندا", ".", "،", "ال", "##وزير"]
+    vocab = folder / "vocab.txt"
+    vocab.write_text(
+        "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]) + "\n", encoding="utf-8"
+    )
+    tokenizer = BertTokenizerFast(vocab_file=str(vocab), do_lower_case=False, tokenize_chinese_chars=False)
+    tokenizer.save_pretrained(str(folder))
+    config = BertConfig(
+        vocab_size=len(words) + 5,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        id2label=dict(enumerate(_LABELS)),
+        label2id={label: i for i, label in enumerate(_LABELS)},
+    )
+    torch.manual_seed(0)
+    model = BertForTokenClassification(config)
+    with torch.no_grad():
+        model.classifier.weight.zero_()
+        model.classifier.bias.zero_()
+        model.classifier.bias[_LABELS.index(favourite)] = 5.0
+    model.save_pretrained(str(folder))
+    return folder
+
+
+def test_model_labels_map_onto_qari_types() -> None:
+    from models.ner_transformer import qari_label
+
+    assert [
+        qari_label(x) for x in ("B-PERS", "I-PER", "B-GPE", "I-ORGANIZATION", "B-MIS2", "O", "B-DATE")
+    ] == [
+        "B-PER",
+        "I-PER",
+        "B-LOC",
+        "I-ORG",
+        "B-MISC",
+        "O",
+        "O",
+    ]
+
+
+def test_a_tiny_token_classification_model_is_merged_with_the_gazetteer(tmp_path: Path) -> None:
+    from models.ner_transformer import TransformerTagger, load_tagger
+
+    text = "وصل هاياشي إلى وكندا ."
+    everything = load_tagger(str(tiny_ner_model(tmp_path / "per", "B-PERS")))
+    assert everything.error is None and isinstance(everything.tagger, TransformerTagger)
+    found = TrainedRecognizer(tagger=everything.tagger).recognize(text, tokens_of(text))
+    # every word is a person to this model; the function word and the full stop never begin a name
+    assert [(e.text, e.label) for e in found] == [("وصل", "PER"), ("هاياشي", "PER"), ("كندا", "PER")]
+    assert found[2].english == "Canada"  # the gazetteer still names what it lists
+    for e in found:
+        assert_whole_word_span(text, e)
+
+    nothing = load_tagger(str(tiny_ner_model(tmp_path / "o", "O")))
+    assert nothing.tagger is not None
+    found = TrainedRecognizer(tagger=nothing.tagger).recognize(text, tokens_of(text))
+    assert [(e.text, e.label, e.english) for e in found] == [("كندا", "LOC", "Canada")]  # the gazetteer's
+
+
+def test_qari_ner_model_is_loaded_local_first_without_hanging(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from models.ner_transformer import TransformerTagger, load_tagger
+
+    folder = tiny_ner_model(tmp_path / "model", "O")
+    monkeypatch.setenv("QARI_NER_MODEL", str(folder))
+    recognizer = load_recognizer()
+    assert isinstance(recognizer, TrainedRecognizer) and isinstance(recognizer.tagger, TransformerTagger)
+    assert recognizer.note and str(folder) in recognizer.note
+
+    # a hub id that is not in the (empty) local cache: a quick, clear failure, then the shipped CRF
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("QARI_NER_MODEL", "nobody/no-such-arabic-ner")
+    t = time.perf_counter()
+    result = load_tagger("nobody/no-such-arabic-ner")
+    assert result.tagger is None and result.missing and "not on this computer" in (result.error or "")
+    recognizer = load_recognizer()
+    assert time.perf_counter() - t < 5
+    assert isinstance(recognizer, TrainedRecognizer) and not isinstance(recognizer.tagger, TransformerTagger)
+    assert recognizer.note == result.error
+
+    not_a_model = tmp_path / "empty"
+    not_a_model.mkdir()
+    broken = load_tagger(str(not_a_model))
+    assert broken.tagger is None and not broken.missing and "config.json" in (broken.error or "")
