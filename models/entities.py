@@ -30,7 +30,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from models.arabic import ARABIC_WORD, TATWEEL, iter_tokens, normalize, proclitic_splits, strip_tashkeel
+from models.arabic import (
+    ARABIC_WORD,
+    LETTER_CHARS,
+    TATWEEL,
+    iter_tokens,
+    normalize,
+    proclitic_splits,
+    strip_tashkeel,
+)
 from models.document import Entity, EntityLabel, Token
 from models.gazetteer import STOPWORDS, Gazetteer, Name, load
 
@@ -106,7 +114,7 @@ class GazetteerRecognizer:
                 )
             )
             skip_to = last
-        return entities
+        return [e for e in entities if covers_whole_words(text, e.start, e.end)]
 
     @staticmethod
     def _follows(text: str, tokens: list[Token], words: list[int]) -> dict[int, int]:
@@ -243,7 +251,7 @@ class TrainedRecognizer:
             tags = self._propagate(tokens, tags, document.names)
         crf_entities = self._from_tags(text, tokens, tags, gaz_entities)
         if self.merge == "crf":
-            return crf_entities
+            return [e for e in crf_entities if covers_whole_words(text, e.start, e.end)]
         first, second = (
             (crf_entities, gaz_entities) if self.merge == "crf+gaz" else (gaz_entities, crf_entities)
         )
@@ -262,7 +270,7 @@ class TrainedRecognizer:
         for e in second:
             if not any(o.start < e.end and e.start < o.end for o in first):
                 merged.append(e)
-        return sorted(merged, key=lambda e: e.start)
+        return sorted((e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start)
 
     def _document(self, text: str) -> _Document:
         """Words of the multi-word person names the CRF finds anywhere in `text`.
@@ -421,6 +429,31 @@ def shared_lexicon() -> Lexicon | None:
     except Exception as exc:  # noqa: BLE001 - the recogniser works without it, less well
         log.warning("Word lexicon unavailable for entity recognition (%s)", exc)
         return None
+
+
+_LETTER = re.compile(f"[{LETTER_CHARS}]")
+_PROCLITICS = re.compile("[وف]?[بلك]?")
+
+
+def _in_word(ch: str) -> bool:
+    """Whether a character belongs to an Arabic word as written: a letter, or a mark riding on one."""
+    return bool(_LETTER.match(ch)) or not strip_tashkeel(ch)
+
+
+def covers_whole_words(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is whole words, or begins after a word's proclitics only (وكندا → كندا).
+
+    Tokenisation can split oddly written text (a tatweel or a lone vowel mark inside a word); a span that
+    would then begin or end inside a word as the reader sees it is not an entity.
+    """
+    if start >= end or not any(c.isalpha() for c in text[start:end]):
+        return False
+    word_start = start
+    while word_start > 0 and _in_word(text[word_start - 1]):
+        word_start -= 1
+    if not _PROCLITICS.fullmatch(strip_tashkeel(text[word_start:start])):
+        return False
+    return end == len(text) or not _in_word(text[end])
 
 
 _recognizer: Recognizer | None = None

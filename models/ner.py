@@ -160,10 +160,12 @@ class Featurizer:
     def _lexicon(self, text: str) -> list[str]:
         """Buckwalter's view of the word: unknown (foreign names: يوشيماسا), proper noun, or its POS.
 
-        Only the set of readings counts, not their order, so the features stay the same when the
-        lexicon's ranking is tuned for glosses.
+        Only the set of Buckwalter's readings counts: not their order, so the features stay the same when
+        the lexicon's ranking is tuned for glosses, and not FreeDict's, which is optional (installed or not,
+        the model sees the same features).
         """
-        analyses = self.lexicon.analyze(text) if self.lexicon is not None else []
+        found = self.lexicon.analyze(text) if self.lexicon is not None else []
+        analyses = [a for a in found if a.source == "buckwalter"]
         if not analyses:
             return ["lx0"]
         pos = {a.pos for a in analyses}

@@ -114,6 +114,24 @@ def test_a_missing_model_falls_back_to_the_gazetteer(monkeypatch: pytest.MonkeyP
     assert isinstance(load_recognizer(), GazetteerRecognizer)
 
 
+def test_the_features_the_model_was_trained_on_are_still_computed() -> None:
+    # The model's inputs come from the gazetteer, the name list and the lexicon; if one of them changes
+    # what it says about these words, retrain (`python -m models.ner_train`) and update this test.
+    recognizer = get_recognizer()
+    assert isinstance(recognizer, TrainedRecognizer)
+    featurizer = recognizer.tagger.featurizer  # type: ignore[attr-defined]
+
+    def features(word: str) -> set[str]:
+        return set(featurizer.word(word, "arabic"))
+
+    assert {"lx0", "pn", "vd=3"} <= features("هاياشي")  # unknown to the lexicon, a listed personal name
+    assert {"lx0", "vd=3"} <= features("يوشيماسا")
+    assert {"lxp=VERB", "lxpre"} <= features("فيرمي")  # only read as ف + يرمي "and throws"
+    assert {"lxp=PROPN", "lxP1", "g1=LOC", "al"} <= features("القاهرة")
+    assert {"g1p=LOC", "r=كندا", "pc=و"} <= features("وكندا")
+    assert "nat" in features("اليابانية") and "tan" in features("رسميًا")
+
+
 def test_transliteration_is_readable() -> None:
     assert transliterate("هاياشي") == "Hayashi"
     assert transliterate("كيشيدا") == "Kishida"
