@@ -17,6 +17,7 @@ from components.markup import word_lemma
 from components.reader import reader
 from models.align import align_document, can_align
 from models.document import Document
+from models.entities import recognizer_note
 from models.inputs import MAX_CHARS, UPLOAD_TYPES, InputError, ocr_available, prepare_text, read_file
 from models.pipeline import (
     analyze,
@@ -216,6 +217,8 @@ if st.session_state.get("input_error"):
 st.subheader(st.session_state.get("title") or "Text", anchor=False)
 for note in st.session_state.get("notes", []):
     st.info(note)
+if entity_note := recognizer_note():
+    st.caption(f"Names: {entity_note}")
 
 doc = _analyze(st.session_state.text)
 store = _store()
