@@ -9,6 +9,7 @@ never share a connection and writers wait briefly instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -51,6 +52,21 @@ CREATE TABLE IF NOT EXISTS translations (
 """
 
 
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A fresh connection for one short transaction (committed on success), closed afterwards.
+
+    Qari's stores open one per call: Streamlit serves sessions from threads, and short transactions
+    with a busy timeout let several processes share a file (WAL, set once by each store).
+    """
+    conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000)
+    with closing(conn):
+        conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses at most the last commit
+        with conn:
+            yield conn
+
+
 class TranslationStore:
     """Translations on disk, by (model_key, source text)."""
 
@@ -62,15 +78,8 @@ class TranslationStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(_SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A fresh connection for one short transaction (committed on success), closed afterwards."""
-        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
-        with closing(conn):
-            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses at most the last commit
-            with conn:
-                yield conn
+    def _connect(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path)
 
     def get_many(self, model_key: str, sources: list[str]) -> dict[str, str]:
         """The stored translations of those `sources` that have one."""

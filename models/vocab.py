@@ -15,23 +15,22 @@ transaction), so Streamlit's session threads and other processes can all write s
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast, get_args
 
 from models.arabic import normalize
-from models.store import data_dir
+from models.store import connect, data_dir
 
 __all__ = ["DB_NAME", "STATUSES", "Status", "VocabEntry", "VocabStore", "vocab_key"]
 
 Status = Literal["new", "learning", "known", "ignored"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 DB_NAME = "vocabulary.sqlite3"
-_BUSY_TIMEOUT_MS = 10_000
 _CHUNK = 500  # stays under SQLite's limit on bound variables per statement
 
 _SCHEMA = """
@@ -77,15 +76,8 @@ class VocabStore:
             conn.execute("PRAGMA journal_mode=WAL")  # readers go on while a writer commits
             conn.execute(_SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A fresh connection for one short transaction (committed on success), closed afterwards."""
-        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
-        with closing(conn):
-            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            with conn:
-                yield conn
+    def _connect(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path)
 
     def set_status(
         self,

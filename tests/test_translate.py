@@ -285,7 +285,11 @@ def test_network_available_is_quick_and_honest(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_network_check_does_not_hang_on_dns(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(translate.socket, "getaddrinfo", lambda *a, **k: time.sleep(5))
+    def hanging_dns(*args: object, **kwargs: object) -> list:
+        time.sleep(5)  # a resolver that never answers in time, then gives up
+        raise OSError("temporary failure in name resolution")
+
+    monkeypatch.setattr(translate.socket, "getaddrinfo", hanging_dns)
     t0 = time.perf_counter()
     assert network_available(timeout=0.2) is False
     assert time.perf_counter() - t0 < 1.0
