@@ -289,9 +289,15 @@ with side:
 with exports:
     export_panel(doc, st.session_state.get("title") or "Qari reading")
 
-if translator is not None and pending(doc):
-    todo = len(pending(doc))
-    bar = progress_slot.progress(0.0, text=f"Translating {todo} sentences…")
+if translator is not None and pending(doc) and st.session_state.get("paused"):
+    with progress_slot.container():
+        st.caption(f"Translation paused: {len(pending(doc))} sentences left. Clicked sentences are still translated.")
+        st.button("Resume translation", on_click=lambda: st.session_state.update(paused=False))
+elif translator is not None and pending(doc):
+    # Batches are saved as they finish; a click interrupts between batches and its sentence goes first.
+    with progress_slot.container():
+        bar = st.progress(0.0, text=f"Translating {len(pending(doc))} sentences…")
+        st.button("Pause translation", on_click=lambda: st.session_state.update(paused=True))
     fill_translations(
         doc,
         translator,

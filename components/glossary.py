@@ -43,6 +43,8 @@ def glossary_panel(doc: Document, *, on_select: Callable[[int], None], key: str 
     """Names and words tabs; picking a row calls `on_select(first sentence index)`."""
     names, words = glossary_frames(doc)
     st.markdown("**Glossary**")
+    if st.toggle("Only words the lexicon does not know", key=f"{key}-unknown"):
+        words = words[words["English"] == ""].reset_index(drop=True)
     tab_names, tab_words = st.tabs([f"Names ({len(names)})", f"Words ({len(words)})"])
     for tab, frame, suffix in ((tab_names, names, "names"), (tab_words, words, "words")):
         with tab:

@@ -145,3 +145,24 @@ def test_oversize_text_asks_before_reading_the_first_part(model: Path) -> None:
     data = payload(at)
     assert data["count"] > 1000
     assert any("first part" in i.value for i in at.info)
+
+
+def test_background_translation_can_be_paused_and_resumed(model: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["paused"] = True
+    at.run()
+    data = payload(at)
+    # the selected sentence is translated even while paused; the rest wait
+    assert data["translations"][0] and data["translations"][1:] == [None] * 9
+    assert any("paused" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Resume translation").click().run()
+    assert all(payload(at)["translations"])
+
+
+def test_glossary_can_show_only_unknown_words(model: Path) -> None:
+    at = run_app()
+    words_before = len(at.dataframe[1].value)
+    next(t for t in at.toggle if t.label.startswith("Only words")).set_value(True).run()
+    unknown = at.dataframe[1].value
+    assert 0 < len(unknown) < words_before
+    assert set(unknown["English"]) == {""}
