@@ -60,6 +60,7 @@ def _load_sample() -> None:
     st.session_state.title = (SEEDS / "japan-canada-intelligence.title.txt").read_text(encoding="utf-8").strip()
     st.session_state.selected = 0
     st.session_state.notes = []
+    st.session_state.marked = None
 
 
 def _use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
@@ -77,6 +78,7 @@ def _use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
     st.session_state.title = title
     st.session_state.notes = prepared.notes
     st.session_state.selected = 0
+    st.session_state.marked = None
     st.session_state.input_error = None
 
 
@@ -114,6 +116,11 @@ def _remember_failures(doc: Document) -> None:
 
 def _select(index: int) -> None:
     st.session_state.selected = index
+
+
+def _pick_glossary_entry(index: int, key: str) -> None:
+    st.session_state.selected = index
+    st.session_state.marked = key
 
 
 if "text" not in st.session_state:
@@ -283,9 +290,10 @@ with main:
         show_tashkeel=show_tashkeel,
         statuses=_word_statuses(doc),
         on_status=lambda index, status, doc=doc: _set_status(doc, index, status),
+        marked=st.session_state.get("marked"),
     )
 with side:
-    glossary_panel(doc, on_select=_select)
+    glossary_panel(doc, on_select=_pick_glossary_entry)
 with exports:
     export_panel(doc, st.session_state.get("title") or "Qari reading")
 

@@ -32,19 +32,20 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
             }
             for g in entries
         ]
-        return pd.DataFrame(data)
+        # indexed by glossary key (hidden), so a picked row tells which entry it is
+        return pd.DataFrame(data, index=pd.Index([g.key for g in entries], name="key"))
 
     names = [g for g in doc.glossary if g.kind == "name"]
     words = [g for g in doc.glossary if g.kind == "word"]
     return rows(names, True), rows(words, False)
 
 
-def glossary_panel(doc: Document, *, on_select: Callable[[int], None], key: str = "glossary") -> None:
-    """Names and words tabs; picking a row calls `on_select(first sentence index)`."""
+def glossary_panel(doc: Document, *, on_select: Callable[[int, str], None], key: str = "glossary") -> None:
+    """Names and words tabs; picking a row calls `on_select(first sentence index, glossary key)`."""
     names, words = glossary_frames(doc)
     st.markdown("**Glossary**")
     if st.toggle("Only words the lexicon does not know", key=f"{key}-unknown"):
-        words = words[words["English"] == ""].reset_index(drop=True)
+        words = words[words["English"] == ""]
     tab_names, tab_words = st.tabs([f"Names ({len(names)})", f"Words ({len(words)})"])
     for tab, frame, suffix in ((tab_names, names, "names"), (tab_words, words, "words")):
         with tab:
@@ -56,7 +57,7 @@ def glossary_panel(doc: Document, *, on_select: Callable[[int], None], key: str 
             def picked(frame: pd.DataFrame = frame, widget_key: str = widget_key) -> None:
                 rows = st.session_state[widget_key].selection.rows
                 if rows:
-                    on_select(int(frame.iloc[rows[0]]["First sentence"]) - 1)
+                    on_select(int(frame.iloc[rows[0]]["First sentence"]) - 1, str(frame.index[rows[0]]))
 
             st.dataframe(
                 frame,

@@ -189,6 +189,7 @@ def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[d
             cards.append(
                 {
                     "text": tok.text,
+                    "key": tok.key,
                     "lemma": tok.lemma,
                     "pos": tok.pos,
                     "gloss": tok.gloss,

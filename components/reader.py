@@ -36,6 +36,7 @@ def reader_payload(
     pending_text: str = "Translating…",
     show_tashkeel: bool = True,
     statuses: dict[str, str] | None = None,
+    marked: str | None = None,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
     arabic_html = render_arabic(doc, None)
@@ -47,6 +48,7 @@ def reader_payload(
         "translations": [s.translation for s in doc.sentences],
         "cards": token_cards(doc, statuses),
         "links": alignment_links(doc),
+        "marked": marked,
         "count": len(doc.sentences),
         "selected": selected,
         "pending_text": pending_text,
@@ -65,12 +67,13 @@ def reader(
     show_tashkeel: bool = True,
     statuses: dict[str, str] | None = None,
     on_status: Callable[[int, str], None] | None = None,
+    marked: str | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
     `show_tashkeel=False` hides short vowels and other marks without rebuilding or moving anything.
     `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
-    `on_status(global token index, status)`.
+    `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
     """
 
     def selected_changed() -> None:
@@ -85,7 +88,12 @@ def reader(
 
     _component()(
         data=reader_payload(
-            doc, selected, pending_text=pending_text, show_tashkeel=show_tashkeel, statuses=statuses
+            doc,
+            selected,
+            pending_text=pending_text,
+            show_tashkeel=show_tashkeel,
+            statuses=statuses,
+            marked=marked,
         ),
         key=key,
         on_select_change=selected_changed,

@@ -26,9 +26,11 @@ export default function (component) {
   st.translations = data.translations || [];
   // Vocabulary colours: set on every run (statuses change without the text changing).
   ar.querySelectorAll("[data-t]").forEach((w) => {
-    const status = (st.cards[Number(w.dataset.t)] || {}).status;
-    if (status) w.dataset.status = status;
+    const card = st.cards[Number(w.dataset.t)] || {};
+    if (card.status) w.dataset.status = card.status;
     else delete w.dataset.status;
+    // every occurrence of the glossary entry the reader picked
+    w.classList.toggle("marked", Boolean(data.marked) && card.key === data.marked);
   });
   const count = data.count || 0;
 

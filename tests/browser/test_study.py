@@ -67,3 +67,19 @@ def test_bilingual_page_downloads_with_the_text_escaped(page: Page, app_url: str
     info.value.save_as(saved)
     html = saved.read_text(encoding="utf-8")
     assert "اتفقت اليابان وكندا" in html and 'dir="rtl"' in html and "<script" not in html
+
+
+def test_picking_a_name_in_the_glossary_marks_every_occurrence(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    # the data grid is a canvas: the second row (كندا, Canada) is picked by its selection checkbox
+    header = row = 35
+    page.mouse.click(box["x"] + 18, box["y"] + header + row * 1 + row / 2)
+    marked = page.locator(".w.marked")
+    expect(marked.first).to_be_visible(timeout=10_000)
+    words = marked.evaluate_all("ws => ws.map(w => [w.dataset.t, w.textContent])")
+    # five mentions (كندا, and وكندا / لكندا whose proclitic piece belongs to the same word)
+    assert len({t for t, _ in words}) == 5, words
+    assert {text for _, text in words} <= {"كندا", "و", "ل"}, words
+    expect(page.get_by_role("option").nth(0)).to_have_attribute("aria-selected", "true")
