@@ -19,6 +19,7 @@ from models.align import align_document, can_align
 from models.document import Document
 from models.entities import recognizer_note
 from models.inputs import MAX_CHARS, UPLOAD_TYPES, InputError, ocr_available, prepare_text, read_file
+from models.lexicon import get_lexicon
 from models.pipeline import (
     analyze,
     apply_cached,
@@ -226,6 +227,8 @@ for note in st.session_state.get("notes", []):
     st.info(note)
 if entity_note := recognizer_note():
     st.caption(f"Names: {entity_note}")
+for lexicon_note in get_lexicon().notes:  # missing lexicon data: say so, keep reading
+    st.warning(lexicon_note, icon="📚")
 
 doc = _analyze(st.session_state.text)
 store = _store()

