@@ -17,7 +17,8 @@ from components.markup import word_lemma
 from components.reader import reader
 from models.align import align_document, can_align
 from models.document import Document
-from models.entities import recognizer_note
+from models.entities import get_recognizer, recognizer_note
+from models.glossary import names_from_alignment
 from models.inputs import MAX_CHARS, UPLOAD_TYPES, InputError, ocr_available, prepare_text, read_file
 from models.lexicon import get_lexicon
 from models.pipeline import (
@@ -160,6 +161,9 @@ def _apply_alignment(doc: Document, translator: object, model_key: str) -> None:
         sentence.alignment, sentence.english_words = pairs, spans
     for entry in doc.glossary:
         entry.context_gloss = context.get(entry.key)
+    # names no gazetteer lists take the English the translation gave them
+    gazetteer = get_recognizer().gazetteer
+    names_from_alignment(doc, listed=lambda key: gazetteer.by_key(key) is not None)
 
 
 def _word_statuses(doc: Document) -> dict[str, str]:

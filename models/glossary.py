@@ -11,7 +11,9 @@ normalised form. A name keeps the key its recogniser gave it, or "name:" + norma
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -206,3 +208,35 @@ def build_glossary(doc: Document, lexicon: Lexicon | None = None) -> list[Glossa
             )
         )
     return entries
+
+
+# An English name as a translation writes it: capitalised words ("Melanie Joly", "al-Sisi", "O'Neill").
+_ENGLISH_NAME = re.compile(r"^(?:(?:al-|el-)?[A-Z][\w'’.-]*)(?: (?:(?:al-|el-|bin |de |van )?[A-Z][\w'’.-]*))*$")
+
+
+def names_from_alignment(doc: Document, listed: Callable[[str], bool]) -> None:
+    """Give names the gazetteers do not list the English the translation used for them.
+
+    The order a reader can trust: a gazetteer's name (`listed(key)` is True: kept as it is), then what
+    the model wrote where it translated the name (the entry's `context_gloss`, read from the alignment,
+    when it looks like a name), then the transliteration the recogniser made. The new name is used
+    everywhere the name appears: glossary entry, entities and the words' hover glosses.
+    """
+    renamed: dict[str, str] = {}
+    for entry in doc.glossary:
+        if entry.kind != "name" or listed(entry.key):
+            continue
+        english = (entry.context_gloss or "").strip()
+        if english and _ENGLISH_NAME.match(english) and english != entry.gloss:
+            entry.gloss = english
+            entry.source = "alignment"
+            renamed[entry.key] = english
+    if not renamed:
+        return
+    for sentence in doc.sentences:
+        for entity in sentence.entities:
+            if entity.key in renamed:
+                entity.english = renamed[entity.key]
+        for token in sentence.tokens:
+            if token.key in renamed:
+                token.gloss = renamed[token.key]

@@ -189,3 +189,30 @@ def test_context_picks_the_reading(lex: Lexicon) -> None:
     annotate_tokens(d, lex)
     t = tokens(d)
     assert t["عام"].gloss.startswith("year") and t["العام"].gloss.startswith("general")
+
+
+def test_names_take_the_translations_english_unless_a_gazetteer_lists_them() -> None:
+    from models.glossary import names_from_alignment
+
+    text = "وقالت جولي إن كندا مستعدة."
+    doc = Document(text=text)
+    (a, b), = split_sentences(text)
+    tokens = [Token(s, e, text[s:e], kind) for s, e, kind in iter_tokens(text, a, b)]
+    sentence = Sentence(0, a, b, text[a:b], tokens)
+    joly = Entity(6, 10, "PER", "جولي", "name:جولي", "Giuly")
+    canada = Entity(14, 18, "LOC", "كندا", "name:كندا", "Canada")
+    sentence.entities = [joly, canada]
+    doc.sentences.append(sentence)
+    annotate_tokens(doc, get_lexicon())
+    doc.glossary = build_glossary(doc)
+    entries = {g.key: g for g in doc.glossary}
+    entries["name:جولي"].context_gloss = "Joly"
+    entries["name:كندا"].context_gloss = "Ottawa"  # a wrong alignment must not beat the gazetteer
+    names_from_alignment(doc, listed=lambda key: key == "name:كندا")
+    assert entries["name:جولي"].gloss == "Joly" and entries["name:جولي"].source == "alignment"
+    assert joly.english == "Joly" and tokens[1].gloss == "Joly"
+    assert entries["name:كندا"].gloss == "Canada" and canada.english == "Canada"
+    # something that does not look like a name is not taken
+    entries["name:جولي"].context_gloss = "said that"
+    names_from_alignment(doc, listed=lambda key: False)
+    assert entries["name:جولي"].gloss == "Joly"
