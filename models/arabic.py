@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from models.document import Token
+
 # Letters of the Arabic blocks (not digits or punctuation), and the marks that ride on them.
 _LETTERS = "\u0620-\u063f\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc"
 _MARKS = "\u064b-\u065f\u0670\u06d6-\u06ed\u08ca-\u08ff"
@@ -100,6 +102,11 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[t
     """
     for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
         yield m.start(), m.end(), m.lastgroup or "other"
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of text[start:end] as the analysed document holds them (offsets into `text`)."""
+    return [Token(s, e, text[s:e], kind) for s, e, kind in iter_tokens(text, start, end)]
 
 
 # Proclitics, outermost first: a conjunction, then a preposition or the future s-, then the article.

@@ -34,10 +34,10 @@ from models.arabic import (
     ARABIC_WORD,
     LETTER_CHARS,
     TATWEEL,
-    iter_tokens,
     normalize,
     proclitic_splits,
     strip_tashkeel,
+    tokenize,
 )
 from models.document import Entity, EntityLabel, Token
 from models.gazetteer import STOPWORDS, Gazetteer, Name, load
@@ -297,7 +297,7 @@ class TrainedRecognizer:
         seen: Counter[str] = Counter()  # occurrences of each form, tagged or not
         sentences: dict[tuple[int, int, int], tuple[list[Entity], list[str]]] = {}
         for s_start, s_end in split_sentences(text):
-            toks = [Token(a, b, text[a:b], kind) for a, b, kind in iter_tokens(text, s_start, s_end)]
+            toks = tokenize(text, s_start, s_end)
             if not toks:
                 continue
             for t in toks:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from models.arabic import iter_tokens
+from models.arabic import tokenize
 from models.document import ENTITY_LABELS, Entity, Token
 
 Sentence = list[tuple[str, str]]  # (token, BIO tag)
@@ -117,7 +117,7 @@ def predict_tags(
     if text is None:
         text, spans = sentence_text(words)
     first_offset, end_offset = (spans[0][0], spans[-1][1]) if spans else (0, 0)
-    tokens = [Token(a, b, text[a:b], kind) for a, b, kind in iter_tokens(text, first_offset, end_offset)]
+    tokens = tokenize(text, first_offset, end_offset)
     tags = ["O"] * len(words)
     for e in sorted(recognizer.recognize(text, tokens), key=lambda e: (e.start, -e.end)):
         first = next((i for i, (a, b) in enumerate(spans) if a <= e.start < b), None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from models.arabic import has_arabic, iter_tokens
-from models.document import Document, Sentence, Token
+from models.arabic import has_arabic, tokenize
+from models.document import Document, Sentence
 from models.segment import split_sentences, translation_pieces
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,7 @@ def analyze(text: str, *, with_entities: bool = True, with_lexicon: bool = True)
     """Segment, tokenise, recognise entities and gloss words; translations are left empty."""
     doc = Document(text=text)
     for index, (start, end) in enumerate(split_sentences(text)):
-        tokens = [Token(s, e, text[s:e], kind) for s, e, kind in iter_tokens(text, start, end)]
-        doc.sentences.append(Sentence(index=index, start=start, end=end, text=text[start:end], tokens=tokens))
+        doc.sentences.append(Sentence(index, start, end, text[start:end], tokenize(text, start, end)))
     if with_entities:
         from models.entities import get_recognizer
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models import gazetteer
-from models.arabic import ARABIC_WORD, iter_tokens, normalize, strip_tashkeel
+from models.arabic import ARABIC_WORD, normalize, strip_tashkeel, tokenize
 from models.document import ENTITY_LABELS, Entity, Token
 from models.entities import GazetteerRecognizer, get_recognizer
 from models.segment import split_sentences
@@ -29,7 +29,7 @@ _LETTER = re.compile(ARABIC_WORD.pattern[: ARABIC_WORD.pattern.index("]") + 1]) 
 
 
 def tokens_of(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    return [Token(a, b, text[a:b], kind) for a, b, kind in iter_tokens(text, start, end)]
+    return tokenize(text, start, end)
 
 
 def recognize(text: str) -> list[Entity]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from models.arabic import iter_tokens, normalize
+from models.arabic import normalize, tokenize
 from models.document import Document, Entity, EntityLabel, Sentence, Token
 from models.glossary import annotate_tokens, build_glossary, entity_key, word_key
 from models.lexicon import Lexicon, get_lexicon
@@ -26,7 +26,7 @@ def make_doc(
     """A Document with sentences and tokens; `entities` as (surface, occurrence, label, key, english)."""
     doc = Document(text=text)
     for index, (start, end) in enumerate(split_sentences(text)):
-        tokens = [Token(s, e, text[s:e], kind) for s, e, kind in iter_tokens(text, start, end)]
+        tokens = tokenize(text, start, end)
         doc.sentences.append(Sentence(index, start, end, text[start:end], tokens))
     for surface, occurrence, label, key, english in entities:
         at = -1
@@ -197,7 +197,7 @@ def test_names_take_the_translations_english_unless_a_gazetteer_lists_them() -> 
     text = "وقالت جولي إن كندا مستعدة."
     doc = Document(text=text)
     (a, b), = split_sentences(text)
-    tokens = [Token(s, e, text[s:e], kind) for s, e, kind in iter_tokens(text, a, b)]
+    tokens = tokenize(text, a, b)
     sentence = Sentence(0, a, b, text[a:b], tokens)
     joly = Entity(6, 10, "PER", "جولي", "name:جولي", "Giuly")
     canada = Entity(14, 18, "LOC", "كندا", "name:كندا", "Canada")

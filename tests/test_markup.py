@@ -5,8 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from components.markup import render_arabic, render_english, token_cards
-from models.arabic import iter_tokens
-from models.document import Document, Entity, Sentence, Token
+from models.arabic import tokenize
+from models.document import Document, Entity, Sentence
 from models.segment import split_sentences
 
 
@@ -14,8 +14,7 @@ def make_doc(text: str, entities: list[tuple[str, str]] = ()) -> Document:
     """A document with sentences and tokens; `entities` are (surface, label), found by position."""
     doc = Document(text=text)
     for i, (a, b) in enumerate(split_sentences(text)):
-        toks = [Token(s, e, text[s:e], kind) for s, e, kind in iter_tokens(text, a, b)]
-        doc.sentences.append(Sentence(i, a, b, text[a:b], toks))
+        doc.sentences.append(Sentence(i, a, b, text[a:b], tokenize(text, a, b)))
     for surface, label in entities:
         start = text.index(surface)
         sent = next(s for s in doc.sentences if s.start <= start < s.end)
