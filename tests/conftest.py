@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from models.arabic import tokenize
+from models.document import Entity, Token
+from models.segment import split_sentences
+from tests.samples import SAMPLE
 from tests.tiny_marian import build_tiny_marian
 
 # CI runs the same examples every time, so a red build is reproducible and never a coin toss;
@@ -21,6 +26,31 @@ if os.environ.get("CI"):
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight MarianMT model folder, built once per test session."""
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+@pytest.fixture
+def clean_registry() -> Iterator[None]:
+    """The translation-model registry is process-wide: start and end a test without remembered loads."""
+    from models import translate
+
+    translate.forget()
+    yield
+    translate.forget()
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[list[Token]]:
+    """The sample article's tokens, one list per sentence."""
+    return [tokenize(SAMPLE, a, b) for a, b in split_sentences(SAMPLE)]
+
+
+@pytest.fixture(scope="module")
+def entities(sentences: list[list[Token]]) -> list[Entity]:
+    """What the shipped recogniser finds in the sample article."""
+    from models.entities import get_recognizer
+
+    recognizer = get_recognizer()
+    return [e for toks in sentences for e in recognizer.recognize(SAMPLE, toks)]
 
 
 @pytest.fixture(autouse=True)

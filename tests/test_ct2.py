@@ -19,24 +19,12 @@ from models import ct2, translate
 from models.ct2 import CT2Translator, ensure_converted, load_ct2_translator
 from models.store import CachedTranslator, TranslationStore
 from models.translate import MarianTranslator, get_translator, load_translator
+from tests.samples import ARABIC_SENTENCES
 
-ARABIC = [
-    "اتفقت اليابان وكندا على بدء المحادثات رسميًا.",
-    "وقالت وزارة الخارجية اليابانية إن الجانبين يهدفان إلى التوصل إلى اتفاق.",
-    "كارثة فوكوشيما عام 2011.",
-    "مرحبا",
-    "تسعى اليابان إلى مزيد من التعاون مع كندا لتأمين إمدادات الغاز الطبيعي المسال.",
-    "ولدى اليابان اتفاقيات مماثلة لتبادل المعلومات مع ثماني دول، بما في ذلك أستراليا وبريطانيا والهند.",
-    "أغلقت العديد من المحطات النووية اليابانية بعد كارثة فوكوشيما عام 2011.",
-    "دفع نقص إمدادات الطاقة وارتفاع تكلفة المرافق حكومة كيشيدا إلى التركيز على الطاقة الذرية.",
-]
+ARABIC = ARABIC_SENTENCES
 
 
-@pytest.fixture(autouse=True)
-def clean_registry() -> None:
-    translate.forget()
-    yield
-    translate.forget()
+pytestmark = pytest.mark.usefixtures("clean_registry")
 
 
 @pytest.fixture(scope="module")

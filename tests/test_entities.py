@@ -21,10 +21,9 @@ from models import gazetteer
 from models.arabic import ARABIC_WORD, normalize, strip_tashkeel, tokenize
 from models.document import ENTITY_LABELS, Entity, Token
 from models.entities import GazetteerRecognizer, get_recognizer
-from models.segment import split_sentences
+from tests.samples import SAMPLE
 
 ROOT = Path(__file__).parent.parent
-SAMPLE = (ROOT / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
 _LETTER = re.compile(ARABIC_WORD.pattern[: ARABIC_WORD.pattern.index("]") + 1])  # one Arabic letter
 
 
@@ -34,17 +33,6 @@ def tokens_of(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def recognize(text: str) -> list[Entity]:
     return get_recognizer().recognize(text, tokens_of(text))
-
-
-@pytest.fixture(scope="module")
-def sentences() -> list[list[Token]]:
-    return [tokens_of(SAMPLE, a, b) for a, b in split_sentences(SAMPLE)]
-
-
-@pytest.fixture(scope="module")
-def entities(sentences: list[list[Token]]) -> list[Entity]:
-    recognizer = get_recognizer()
-    return [e for toks in sentences for e in recognizer.recognize(SAMPLE, toks)]
 
 
 def assert_whole_word_span(text: str, e: Entity) -> None:

@@ -16,22 +16,11 @@ from models.arabic import normalize
 from models.document import Entity, Token
 from models.entities import GazetteerRecognizer, TrainedRecognizer, get_recognizer, load_recognizer
 from models.ner_translit import transliterate
-from models.segment import split_sentences
-from tests.test_entities import SAMPLE, assert_whole_word_span, tokens_of
+from tests.samples import SAMPLE
+from tests.test_entities import assert_whole_word_span, tokens_of
 
 ROOT = Path(__file__).parent.parent
 PEOPLE = [("يوشيماسا هاياشي", "Hayashi"), ("ميلاني جولي", "Melanie"), ("فوميو كيشيدا", "Kishida")]
-
-
-@pytest.fixture(scope="module")
-def sentences() -> list[list[Token]]:
-    return [tokens_of(SAMPLE, a, b) for a, b in split_sentences(SAMPLE)]
-
-
-@pytest.fixture(scope="module")
-def entities(sentences: list[list[Token]]) -> list[Entity]:
-    recognizer = get_recognizer()
-    return [e for toks in sentences for e in recognizer.recognize(SAMPLE, toks)]
 
 
 def write_conll(path: Path, sentences: list[list[tuple[str, str]]]) -> Path:

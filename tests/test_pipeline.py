@@ -18,9 +18,9 @@ from models.pipeline import (
     translate_sentence,
 )
 from models.translate import MarianTranslator
+from tests.samples import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = (ROOT / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
 
 
 class Recording:

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from models.arabic import iter_tokens, normalize, proclitic_splits, strip_tashkeel
 from models.segment import INVISIBLE, estimate_subword_tokens, split_sentences, translation_pieces
-
-SAMPLE = (Path(__file__).parent.parent / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
+from tests.samples import SAMPLE
 
 
 def texts(spans: list[tuple[int, int]], text: str) -> list[str]:

@@ -35,22 +35,13 @@ from models.translate import (
     load_translator,
     network_available,
 )
+from tests.samples import ARABIC_SENTENCES
 
 ROOT = Path(__file__).resolve().parents[1]
-ARABIC = [
-    "اتفقت اليابان وكندا على بدء المحادثات رسميًا.",
-    "وقالت وزارة الخارجية اليابانية إن الجانبين يهدفان إلى التوصل إلى اتفاق.",
-    "كارثة فوكوشيما عام 2011.",
-    "مرحبا",
-    "تسعى اليابان إلى مزيد من التعاون مع كندا لتأمين إمدادات الغاز الطبيعي المسال.",
-]
+ARABIC = ARABIC_SENTENCES[:5]
 
 
-@pytest.fixture(autouse=True)
-def clean_registry() -> None:
-    translate.forget()
-    yield
-    translate.forget()
+pytestmark = pytest.mark.usefixtures("clean_registry")
 
 
 @pytest.fixture
