@@ -69,29 +69,6 @@ def _english_lines() -> list[str]:
     return [ln.strip() for text in topics.values() for ln in text.splitlines() if len(ln.split()) >= 4]
 
 
-def _train_spm(lines: list[str], pieces: int) -> bytes:
-    import io
-
-    import sentencepiece as spm
-
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines),
-        model_writer=buf,
-        vocab_size=pieces,
-        model_type="unigram",
-        character_coverage=1.0,
-        unk_id=0,
-        bos_id=-1,
-        eos_id=-1,
-        pad_id=-1,
-        hard_vocab_limit=False,  # take what the corpus supports
-        num_threads=os.cpu_count() or 1,
-        minloglevel=2,
-    )
-    return buf.getvalue()
-
-
 def build_random_model(corpus: Path, seed: int = 0) -> Path:
     """Build (once; cached under bench/.cache/) the random-weight opus-mt-ar-en stand-in; return its folder."""
     files = sorted(corpus.glob("*.conll"))
@@ -101,44 +78,31 @@ def build_random_model(corpus: Path, seed: int = 0) -> Path:
     folder = CACHE / f"opus-mt-ar-en-random-{tag}-s{seed}"
     if (folder / "model.safetensors").is_file():
         return folder
-    import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    from tests.tiny_marian import add_pieces, train_spm, write_tokenizer
 
     print(f"Building the random opus-mt-ar-en stand-in in {folder} (once)…", file=sys.stderr)
     work = folder.with_name(folder.name + ".tmp")
     work.mkdir(parents=True, exist_ok=True)
     # Like opus-mt: a source spm (Arabic) and a target spm (English), one joint vocab.json.
-    src, tgt = _train_spm(_arabic_lines(corpus), SPM_PIECES), _train_spm(_english_lines(), SPM_PIECES)
-    (work / "source.spm").write_bytes(src)
-    (work / "target.spm").write_bytes(tgt)
+    threads = os.cpu_count() or 1
+    src = train_spm(_arabic_lines(corpus), SPM_PIECES, threads=threads)
+    tgt = train_spm(_english_lines(), SPM_PIECES, threads=threads)
     vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
     # The corpora support fewer pieces than opus-mt's 62k: fill each side up with placeholder pieces, so
     # the output layer is full size and each side has its real share (the English placeholders stand for
     # English pieces a bigger corpus would have given, and belong to the target vocabulary map).
     for proto, side, upto in ((src, "ar", int(SOURCE_SHARE * (VOCAB_SIZE - 1))), (tgt, "en", VOCAB_SIZE - 1)):
-        sp = spm.SentencePieceProcessor(model_proto=proto)
-        for i in range(sp.get_piece_size()):
-            if not sp.is_unknown(i):
-                vocab.setdefault(sp.id_to_piece(i), len(vocab))
+        add_pieces(vocab, proto)
         filler = 0
         while len(vocab) < upto:
             vocab.setdefault(f"<unused-{side}-{filler}>", len(vocab))
             filler += 1
     pad = len(vocab)
     vocab["<pad>"] = pad
-    (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer_config = {
-        "tokenizer_class": "MarianTokenizer",
-        "source_lang": "ar",
-        "target_lang": "en",
-        "unk_token": "<unk>",
-        "eos_token": "</s>",
-        "pad_token": "<pad>",
-        "model_max_length": 512,
-        "separate_vocabs": False,
-    }
-    (work / "tokenizer_config.json").write_text(json.dumps(tokenizer_config), encoding="utf-8")
+    write_tokenizer(work, src, tgt, vocab, max_length=512)
     config = MarianConfig(
         vocab_size=VOCAB_SIZE,
         decoder_vocab_size=VOCAB_SIZE,

@@ -43,52 +43,48 @@ SEED = 1234
 _SPM_VOCAB = 160  # small enough to train on the lines above, large enough for real sub-words
 
 
-def _train_spm() -> bytes:
-    """Train one unigram sentencepiece model on both languages (shared vocabulary, like opus-mt-ar-en)."""
+def train_spm(lines: list[str], vocab_size: int, *, threads: int = 1, **options: int) -> bytes:
+    """Train a unigram sentencepiece model the way Marian models use one; returns the model bytes.
+
+    Piece 0 is <unk>; Marian's own specials (</s>, <pad>) live in vocab.json, not in the spm.
+    `hard_vocab_limit` is off: a small corpus gets the pieces it supports.
+    """
     import sentencepiece as spm
 
     buf = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(_ARABIC + _ENGLISH),
+        sentence_iterator=iter(lines),
         model_writer=buf,
-        vocab_size=_SPM_VOCAB,
+        vocab_size=vocab_size,
         model_type="unigram",
         character_coverage=1.0,
-        # Piece 0 is <unk>; Marian's own specials (</s>, <pad>) live in vocab.json, not in the spm.
         unk_id=0,
         bos_id=-1,
         eos_id=-1,
         pad_id=-1,
         hard_vocab_limit=False,
-        num_threads=1,
-        seed_sentencepiece_size=10000,
+        num_threads=threads,
         minloglevel=2,
+        **options,
     )
     return buf.getvalue()
 
 
-def build_tiny_marian(path: Path) -> Path:
-    """Write a loadable tiny MarianMT model into `path` (created if needed) and return `path`."""
+def add_pieces(vocab: dict[str, int], proto: bytes) -> None:
+    """Append an spm model's pieces (not <unk>) to a Marian vocab, keeping ids of pieces already in it."""
     import sentencepiece as spm
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    proto = _train_spm()
-    (path / "source.spm").write_bytes(proto)
-    (path / "target.spm").write_bytes(proto)
-
-    # Marian's vocab layout: </s> = 0, <unk> = 1, then the pieces, <pad> last.
     sp = spm.SentencePieceProcessor(model_proto=proto)
-    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
     for i in range(sp.get_piece_size()):
-        piece = sp.id_to_piece(i)
-        if piece not in vocab and not sp.is_unknown(i):
-            vocab[piece] = len(vocab)
-    pad_id = len(vocab)
-    vocab["<pad>"] = pad_id
-    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
+        if not sp.is_unknown(i):
+            vocab.setdefault(sp.id_to_piece(i), len(vocab))
+
+
+def write_tokenizer(folder: Path, source: bytes, target: bytes, vocab: dict[str, int], max_length: int) -> None:
+    """Write what MarianTokenizer loads: source.spm, target.spm, vocab.json, tokenizer_config.json."""
+    (folder / "source.spm").write_bytes(source)
+    (folder / "target.spm").write_bytes(target)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
     tokenizer_config = {
         "tokenizer_class": "MarianTokenizer",
         "source_lang": "ar",
@@ -96,10 +92,28 @@ def build_tiny_marian(path: Path) -> Path:
         "unk_token": "<unk>",
         "eos_token": "</s>",
         "pad_token": "<pad>",
-        "model_max_length": 64,
+        "model_max_length": max_length,
         "separate_vocabs": False,
     }
-    (path / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=1), encoding="utf-8")
+    (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=1), encoding="utf-8")
+
+
+def build_tiny_marian(path: Path) -> Path:
+    """Write a loadable tiny MarianMT model into `path` (created if needed) and return `path`."""
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    # One spm for both languages (a shared vocabulary, like opus-mt-ar-en).
+    proto = train_spm(_ARABIC + _ENGLISH, _SPM_VOCAB, seed_sentencepiece_size=10000)
+
+    # Marian's vocab layout: </s> = 0, <unk> = 1, then the pieces, <pad> last.
+    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+    add_pieces(vocab, proto)
+    pad_id = len(vocab)
+    vocab["<pad>"] = pad_id
+    write_tokenizer(path, proto, proto, vocab, max_length=64)
 
     config = MarianConfig(
         vocab_size=pad_id + 1,
