@@ -19,7 +19,15 @@ from models.align import align_document, can_align
 from models.document import Document
 from models.entities import get_recognizer, recognizer_note
 from models.glossary import names_from_alignment
-from models.inputs import MAX_CHARS, UPLOAD_TYPES, InputError, ocr_available, prepare_text, read_file
+from models.inputs import (
+    IMAGE_TYPES,
+    MAX_CHARS,
+    UPLOAD_TYPES,
+    InputError,
+    ocr_available,
+    prepare_text,
+    read_file,
+)
 from models.lexicon import get_lexicon
 from models.pipeline import (
     analyze,
@@ -45,7 +53,6 @@ from models.vocab import VocabStore
 
 SEEDS = Path(__file__).parent / "seeds"
 SAMPLE = SEEDS / "japan-canada-intelligence.txt"
-_DOCUMENT_TYPES = {"txt", "html", "htm", "docx", "pdf"}
 BATCH = 4  # small batches keep a click during background translation waiting at most one batch
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
@@ -191,12 +198,13 @@ with st.sidebar:
     with st.form("paste", border=False):
         st.text_area("Arabic text", key="pasted", height=160, placeholder="الصق نصًا عربيًا هنا…")
         st.form_submit_button("Read this text", on_click=_on_paste, help="Ctrl+Enter in the text box does the same")
+    ocr = ocr_available()
     st.file_uploader(
         "Or upload a file",
-        type=UPLOAD_TYPES if ocr_available() else [t for t in UPLOAD_TYPES if t in _DOCUMENT_TYPES],
+        type=UPLOAD_TYPES if ocr else [t for t in UPLOAD_TYPES if t not in IMAGE_TYPES],
         key="upload",
         on_change=_on_upload,
-        help="Text, web page, Word or PDF" + (", or an image of Arabic text (OCR)" if ocr_available() else ""),
+        help="Text, web page, Word or PDF" + (", or an image of Arabic text (OCR)" if ocr else ""),
     )
     st.button("Open the sample article", on_click=_load_sample)
     st.divider()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from models.arabic import has_arabic, tokenize
 from models.document import Document, Sentence
 from models.segment import split_sentences, translation_pieces
+from models.translate import Translator
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def translation_order(doc: Document, first: int | None = None) -> list[int]:
 
 def fill_translations(
     doc: Document,
-    translator: object,
+    translator: Translator,
     *,
     first: int | None = None,
     batch_size: int = 8,
@@ -121,17 +122,17 @@ def _batches(order: list[int], first: int | None, size: int) -> Iterable[list[in
         yield order[i : i + size]
 
 
-def translate_sentence(doc: Document, translator: object, index: int, *, beam_size: int = 4) -> None:
+def translate_sentence(doc: Document, translator: Translator, index: int, *, beam_size: int = 4) -> None:
     """Translate one sentence now (the one the reader selected), marking it on failure."""
     _translate_batch(doc, translator, [index], beam_size)
 
 
-def _translate_batch(doc: Document, translator: object, batch: list[int], beam_size: int) -> None:
+def _translate_batch(doc: Document, translator: Translator, batch: list[int], beam_size: int) -> None:
     sentences = [doc.sentences[i] for i in batch]
     parts = [pieces(s) for s in sentences]
     flat = [p for ps in parts for p in ps]
     try:
-        outputs = translator.translate(flat, beam_size=beam_size)  # type: ignore[attr-defined]
+        outputs = translator.translate(flat, beam_size=beam_size)
     except Exception:
         if len(batch) > 1:
             for i in batch:
