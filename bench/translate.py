@@ -144,12 +144,12 @@ def resolve_model(args: argparse.Namespace) -> tuple[Path, str, str | None]:
     if not args.model:
         folder = build_random_model(args.corpus)
         return folder, str(folder), None
-    from models import translate
+    from models.hub import cached_snapshot, local_folder
 
-    folder = translate._local_folder(args.model)
+    folder = local_folder(args.model)
     if folder is not None:
         return folder, str(folder), None
-    snapshot = translate._cached_snapshot(args.model)
+    snapshot = cached_snapshot(args.model)
     if snapshot is None:
         raise SystemExit(f"{args.model} is not in the local Hugging Face cache (`python -m models download`).")
     return snapshot, args.model, snapshot.name

@@ -20,10 +20,10 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from models.document import Token
+from models.hub import cached_snapshot, local_folder
 
 log = logging.getLogger(__name__)
 
@@ -107,32 +107,13 @@ class NerLoadResult:
     missing: bool  # the model is simply not on this computer: it can be downloaded once while online
 
 
-def _local_folder(model_id: str) -> Path | None:
-    """The folder `model_id` names, if it is a path rather than a hub id ("org/name")."""
-    path = Path(model_id).expanduser()
-    if path.exists() or model_id.startswith(("/", "~", ".")) or model_id.count("/") > 1:
-        return path.resolve()
-    return None
-
-
-def _cached_snapshot(model_id: str) -> Path | None:
-    """The local Hugging Face cache's snapshot of `model_id`, or None. Never touches the network."""
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
-
-    try:
-        return Path(snapshot_download(model_id, local_files_only=True))
-    except LocalEntryNotFoundError:
-        return None
-
-
 def load_tagger(model_id: str) -> NerLoadResult:
     """Load a token-classification model from a folder or the local cache. Never raises."""
     model_id = (model_id or "").strip()
     if not model_id:
         return NerLoadResult(model_id, None, "No entity model is configured.", missing=False)
     try:
-        folder = _local_folder(model_id)
+        folder = local_folder(model_id)
         if folder is None:
             from huggingface_hub.utils import validate_repo_id
 
@@ -142,7 +123,7 @@ def load_tagger(model_id: str) -> NerLoadResult:
                 return NerLoadResult(
                     model_id, None, f"{model_id!r} is neither a folder nor a Hugging Face model name.", False
                 )
-            folder = _cached_snapshot(model_id)
+            folder = cached_snapshot(model_id)
             if folder is None:
                 return NerLoadResult(
                     model_id,

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urlparse
 
+from models.hub import cached_snapshot, local_folder
+
 if TYPE_CHECKING:
     from transformers import MarianMTModel, MarianTokenizer
 
@@ -161,36 +163,11 @@ class LoadResult:
         return self.translator is not None
 
 
-def _local_folder(model_id: str) -> Path | None:
-    """The folder `model_id` names, if it is a path rather than a hub id ("org/name" or "name")."""
-    path = Path(model_id).expanduser()
-    if path.exists():
-        return path.resolve()
-    looks_like_path = (
-        model_id.startswith(("/", "~", ".", "\\"))
-        or os.path.isabs(model_id)
-        or model_id.count("/") > 1
-        or "\\" in model_id
-    )
-    return path.resolve() if looks_like_path else None
-
-
 def _missing_files(folder: Path) -> list[str]:
     missing = [name for name in _REQUIRED_FILES if not (folder / name).is_file()]
     if not any((folder / name).is_file() for name in _WEIGHT_FILES):
         missing.append(" or ".join(_WEIGHT_FILES))
     return missing
-
-
-def _cached_snapshot(model_id: str) -> Path | None:
-    """The snapshot folder of `model_id` in the local Hugging Face cache, or None. No network."""
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
-
-    try:
-        return Path(snapshot_download(model_id, local_files_only=True))
-    except LocalEntryNotFoundError:
-        return None
 
 
 def _missing_message(model_id: str, detail: str = "is not on this computer yet") -> str:
@@ -219,7 +196,7 @@ def load_translator(
         return _load(model_id, engine, progress)
     except Exception as exc:  # any failure (corrupt files, out of memory, library bugs) becomes a message
         log.warning("Loading translation model %s failed", model_id, exc_info=True)
-        if _local_folder(model_id.strip()) is not None:
+        if local_folder(model_id.strip()) is not None:
             remedy = "replace the folder with a complete model, or choose another model"
         else:
             remedy = f"download it again (`{DOWNLOAD_COMMAND}`), or choose another model"
@@ -236,7 +213,7 @@ def _load(model_id: str, engine: str, progress: Callable[[float, str], None] | N
     model_id = (model_id or "").strip()
     if not model_id:
         return LoadResult(model_id, None, "No translation model is configured.", missing=False)
-    folder = _local_folder(model_id)
+    folder = local_folder(model_id)
     if folder is not None:
         if not folder.is_dir():
             return LoadResult(
@@ -267,7 +244,7 @@ def _load(model_id: str, engine: str, progress: Callable[[float, str], None] | N
             f"{model_id!r} is neither a model folder on this computer nor a Hugging Face model name.",
             missing=False,
         )
-    snapshot = _cached_snapshot(model_id)
+    snapshot = cached_snapshot(model_id)
     if snapshot is None:
         return LoadResult(model_id, None, _missing_message(model_id), missing=True)
     if _missing_files(snapshot):
@@ -326,7 +303,7 @@ def model_key_for(model_id: str) -> str:
     Lets callers read the translation cache without loading the model.
     """
     model_id = (model_id or "").strip()
-    folder = _local_folder(model_id) if model_id else None
+    folder = local_folder(model_id) if model_id else None
     return str(folder) if folder is not None else model_id
 
 
@@ -450,7 +427,7 @@ def download_model(
     """
     model_id = (model_id or configured_model()).strip()
     report = progress or (lambda fraction, message: None)
-    if _local_folder(model_id) is not None:
+    if local_folder(model_id) is not None:
         raise DownloadError(f"{model_id} is a folder on this computer; there is nothing to download.")
     report(0.0, f"Connecting to {_hub_host()[0]}…")
     if not network_available():
