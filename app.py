@@ -29,6 +29,7 @@ from models.inputs import (
     read_file,
 )
 from models.lexicon import get_lexicon
+from models.ner_transformer import configured_model as configured_ner_model
 from models.pipeline import (
     analyze,
     apply_cached,
@@ -64,9 +65,12 @@ st.html(
 
 # ---- state -------------------------------------------------------------------------------------
 
+
 def _load_sample() -> None:
     st.session_state.text = SAMPLE.read_text(encoding="utf-8")
-    st.session_state.title = (SEEDS / "japan-canada-intelligence.title.txt").read_text(encoding="utf-8").strip()
+    st.session_state.title = (
+        (SEEDS / "japan-canada-intelligence.title.txt").read_text(encoding="utf-8").strip()
+    )
     st.session_state.selected = 0
     st.session_state.notes = []
     st.session_state.marked = None
@@ -120,7 +124,9 @@ def _retry_failed() -> None:
 
 
 def _remember_failures(doc: Document) -> None:
-    st.session_state.failed = st.session_state.get("failed", set()) | {doc.sentences[i].text for i in failed(doc)}
+    st.session_state.failed = st.session_state.get("failed", set()) | {
+        doc.sentences[i].text for i in failed(doc)
+    }
 
 
 def _select(index: int) -> None:
@@ -137,8 +143,8 @@ if "text" not in st.session_state:
 
 
 @st.cache_data(max_entries=32, show_spinner="Analysing the text…")
-def _analyze(text: str) -> Document:
-    return analyze(text)
+def _analyze(text: str, ner_model: str) -> Document:
+    return analyze(text, ner_model=ner_model)
 
 
 @st.cache_resource
@@ -152,24 +158,33 @@ def _vocab() -> VocabStore:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _alignment(model_key: str, text: str, translations: tuple[str | None, ...], _translator: object,
-               _doc: Document) -> tuple[list, list, dict]:
-    """Alignments of a fully translated text, computed once per (model, text, translations)."""
+def _alignment(
+    model_key: str,
+    ner_model: str,
+    text: str,
+    translations: tuple[str | None, ...],
+    _translator: object,
+    _doc: Document,
+) -> tuple[list, list, dict]:
+    """Alignments of a fully translated text, once per (model, entity model, text, translations)."""
     align_document(_translator, _doc)
-    return ([s.alignment for s in _doc.sentences], [s.english_words for s in _doc.sentences],
-            {g.key: g.context_gloss for g in _doc.glossary})
+    return (
+        [s.alignment for s in _doc.sentences],
+        [s.english_words for s in _doc.sentences],
+        {g.key: g.context_gloss for g in _doc.glossary},
+    )
 
 
-def _apply_alignment(doc: Document, translator: object, model_key: str) -> None:
+def _apply_alignment(doc: Document, translator: object, model_key: str, ner_model: str) -> None:
     alignments, words, context = _alignment(
-        model_key, doc.text, tuple(s.translation for s in doc.sentences), translator, doc
+        model_key, ner_model, doc.text, tuple(s.translation for s in doc.sentences), translator, doc
     )
     for sentence, pairs, spans in zip(doc.sentences, alignments, words, strict=True):
         sentence.alignment, sentence.english_words = pairs, spans
     for entry in doc.glossary:
         entry.context_gloss = context.get(entry.key)
     # names no gazetteer lists take the English the translation gave them
-    gazetteer = get_recognizer().gazetteer
+    gazetteer = get_recognizer(ner_model).gazetteer
     names_from_alignment(doc, listed=lambda key: gazetteer.by_key(key) is not None)
 
 
@@ -184,8 +199,13 @@ def _set_status(doc: Document, token_index: int, status: str) -> None:
         return
     sentence, token = tokens[token_index]
     try:
-        _vocab().set_status(word_lemma(token), status, gloss=token.gloss, example=sentence.text,
-                            translation=sentence.translation)
+        _vocab().set_status(
+            word_lemma(token),
+            status,
+            gloss=token.gloss,
+            example=sentence.text,
+            translation=sentence.translation,
+        )
     except ValueError as exc:
         st.session_state.input_error = str(exc)
 
@@ -197,7 +217,9 @@ with st.sidebar:
     st.caption("Read Arabic with an English translation beside it.")
     with st.form("paste", border=False):
         st.text_area("Arabic text", key="pasted", height=160, placeholder="الصق نصًا عربيًا هنا…")
-        st.form_submit_button("Read this text", on_click=_on_paste, help="Ctrl+Enter in the text box does the same")
+        st.form_submit_button(
+            "Read this text", on_click=_on_paste, help="Ctrl+Enter in the text box does the same"
+        )
     ocr = ocr_available()
     st.file_uploader(
         "Or upload a file",
@@ -209,7 +231,9 @@ with st.sidebar:
     st.button("Open the sample article", on_click=_load_sample)
     st.divider()
     st.subheader("Reading")
-    show_tashkeel = st.toggle("Show diacritics", value=True, help="Show or hide tashkeel (short vowels, shadda…)")
+    show_tashkeel = st.toggle(
+        "Show diacritics", value=True, help="Show or hide tashkeel (short vowels, shadda…)"
+    )
     st.subheader("Translation")
     model_id = st.text_input(
         "Marian model (hub id or local folder)",
@@ -217,7 +241,16 @@ with st.sidebar:
         help="Any Marian ar→en model; set QARI_MT_MODEL to change the default.",
     ).strip()
     translate_on = st.toggle("Translate", value=True)
-    beam = st.select_slider("Beam size", options=[1, 2, 4, 6], value=4, help="Larger is slower and slightly better.")
+    beam = st.select_slider(
+        "Beam size", options=[1, 2, 4, 6], value=4, help="Larger is slower and slightly better."
+    )
+    st.subheader("Names")
+    ner_model = st.text_input(
+        "Entity model (hub id or local folder)",
+        value=configured_ner_model() or "",
+        help="A transformers token-classification model whose names are merged with the offline name lists. "
+        "Empty: the shipped offline recogniser. Set QARI_NER_MODEL to change the default.",
+    ).strip()
     exports = st.expander("Download", icon=":material/download:")
 
 
@@ -225,8 +258,11 @@ with st.sidebar:
 
 if st.session_state.get("too_long"):
     long_text, _ = st.session_state.too_long
-    st.warning(f"This text has {len(long_text):,} characters; Qari reads up to {MAX_CHARS:,} at a time. "
-               "The text you were reading is still open.", icon="📏")
+    st.warning(
+        f"This text has {len(long_text):,} characters; Qari reads up to {MAX_CHARS:,} at a time. "
+        "The text you were reading is still open.",
+        icon="📏",
+    )
     left, right = st.columns(2)
     left.button(f"Read the first {MAX_CHARS:,} characters", on_click=_read_first_part, type="primary")
     right.button("Cancel", on_click=lambda: st.session_state.update(too_long=None))
@@ -237,12 +273,14 @@ if st.session_state.get("input_error"):
 st.subheader(st.session_state.get("title") or "Text", anchor=False)
 for note in st.session_state.get("notes", []):
     st.info(note)
-if entity_note := recognizer_note():
+with st.spinner("Loading the entity model…"):
+    entity_note = recognizer_note(ner_model)
+if entity_note:
     st.caption(f"Names: {entity_note}")
 for lexicon_note in get_lexicon().notes:  # missing lexicon data: say so, keep reading
     st.warning(lexicon_note, icon="📚")
 
-doc = _analyze(st.session_state.text)
+doc = _analyze(st.session_state.text, ner_model)
 store = _store()
 model_ok: LoadResult | None = None
 if translate_on and model_id:
@@ -255,10 +293,16 @@ if translate_on and model_id:
 
 def _model_banner(result: LoadResult) -> None:
     st.warning(f"**Translation is off:** {result.error} The text, names and glossary still work.", icon="📦")
-    if result.missing and not os.path.isdir(model_id) and st.button(f"Download {model_id}", help="Fetches the model once (about 300 MB for opus-mt-ar-en)."):
+    if (
+        result.missing
+        and not os.path.isdir(model_id)
+        and st.button(f"Download {model_id}", help="Fetches the model once (about 300 MB for opus-mt-ar-en).")
+    ):
         if not network_available():
-            st.error("No network here. On a machine with a network run `python -m models download`, then copy "
-                     "its Hugging Face cache folder, or point the sidebar at a local model folder.")
+            st.error(
+                "No network here. On a machine with a network run `python -m models download`, then copy "
+                "its Hugging Face cache folder, or point the sidebar at a local model folder."
+            )
         else:
             bar = st.progress(0.0, text="Downloading…")
             try:
@@ -290,10 +334,12 @@ progress_slot = st.empty()
 if not doc.sentences:
     st.info("There is no text to show yet.")
 if failed(doc):
-    st.warning(f"{len(failed(doc))} sentence(s) could not be translated; they are underlined in the text.", icon="⚠️")
+    st.warning(
+        f"{len(failed(doc))} sentence(s) could not be translated; they are underlined in the text.", icon="⚠️"
+    )
     st.button("Retry failed sentences", on_click=_retry_failed)
 if translator is not None and not pending(doc) and can_align(model_ok.translator):
-    _apply_alignment(doc, model_ok.translator, model_key_for(model_id))
+    _apply_alignment(doc, model_ok.translator, model_key_for(model_id), ner_model)
 
 main, side = st.columns([7, 3], gap="medium")
 with main:
@@ -314,7 +360,9 @@ with exports:
 
 if translator is not None and pending(doc) and st.session_state.get("paused"):
     with progress_slot.container():
-        st.caption(f"Translation paused: {len(pending(doc))} sentences left. Clicked sentences are still translated.")
+        st.caption(
+            f"Translation paused: {len(pending(doc))} sentences left. Clicked sentences are still translated."
+        )
         st.button("Resume translation", on_click=lambda: st.session_state.update(paused=False))
 elif translator is not None and pending(doc):
     # Batches are saved as they finish; a click interrupts between batches and its sentence goes first.
@@ -326,7 +374,9 @@ elif translator is not None and pending(doc):
         translator,
         batch_size=BATCH,
         beam_size=beam,
-        progress=lambda done, total: bar.progress(done / total, text=f"Translated {done} of {total} sentences"),
+        progress=lambda done, total: bar.progress(
+            done / total, text=f"Translated {done} of {total} sentences"
+        ),
     )
     progress_slot.empty()
     _remember_failures(doc)

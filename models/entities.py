@@ -456,24 +456,46 @@ def covers_whole_words(text: str, start: int, end: int) -> bool:
     return end == len(text) or not _in_word(text[end])
 
 
-_recognizer: Recognizer | None = None
-_lock = threading.Lock()
+# ---------------------------------------------------------------- the recognisers in use
+#
+# A model id names the recogniser: None is the default (`QARI_NER_MODEL` if set, else the shipped CRF);
+# "" (what an emptied sidebar field gives) is the shipped CRF, whatever `QARI_NER_MODEL` says; anything
+# else is a transformers model (hub id or folder), merged with the same name lists. Each is loaded once
+# per process. The shipped recogniser is kept for good; at most `MAX_MODELS` transformer models are
+# kept (the least recently used one is dropped, and reloaded when asked for again). A model that cannot
+# be loaded falls back to the shipped recogniser, with a note saying why: that outcome is remembered too
+# (at most `MAX_REMEMBERED` ids), until `reset_recognizer()`.
+
+MAX_MODELS = 2
+MAX_REMEMBERED = 32
+
+_recognizer: Recognizer | None = None  # the shipped recogniser (the CRF, or the gazetteer alone)
+_lock = threading.Lock()  # guards _recognizer and _models
 
 
-def load_recognizer() -> Recognizer:
-    """The recogniser the app uses, never failing: a configured transformers model (`QARI_NER_MODEL`),
-    else the shipped CRF, else the gazetteer alone; `recognizer_note()` says why when it fell back."""
-    from models.ner_transformer import configured_model, load_tagger
+class _Slot:
+    """One model id's recogniser and note, filled once under its own lock (slow loads block no one else)."""
 
-    note = None
-    model_id = configured_model()
-    if model_id:
-        result = load_tagger(model_id)
-        if result.tagger is not None:
-            recognizer = TrainedRecognizer(tagger=result.tagger)
-            recognizer.note = f"Entities: {model_id}, merged with the offline name lists."
-            return recognizer
-        note = result.error
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.loaded: tuple[Recognizer, str | None] | None = None
+        self.transformer = False  # holds a transformers model (counts towards MAX_MODELS)
+
+
+_models: OrderedDict[str, _Slot] = OrderedDict()  # model id → slot, least recently used first
+
+
+def _model_id(model_id: str | None) -> str:
+    """The id a request means: None → the configured default; "" → the shipped recogniser."""
+    from models.ner_transformer import configured_model
+
+    if model_id is None:
+        return configured_model() or ""
+    return model_id.strip()
+
+
+def _shipped(note: str | None = None) -> Recognizer:
+    """A new shipped recogniser: the CRF merged with the gazetteer, else the gazetteer alone."""
     try:
         recognizer = TrainedRecognizer()
         recognizer.note = note
@@ -487,23 +509,89 @@ def load_recognizer() -> Recognizer:
         return gazetteer
 
 
-def get_recognizer() -> Recognizer:
-    """The process-wide recogniser, loaded on first use (well under a second), not at import."""
+def _with_model(model_id: str, gazetteer: Gazetteer | None = None) -> tuple[Recognizer | None, str | None]:
+    """A recogniser built on the transformers model `model_id`, or None and why it could not be loaded."""
+    from models.ner_transformer import load_tagger
+
+    result = load_tagger(model_id)
+    if result.tagger is None:
+        return None, result.error
+    recognizer = TrainedRecognizer(gazetteer=gazetteer, tagger=result.tagger)
+    recognizer.note = f"Entities: {model_id}, merged with the offline name lists."
+    return recognizer, recognizer.note
+
+
+def load_recognizer(model_id: str | None = None) -> Recognizer:
+    """A new recogniser for `model_id` (see above), never failing: the transformers model, else the
+    shipped CRF, else the gazetteer alone; its `note` says why when it fell back. Not remembered."""
+    model_id = _model_id(model_id)
+    note = None
+    if model_id:
+        recognizer, note = _with_model(model_id)
+        if recognizer is not None:
+            return recognizer
+    return _shipped(note)
+
+
+def _shipped_recognizer() -> Recognizer:
     global _recognizer
     if _recognizer is None:
         with _lock:  # Streamlit runs sessions in threads: load once
             if _recognizer is None:
-                _recognizer = load_recognizer()
+                _recognizer = _shipped()
     return _recognizer
 
 
-def recognizer_note() -> str | None:
-    """A reader-facing remark on the entity recogniser in use (a missing model, a fallback), or None."""
-    return getattr(get_recognizer(), "note", None)
+def _entry(model_id: str) -> tuple[Recognizer, str | None]:
+    if not model_id:
+        shipped = _shipped_recognizer()
+        return shipped, getattr(shipped, "note", None)
+    with _lock:
+        slot = _models.get(model_id)
+        if slot is None:
+            slot = _models[model_id] = _Slot()
+        _models.move_to_end(model_id)
+    with slot.lock:  # one load per id; other ids and the shipped recogniser do not wait for it
+        if slot.loaded is None:
+            shipped = _shipped_recognizer()
+            recognizer, note = _with_model(model_id, shipped.gazetteer)
+            if recognizer is None:
+                note = " ".join(filter(None, [note, getattr(shipped, "note", None)]))
+                slot.loaded = (shipped, note)
+            else:
+                slot.loaded, slot.transformer = (recognizer, note), True
+            with _lock:
+                _trim()
+        return slot.loaded
+
+
+def _trim() -> None:
+    """Drop the least recently used transformer models beyond MAX_MODELS, and settled ids beyond
+    MAX_REMEMBERED (a recogniser still in use stays alive until its caller is done with it)."""
+    models = [k for k, s in _models.items() if s.transformer]
+    for key in models[: max(0, len(models) - MAX_MODELS)]:
+        del _models[key]
+    settled = [k for k, s in _models.items() if s.loaded is not None]
+    for key in settled[: max(0, len(_models) - MAX_REMEMBERED)]:
+        del _models[key]
+
+
+def get_recognizer(model_id: str | None = None) -> Recognizer:
+    """The recogniser for `model_id` (None: the default, "": the shipped CRF; see above), loaded on
+    first use (the shipped one well under a second), not at import."""
+    return _entry(_model_id(model_id))[0]
+
+
+def recognizer_note(model_id: str | None = None) -> str | None:
+    """A reader-facing remark on the recogniser for `model_id` (the model in use, a missing model and
+    the fallback), or None."""
+    return _entry(_model_id(model_id))[1]
 
 
 def reset_recognizer() -> None:
-    """Forget the process-wide recogniser (after `QARI_NER_MODEL` changed); the next use reloads it."""
+    """Forget every recogniser (after `QARI_NER_MODEL` changed or a model was downloaded); the next use
+    reloads."""
     global _recognizer
     with _lock:
         _recognizer = None
+        _models.clear()

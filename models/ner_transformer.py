@@ -1,6 +1,7 @@
 """A transformers token-classification model as the entity tagger, when the reader has one.
 
-`QARI_NER_MODEL` names a hub id (e.g. `CAMeL-Lab/bert-base-arabic-camelbert-msa-ner`) or a local folder.
+`QARI_NER_MODEL` (or the app's sidebar) names a hub id (e.g. `CAMeL-Lab/bert-base-arabic-camelbert-msa-ner`)
+or a local folder; `models.entities.get_recognizer(model_id)` keeps one recogniser per model.
 Loading follows the translation model's discipline (models/translate.py): a hub id is looked up in the
 local Hugging Face cache only (`local_files_only`), so a missing model fails in milliseconds instead of
 minutes of DNS retries, and every failure becomes a `NerLoadResult` with a reader-facing message; nothing
@@ -121,7 +122,10 @@ def load_tagger(model_id: str) -> NerLoadResult:
                 validate_repo_id(model_id)
             except ValueError:
                 return NerLoadResult(
-                    model_id, None, f"{model_id!r} is neither a folder nor a Hugging Face model name.", False
+                    model_id,
+                    None,
+                    f"{model_id!r} is not a folder or a Hugging Face model name; Qari uses its own model.",
+                    False,
                 )
             folder = cached_snapshot(model_id)
             if folder is None:
@@ -134,13 +138,21 @@ def load_tagger(model_id: str) -> NerLoadResult:
                 )
         elif not (folder / "config.json").is_file():
             return NerLoadResult(
-                model_id, None, f"{folder} is not a model folder (no config.json); check {MODEL_ENV}.", False
+                model_id,
+                None,
+                f"{folder} is not a model folder (no config.json); Qari uses its own model.",
+                False,
             )
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         if not getattr(tokenizer, "is_fast", False):
-            return NerLoadResult(model_id, None, f"The entity model {model_id} has no fast tokenizer.", False)
+            return NerLoadResult(
+                model_id,
+                None,
+                f"The entity model {model_id} has no fast tokenizer; Qari uses its own model.",
+                False,
+            )
         model = AutoModelForTokenClassification.from_pretrained(str(folder), local_files_only=True)
         return NerLoadResult(model_id, TransformerTagger(model, tokenizer, model_id), None, False)
     except Exception as exc:  # corrupt files, a wrong architecture…: one message for the reader

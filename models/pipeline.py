@@ -38,15 +38,21 @@ def cache_keys(doc: Document) -> list[str]:
     return keys
 
 
-def analyze(text: str, *, with_entities: bool = True, with_lexicon: bool = True) -> Document:
-    """Segment, tokenise, recognise entities and gloss words; translations are left empty."""
+def analyze(
+    text: str, *, with_entities: bool = True, with_lexicon: bool = True, ner_model: str | None = None
+) -> Document:
+    """Segment, tokenise, recognise entities and gloss words; translations are left empty.
+
+    `ner_model` picks the entity recogniser (`models.entities.get_recognizer`): None is the default
+    (`QARI_NER_MODEL`, else the shipped CRF), "" the shipped CRF, else a transformers model id or folder.
+    """
     doc = Document(text=text)
     for index, (start, end) in enumerate(split_sentences(text)):
         doc.sentences.append(Sentence(index, start, end, text[start:end], tokenize(text, start, end)))
     if with_entities:
         from models.entities import get_recognizer
 
-        recognizer = get_recognizer()
+        recognizer = get_recognizer(ner_model)
         for sentence in doc.sentences:
             sentence.entities = recognizer.recognize(text, sentence.tokens)
     from models.glossary import annotate_tokens, build_glossary
@@ -73,7 +79,9 @@ def failed(doc: Document) -> list[int]:
     return [s.index for s in doc.sentences if s.translation_error is not None]
 
 
-def mark_failed(doc: Document, sources: set[str], message: str = "The model could not translate this sentence.") -> None:
+def mark_failed(
+    doc: Document, sources: set[str], message: str = "The model could not translate this sentence."
+) -> None:
     """Mark sentences whose text failed before, so they are not retried on every rerun."""
     for sentence in doc.sentences:
         if sentence.translation is None and sentence.text in sources:

@@ -38,6 +38,16 @@ def clean_registry() -> Iterator[None]:
     translate.forget()
 
 
+@pytest.fixture
+def clean_recognizers() -> Iterator[None]:
+    """The entity recognisers are process-wide, one per model id: start and end a test without them."""
+    from models.entities import reset_recognizer
+
+    reset_recognizer()
+    yield
+    reset_recognizer()
+
+
 @pytest.fixture(scope="module")
 def sentences() -> list[list[Token]]:
     """The sample article's tokens, one list per sentence."""

@@ -135,7 +135,8 @@ def test_oversize_text_asks_before_reading_the_first_part(model: Path) -> None:
     from models.inputs import MAX_CHARS
 
     at = run_app()
-    next(t for t in at.toggle if t.label == "Translate").set_value(False).run()  # translating 7,000 sentences is not the point
+    # translating 7,000 sentences is not the point
+    next(t for t in at.toggle if t.label == "Translate").set_value(False).run()
     long_text = "جملة عربية طويلة للاختبار.\n" * (MAX_CHARS // 26 + 10)
     at.text_area(key="pasted").set_value(long_text)
     at.button[0].click().run()
@@ -180,3 +181,59 @@ def test_missing_lexicon_data_gives_a_banner_and_the_reader_still_works(
     data = payload(at)
     assert data["count"] == 10 and all(data["translations"])
     assert 'data-entity="LOC"' in data["arabic_html"]
+
+
+@pytest.mark.usefixtures("clean_recognizers")
+def test_the_entity_model_is_chosen_in_the_sidebar_and_a_missing_one_falls_back(
+    model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_ner import tiny_ner_model
+
+    monkeypatch.delenv("QARI_NER_MODEL", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    tiny = str(tiny_ner_model(tmp_path / "ner", "B-PERS"))  # calls every word a person
+
+    def people(at: AppTest) -> int:
+        return payload(at)["arabic_html"].count('data-entity="PER"')
+
+    def names_caption(at: AppTest) -> str:
+        return " ".join(c.value for c in at.caption if c.value.startswith("Names:"))
+
+    at = run_app()
+    field = next(t for t in at.text_input if t.label == "Entity model (hub id or local folder)")
+    assert field.value == "" and names_caption(at) == ""  # the shipped recogniser needs no remark
+    shipped_people = people(at)
+    assert shipped_people > 0
+
+    field.set_value(tiny).run()
+    assert not at.exception, at.exception
+    assert tiny in names_caption(at)
+    assert people(at) > 3 * shipped_people  # the text was analysed again, with the tiny model
+
+    next(t for t in at.text_input if t.label.startswith("Entity model")).set_value(
+        "nobody/no-such-arabic-ner"
+    ).run()
+    assert not at.exception, at.exception
+    caption = names_caption(at)
+    assert "nobody/no-such-arabic-ner" in caption and "not on this computer" in caption
+    assert "its own model" in caption
+    data = payload(at)
+    assert data["count"] == 10 and 'data-entity="LOC"' in data["arabic_html"]
+    assert people(at) == shipped_people  # the shipped recogniser again
+
+
+@pytest.mark.usefixtures("clean_recognizers")
+def test_qari_ner_model_is_the_sidebar_default(
+    model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("QARI_NER_MODEL", "nobody/no-such-arabic-ner")
+    at = run_app()
+    field = next(t for t in at.text_input if t.label.startswith("Entity model"))
+    assert field.value == "nobody/no-such-arabic-ner"
+    assert any("not on this computer" in c.value for c in at.caption)
+    # emptying the field means the shipped recogniser, whatever QARI_NER_MODEL says: no remark
+    field.set_value("").run()
+    assert not at.exception, at.exception
+    assert not any(c.value.startswith("Names:") for c in at.caption)
+    assert payload(at)["count"] == 10

@@ -402,3 +402,76 @@ def test_qari_ner_model_is_loaded_local_first_without_hanging(
     not_a_model.mkdir()
     broken = load_tagger(str(not_a_model))
     assert broken.tagger is None and not broken.missing and "config.json" in (broken.error or "")
+
+
+@pytest.mark.usefixtures("clean_recognizers")
+def test_each_entity_model_has_its_own_recognizer_and_a_missing_one_falls_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from models.entities import recognizer_note
+    from models.ner_transformer import TransformerTagger
+    from models.pipeline import analyze
+
+    monkeypatch.delenv("QARI_NER_MODEL", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    folder = str(tiny_ner_model(tmp_path / "model", "B-PERS"))
+    shipped = get_recognizer(None)
+    assert isinstance(shipped, TrainedRecognizer) and not isinstance(shipped.tagger, TransformerTagger)
+    assert get_recognizer("") is shipped and recognizer_note(None) is None
+    tiny = get_recognizer(folder)
+    assert tiny is not shipped and isinstance(tiny, TrainedRecognizer)
+    assert isinstance(tiny.tagger, TransformerTagger)
+    assert get_recognizer(folder) is tiny and get_recognizer(f" {folder} ") is tiny  # loaded once
+    assert folder in (recognizer_note(folder) or "")
+    assert tiny.gazetteer is shipped.gazetteer  # one name table in memory
+
+    # the pipeline uses the recogniser it is given: this model calls every word a person
+    text = "وصل هاياشي إلى وكندا ."
+    assert [e.text for e in analyze(text, ner_model=folder, with_lexicon=False).sentences[0].entities] == [
+        "وصل",
+        "هاياشي",
+        "كندا",
+    ]
+    assert "وصل" not in [
+        e.text for e in analyze(text, ner_model="", with_lexicon=False).sentences[0].entities
+    ]
+
+    # None follows QARI_NER_MODEL; "" is the shipped recogniser whatever it says
+    monkeypatch.setenv("QARI_NER_MODEL", folder)
+    assert get_recognizer() is tiny and get_recognizer("") is shipped and recognizer_note("") is None
+
+    # a model that is not on this computer: the shipped recogniser at once, and a note saying why
+    t = time.perf_counter()
+    assert get_recognizer("nobody/no-such-arabic-ner") is shipped
+    note = recognizer_note("nobody/no-such-arabic-ner") or ""
+    assert time.perf_counter() - t < 5
+    assert "nobody/no-such-arabic-ner" in note and "not on this computer" in note and "its own model" in note
+    note = recognizer_note(str(tmp_path / "no-such-folder")) or ""
+    assert "no config.json" in note and "its own model" in note
+
+
+@pytest.mark.usefixtures("clean_recognizers")
+def test_entity_models_are_loaded_once_across_threads_and_few_are_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import threading
+
+    from models.entities import MAX_MODELS
+
+    monkeypatch.delenv("QARI_NER_MODEL", raising=False)
+    folders = [str(tiny_ner_model(tmp_path / f"m{i}", "O")) for i in range(MAX_MODELS + 1)]
+    found: list[object] = []
+    threads = [threading.Thread(target=lambda: found.append(get_recognizer(folders[0]))) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 6 and all(r is found[0] for r in found)  # one load, whoever asked first
+
+    loaded = [get_recognizer(f) for f in folders]
+    assert loaded[0] is found[0]
+    shipped = get_recognizer("")
+    # the least recently used model was dropped; the newer ones and the shipped recogniser were kept
+    assert all(get_recognizer(f) is r for f, r in zip(folders[1:], loaded[1:], strict=True))
+    assert get_recognizer(folders[0]) is not loaded[0]
+    assert get_recognizer("") is shipped
