@@ -237,7 +237,7 @@ class TrainedRecognizer:
 
         if not tokens:
             return []
-        document = self._document(text) if self.propagate and self.merge != "gaz" else None
+        document = self._document(text) if self.merge != "gaz" else None
         tagged = document.sentences.get(_span_key(tokens)) if document is not None else None
         if tagged is not None:  # this very sentence was tagged in the document pass
             # copies: the caller owns what it gets back and may change it
@@ -247,7 +247,7 @@ class TrainedRecognizer:
             if self.merge == "gaz":
                 return gaz_entities
             tags = self.tagger.tag(tokens, entity_tags(tokens, gaz_entities))
-        if document is not None:
+        if document is not None and self.propagate:
             tags = self._propagate(tokens, tags, document.names)
         crf_entities = self._from_tags(text, tokens, tags, gaz_entities)
         if self.merge == "crf":
@@ -273,16 +273,16 @@ class TrainedRecognizer:
         return sorted((e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start)
 
     def _document(self, text: str) -> _Document:
-        """Words of the multi-word person names the CRF finds anywhere in `text`.
+        """Tag every sentence of `text` at once, and collect the words of its people's full names.
 
-        The pipeline calls `recognize` sentence by sentence with the whole document as `text`. A person
-        introduced in full (ميلاني جولي، فوميو كيشيدا) is later named by one word where the context says
-        less (وقالت جولي، حكومة كيشيدا); those words are tagged PER too. A word counts only if the CRF
-        tagged at least half of its occurrences (`PROPAGATE_SHARE`), so one stray tag does not spread.
-        Measured on AQMAR this is neutral to slightly positive (see models/data/README.md); it makes the
-        reader's names consistent. Computed once per text (about 10 ms for the sample article) and kept
-        for the last few texts, with each sentence's gazetteer entities and tags, which `recognize` then
-        reuses for the same sentence.
+        The pipeline calls `recognize` sentence by sentence with the whole document as `text`. The
+        document is tagged once: the CRF's document stage reads what its first stage said about the same
+        words in the other sentences (`models.ner.document_features`). Then a person introduced in full
+        (ميلاني جولي، فوميو كيشيدا) and later named by one word where the context says less (وقالت جولي)
+        has those words tagged PER too (`_propagate`, when `propagate`), if the tagger tagged at least
+        half of their occurrences (`PROPAGATE_SHARE`), so one stray tag does not spread. Computed once per
+        text (about 20 ms for the sample article) and kept for the last few texts, with each sentence's
+        gazetteer entities and tags, which `recognize` then reuses for the same sentence.
         """
         with self._documents_lock:
             document = self._documents.get(text)
@@ -296,15 +296,18 @@ class TrainedRecognizer:
         tagged: Counter[str] = Counter()
         seen: Counter[str] = Counter()  # occurrences of each form, tagged or not
         sentences: dict[tuple[int, int, int], tuple[list[Entity], list[str]]] = {}
+        found = []  # (tokens, the gazetteer's entities) per sentence
         for s_start, s_end in split_sentences(text):
             toks = tokenize(text, s_start, s_end)
-            if not toks:
-                continue
+            if toks:
+                found.append((toks, self.gazetteer_recognizer.recognize(text, toks)))
+        inputs = [(toks, entity_tags(toks, gaz_entities)) for toks, gaz_entities in found]
+        tag_document = getattr(self.tagger, "tag_document", None)  # the CRF reads the whole document
+        tagged_all = tag_document(inputs) if tag_document else [self.tagger.tag(*i) for i in inputs]
+        for (toks, gaz_entities), tags in zip(found, tagged_all, strict=True):
             for t in toks:
                 if t.kind == "arabic":
                     seen.update({normalize(rest) for _, rest, dropped in _splits(t.text) if not dropped})
-            gaz_entities = self.gazetteer_recognizer.recognize(text, toks)
-            tags = self.tagger.tag(toks, entity_tags(toks, gaz_entities))
             sentences[_span_key(toks)] = (gaz_entities, tags)
             for a, b, label in chunks(tags):
                 if label != "PER" or b - a < 2:

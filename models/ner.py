@@ -8,8 +8,10 @@ gazetteer (whole-name matches with their label, and words that occur inside list
 forms of each word (والأرمن also fires the features of الأرمن and أرمن) and word shape.
 
 Labels are BIO tags over the tokens of `models.arabic.iter_tokens`, types PER, LOC, ORG, MISC.
-`CrfTagger.tag(text, tokens, gazetteer_entities)` returns one tag per token; `models.entities` turns tags
-into entities and merges them with the gazetteer's.
+Two stages: the CRF tags each sentence alone; a second CRF (`ner-doc.crfsuite`) tags it again with what
+the first said about the same words elsewhere in the document (`document_features`).
+`CrfTagger.tag_document(sentences)` returns one tag per token; `models.entities` turns tags into entities
+and merges them with the gazetteer's.
 
 The model file is trained by `python -m models.ner_train` from the AQMAR corpus, so it is a derived work
 of that corpus: CC BY-SA 3.0, with the attribution in models/data/README.md.
@@ -216,8 +218,92 @@ def entity_tags(tokens: Sequence[Token], entities: Sequence[Entity]) -> list[str
     return tags
 
 
+# The document stage (see `document_features`): the types whose first-stage probabilities it reads.
+DOCUMENT_TYPES = ("PER", "LOC", "ORG", "MISC")
+
+
+def document_model_path(path: Path | str) -> Path:
+    """Where the document-stage model of a CRF model file lives: ner.crfsuite → ner-doc.crfsuite."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}-doc{path.suffix}")
+
+
+def word_forms(tokens: Sequence[Token]) -> list[tuple[str, str]]:
+    """Each token's normalised form and its core (every proclitic and the article peeled off)."""
+    out = []
+    for t in tokens:
+        n = normalize(t.text)
+        core = min((rest for _, rest in proclitic_splits(n)), key=len) if t.kind == "arabic" else n
+        out.append((n, core))
+    return out
+
+
+FirstPass = tuple[list[str], list[dict[str, float]]]  # a sentence's tags, and P(type) per token
+
+
+def first_pass(tagger: object, features: list[list[str]]) -> FirstPass:
+    """Viterbi tags of one sentence and, per token, the probability of each entity type (B- plus I-)."""
+    tagger.set(features)  # type: ignore[attr-defined]  # a pycrfsuite.Tagger
+    tags = list(tagger.tag())  # type: ignore[attr-defined]
+    labels = set(tagger.labels())  # type: ignore[attr-defined]
+    marginal = tagger.marginal  # type: ignore[attr-defined]
+    probs = [
+        {
+            kind: sum(marginal(f"{bi}-{kind}", t) for bi in "BI" if f"{bi}-{kind}" in labels)
+            for kind in DOCUMENT_TYPES
+        }
+        for t in range(len(features))
+    ]
+    return tags, probs
+
+
+def _band(p: float) -> str | None:
+    return "hi" if p >= 0.5 else "mid" if p >= 0.2 else None
+
+
+def document_features(
+    forms: Sequence[Sequence[tuple[str, str]]], first: Sequence[FirstPass]
+) -> list[list[list[str]]]:
+    """Features a word gets from the rest of its document, for the second (document) stage.
+
+    Names recur: a Wikipedia article or a news story names its people and places many times, in contexts
+    of varying help (راؤول غونزاليس once, راؤول alone a dozen times). The first-stage CRF tags each
+    sentence on its own; this adds, for each word, what that stage thought of the same form (normalised
+    word, and its core without clitics) in the document's other sentences (the highest and the mean
+    probability of each type, banded), how often the form occurs, and the first stage's own tag for the
+    word (stacking, as in Krishnan and Manning 2006). Training reads these from
+    first-stage models that did not see the article (`models.ner_train`), as at run time.
+    """
+    seen: dict[str, list[tuple[int, dict[str, float]]]] = {}
+    for s, (sentence_forms, (_, probs)) in enumerate(zip(forms, first, strict=True)):
+        for (n, core), p in zip(sentence_forms, probs, strict=True):
+            for key in {n, core}:
+                if len(key) >= 3:
+                    seen.setdefault(key, []).append((s, p))
+    out = []
+    for s, (sentence_forms, (tags, _)) in enumerate(zip(forms, first, strict=True)):
+        rows = []
+        for t, (n, core) in enumerate(sentence_forms):
+            f = [f"p1={tags[t]}"]  # (the neighbours' first-stage tags too: no better, measured)
+            for key, name in ((n, "n"), (core, "c")):
+                occurrences = seen.get(key)
+                if not occurrences:
+                    continue
+                f.append(f"d{name}n={min(len(occurrences), 5)}")
+                others = [p for s2, p in occurrences if s2 != s]
+                for kind in DOCUMENT_TYPES if others else ():
+                    values = [p[kind] for p in others]
+                    if band := _band(max(values)):
+                        f.append(f"d{name}max={kind}:{band}")
+                    if band := _band(sum(values) / len(values)):
+                        f.append(f"d{name}mean={kind}:{band}")
+            rows.append(f)
+        out.append(rows)
+    return out
+
+
 class CrfTagger:
-    """A trained CRF model file and the featurizer it was trained with."""
+    """A trained CRF model file (and its document stage, when there is one) and the featurizer."""
 
     def __init__(
         self, gazetteer: Gazetteer, path: Path | str = MODEL_PATH, lexicon: Lexicon | None = None
@@ -229,25 +315,39 @@ class CrfTagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(self.path))
         self.labels = list(self._tagger.labels())
-        self.o_weight = 1.0
+        doc_path = document_model_path(self.path)
+        self._doc_tagger = None
+        if doc_path.is_file():
+            self._doc_tagger = pycrfsuite.Tagger()
+            self._doc_tagger.open(str(doc_path))
         self._lock = threading.Lock()  # a crfsuite tagger holds the current sequence: one caller at a time
 
+    @property
+    def stages(self) -> int:
+        """2 when the document stage is there, else 1."""
+        return 1 if self._doc_tagger is None else 2
+
     def tag(self, tokens: Sequence[Token], gaz_tags: Sequence[str] | None = None) -> list[str]:
-        """One BIO tag per token: Viterbi, or recall-leaning posterior decoding when `o_weight` < 1."""
-        if not tokens:
-            return []
-        features = self.featurizer.sentence(tokens, gaz_tags)
+        """One BIO tag per token of a sentence read on its own (a document of one sentence)."""
+        return self.tag_document([(tokens, gaz_tags)])[0]
+
+    def tag_document(
+        self, sentences: Sequence[tuple[Sequence[Token], Sequence[str] | None]]
+    ) -> list[list[str]]:
+        """BIO tags for every sentence of a document: (tokens, the gazetteer's own BIO tags) each.
+
+        Features are built again for the second stage rather than kept: a long text's would fill memory,
+        and the featurizer's word cache makes the second build cheap.
+        """
+        featurize = self.featurizer.sentence
         with self._lock:
-            tags = list(self._tagger.tag(features))
-            if self.o_weight >= 1.0:
-                return tags
-            marginal = self._tagger.marginal
-            out = []
-            for t in range(len(tags)):
-                scores = {y: marginal(y, t) * (self.o_weight if y == "O" else 1.0) for y in self.labels}
-                out.append(max(scores, key=scores.__getitem__))
-        # posterior tags may break BIO: an I- that continues nothing of its type starts an entity
-        for t, y in enumerate(out):
-            if y.startswith("I-") and (t == 0 or out[t - 1][2:] != y[2:]):
-                out[t] = "B-" + y[2:]
-        return out
+            if self._doc_tagger is None:
+                return [list(self._tagger.tag(featurize(t, g))) if t else [] for t, g in sentences]
+            first = [first_pass(self._tagger, featurize(t, g)) if t else ([], []) for t, g in sentences]
+            extra = document_features([word_forms(tokens) for tokens, _ in sentences], first)
+            return [
+                list(self._doc_tagger.tag([a + b for a, b in zip(featurize(t, g), e, strict=True)]))
+                if t
+                else []
+                for (t, g), e in zip(sentences, extra, strict=True)
+            ]

@@ -22,10 +22,13 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from models.arabic import iter_tokens
 from models.document import Token
 from models.ner_eval import Counts, Sentence, read_conll, score, sentence_text, table
+
+T = TypeVar("T")
 
 # Chosen by leave-articles-out cross-validation on AQMAR (see models/data/README.md).
 PARAMS: dict[str, float | int | bool] = {
@@ -49,11 +52,17 @@ def sentence_tokens(sentence: Sentence) -> tuple[str, list[Token], list[str]]:
     return text, tokens, tags
 
 
-def _instances(documents: Iterable[Sequence[Sentence]]) -> Iterator[tuple[list[list[str]], list[str]]]:
-    """(features, tags) per training sentence, featurised exactly as at run time."""
+Instance = tuple[list[list[str]], list[str], list[tuple[str, str]]]  # features, gold tags, word forms
+# Articles are dealt into this many groups to give the document stage first-stage output on articles the
+# first stage did not see (as at run time): 4 models on 3/4 of the articles each.
+INNER_FOLDS = 4
+
+
+def _instances(documents: Iterable[Sequence[Sentence]]) -> list[list[Instance]]:
+    """Per document, (features, tags, word forms) per sentence, featurised exactly as at run time."""
     from models.entities import GazetteerRecognizer, shared_lexicon
     from models.gazetteer import load
-    from models.ner import Featurizer, entity_tags
+    from models.ner import Featurizer, entity_tags, word_forms
 
     lexicon = shared_lexicon()
     if lexicon is None or "buckwalter" not in lexicon.sources:
@@ -62,31 +71,86 @@ def _instances(documents: Iterable[Sequence[Sentence]]) -> Iterator[tuple[list[l
     gaz = load()
     featurizer = Featurizer(gaz, lexicon)
     gazetteer = GazetteerRecognizer(gaz)
+    out = []
     for document in documents:
+        instances = []
         for sentence in document:
             text, tokens, tags = sentence_tokens(sentence)
             if tokens:
                 gaz_tags = entity_tags(tokens, gazetteer.recognize(text, tokens))
-                yield featurizer.sentence(tokens, gaz_tags), tags
+                instances.append((featurizer.sentence(tokens, gaz_tags), tags, word_forms(tokens)))
+        out.append(instances)
+    return out
 
 
 def train(files: Sequence[Path], out: Path, params: dict | None = None, verbose: bool = False) -> Path:
-    """Train a CRF on the files and write it to `out`."""
+    """Train the CRF (and its document stage) on the files and write it to `out`."""
     return train_documents([read_conll(f) for f in files], out, params, verbose)
 
 
-def train_documents(
-    documents: Iterable[Sequence[Sentence]], out: Path, params: dict | None = None, verbose: bool = False
+def _train_crf(
+    sequences: Iterable[tuple[list[list[str]], list[str]]], out: Path, params: dict | None, verbose: bool
 ) -> Path:
-    """Train a CRF on documents (each a list of tagged sentences) and write it to `out`."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=verbose)
-    for xseq, yseq in _instances(documents):
+    for xseq, yseq in sequences:
         trainer.append(xseq, yseq)
     trainer.set_params({**PARAMS, **(params or {})})
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out))
+    return out
+
+
+def _first_passes(model: Path, documents: Iterable[list[Instance]]) -> list[list]:
+    import pycrfsuite
+
+    from models.ner import first_pass
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    return [[first_pass(tagger, x) for x, _, _ in document] for document in documents]
+
+
+def train_documents(
+    documents: Iterable[Sequence[Sentence]],
+    out: Path,
+    params: dict | None = None,
+    verbose: bool = False,
+    stages: int = 2,
+) -> Path:
+    """Train a CRF on documents (each a list of tagged sentences) and write it to `out`.
+
+    With `stages=2` (and at least two documents) the document stage is trained too and written beside it
+    (`models.ner.document_model_path`): its features come from first-stage models trained on the other
+    articles (`INNER_FOLDS` groups), so it learns how far to trust the first stage on unseen text.
+    """
+    from models.ner import document_features, document_model_path
+
+    docs = _instances(documents)
+    _train_crf(((x, y) for d in docs for x, y, _ in d), out, params, verbose)
+    second = document_model_path(out)
+    second.unlink(missing_ok=True)  # never leave a document stage trained for another first stage
+    if stages < 2 or len(docs) < 2:
+        return out
+    first: dict[int, list] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, held in enumerate(folds(list(range(len(docs))), min(INNER_FOLDS, len(docs)))):
+            model = _train_crf(
+                ((x, y) for j, d in enumerate(docs) if j not in held for x, y, _ in d),
+                Path(tmp) / f"inner{k}.crfsuite",
+                params,
+                verbose,
+            )
+            first.update(zip(held, _first_passes(model, (docs[j] for j in held)), strict=True))
+
+    def stacked() -> Iterator[tuple[list[list[str]], list[str]]]:
+        for j, d in enumerate(docs):
+            extra = document_features([forms for _, _, forms in d], first[j])
+            for (x, y, _), e in zip(d, extra, strict=True):
+                yield [a + b for a, b in zip(x, e, strict=True)], y
+
+    _train_crf(stacked(), second, params, verbose)
     return out
 
 
@@ -149,7 +213,7 @@ def conll_files(data: Path) -> list[Path]:
     return files
 
 
-def folds(files: Sequence[Path], k: int) -> list[list[Path]]:
+def folds(files: Sequence[T], k: int) -> list[list[T]]:
     """Whole articles per fold: sorted files dealt round-robin."""
     return [list(files[i::k]) for i in range(k)]
 
@@ -161,6 +225,7 @@ def cross_validate(
     merge: str | None = None,
     keep: Path | None = None,
     by: str = "article",
+    stages: int = 2,
 ) -> Counts:
     """Counts over all held-out folds, each tagged by a model trained on the others.
 
@@ -186,9 +251,9 @@ def cross_validate(
                 train_docs = [[s for j, s in enumerate(d) if j % k != i] for d in documents.values()]
                 test_docs = [d[i::k] for d in documents.values()]
                 what = f"every {k}th sentence from {i + 1}"
-            model = where / f"{by}{i}.crfsuite"
+            model = where / f"{by}{stages}-{i}.crfsuite"
             if keep is None or not model.is_file():
-                train_documents(train_docs, model, params)
+                train_documents(train_docs, model, params, stages=stages)
             recognizer = TrainedRecognizer(model_path=model, **({"merge": merge} if merge else {}))
             counts = Counts()
             for document in test_docs:
@@ -226,6 +291,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SRC",
         help="rebuild models/data/person_names.tsv from arabnamer's dict_FINAL.json or its wheel, then stop",
     )
+    parser.add_argument(
+        "--stages",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="2 (default): the sentence CRF and the document stage; 1: the sentence CRF only",
+    )
     parser.add_argument("--c1", type=float, default=None)
     parser.add_argument("--c2", type=float, default=None)
     args = parser.parse_args(argv)
@@ -240,12 +312,14 @@ def main(argv: list[str] | None = None) -> int:
     files = conll_files(args.data)
     t = time.perf_counter()
     if args.cv:
-        counts = cross_validate(files, args.cv, params, args.merge, args.keep, args.by)
+        counts = cross_validate(files, args.cv, params, args.merge, args.keep, args.by, args.stages)
         print(table(counts))
     else:
         from models.ner import MODEL_PATH
 
-        out = train(files, args.out or MODEL_PATH, params)
+        out = train_documents(
+            [read_conll(f) for f in files], args.out or MODEL_PATH, params, stages=args.stages
+        )
         print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB) from {len(files)} files", file=sys.stderr)
     print(f"{time.perf_counter() - t:.1f} s", file=sys.stderr)
     return 0

@@ -85,6 +85,37 @@ def test_proclitics_are_peeled_only_with_evidence() -> None:
     assert [offset(w) for w in ("وليام", "بولندا", "لندن", "فرنسا", "كندا", "الالهند")] == [0] * 6
 
 
+def test_the_document_stage_finds_surnames_the_sentence_alone_does_not_show(
+    sentences: list[list[Token]], tmp_path: Path
+) -> None:
+    # وقالت جولي، حكومة كيشيدا: read alone, these sentences do not say the words are names; the document
+    # stage sees the same words tagged PER in full names elsewhere. The rule-based propagation is off here.
+    def people(model: Path) -> list[str]:
+        recognizer = TrainedRecognizer(model_path=model, propagate=False)
+        return [e.text for toks in sentences for e in recognizer.recognize(SAMPLE, toks) if e.label == "PER"]
+
+    one_stage = tmp_path / "ner.crfsuite"
+    one_stage.write_bytes(ner.MODEL_PATH.read_bytes())  # without its ner-doc.crfsuite beside it
+    assert TrainedRecognizer(model_path=one_stage).tagger.stages == 1
+    assert get_recognizer().tagger.stages == 2
+    assert "جولي" not in people(one_stage) and "كيشيدا" not in people(one_stage)
+    assert "جولي" in people(ner.MODEL_PATH) and "كيشيدا" in people(ner.MODEL_PATH)
+
+
+def test_document_features_come_from_the_other_sentences() -> None:
+    forms = [[("فيرمي", "فيرمي"), ("قال", "قال")], [("وفيرمي", "فيرمي")]]
+    low = {"PER": 0.0, "LOC": 0.0, "ORG": 0.0, "MISC": 0.0}
+    first = [(["B-PER", "O"], [{**low, "PER": 0.9}, low]), (["O"], [{**low, "PER": 0.3}])]
+    (fermi, said), (and_fermi,) = ner.document_features(forms, first)
+    # the core فيرمي was tagged PER with 0.9 in the first sentence: the second sentence's word hears it
+    assert "dcmax=PER:hi" in and_fermi and "dcmean=PER:hi" in and_fermi and "p1=O" in and_fermi
+    assert "dnmax=PER:hi" not in and_fermi  # its whole form وفيرمي occurs nowhere else
+    # the first sentence's word hears the second's 0.3 (mid), never its own 0.9
+    assert "dcmax=PER:mid" in fermi and "dcmax=PER:hi" not in fermi and "p1=B-PER" in fermi
+    assert "dcn=2" in fermi and "dnn=1" in and_fermi  # occurrences of the form in the document
+    assert not any(f.startswith(("dnmax", "dcmax")) for f in said)  # قال occurs once
+
+
 def test_recognition_of_the_sample_is_fast_when_warm(sentences: list[list[Token]]) -> None:
     recognizer = get_recognizer()
     assert isinstance(recognizer, TrainedRecognizer)
@@ -293,6 +324,12 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     a = ner_train.train(files, tmp_path / "a.crfsuite")
     b = ner_train.train(files, tmp_path / "b.crfsuite")
     assert a.read_bytes() == b.read_bytes()
+    # both stages: the document stage is written beside the sentence CRF
+    doc_a, doc_b = ner.document_model_path(a), ner.document_model_path(b)
+    assert doc_a.name == "a-doc.crfsuite" and doc_a.read_bytes() == doc_b.read_bytes()
+    # a one-stage model never keeps a document stage trained for another first stage
+    ner_train.train_documents([ner_eval.read_conll(f) for f in files], a, stages=1)
+    assert a.is_file() and not doc_a.exists()
 
 
 def test_corpus_tokens_are_split_like_the_app_does() -> None:
