@@ -274,32 +274,64 @@ def document_features(
     word (stacking, as in Krishnan and Manning 2006). Training reads these from
     first-stage models that did not see the article (`models.ner_train`), as at run time.
     """
-    seen: dict[str, list[tuple[int, dict[str, float]]]] = {}
+    # Per form: per sentence, its occurrences, and the sum and the maximum of each type's probability;
+    # then per form, the totals and each type's two highest sentence maxima (from different sentences),
+    # so that "the other sentences" costs the same for a form seen twice or 7,000 times.
+    per_sentence: dict[str, dict[int, tuple[int, list[float], list[float]]]] = {}
     for s, (sentence_forms, (_, probs)) in enumerate(zip(forms, first, strict=True)):
         for (n, core), p in zip(sentence_forms, probs, strict=True):
+            values = [p[kind] for kind in DOCUMENT_TYPES]
             for key in {n, core}:
                 if len(key) >= 3:
-                    seen.setdefault(key, []).append((s, p))
+                    here = per_sentence.setdefault(key, {})
+                    count, sums, maxima = here.get(s, (0, [0.0] * 4, [0.0] * 4))
+                    here[s] = (
+                        count + 1,
+                        [a + v for a, v in zip(sums, values, strict=True)],
+                        [max(a, v) for a, v in zip(maxima, values, strict=True)],
+                    )
+    stats = {key: _form_stats(sentences) for key, sentences in per_sentence.items()}
     out = []
     for s, (sentence_forms, (tags, _)) in enumerate(zip(forms, first, strict=True)):
         rows = []
         for t, (n, core) in enumerate(sentence_forms):
             f = [f"p1={tags[t]}"]  # (the neighbours' first-stage tags too: no better, measured)
             for key, name in ((n, "n"), (core, "c")):
-                occurrences = seen.get(key)
-                if not occurrences:
+                if key not in stats:
                     continue
-                f.append(f"d{name}n={min(len(occurrences), 5)}")
-                others = [p for s2, p in occurrences if s2 != s]
-                for kind in DOCUMENT_TYPES if others else ():
-                    values = [p[kind] for p in others]
-                    if band := _band(max(values)):
+                total, sums, top = stats[key]
+                own_count, own_sums, _ = per_sentence[key][s]
+                f.append(f"d{name}n={min(total, 5)}")
+                others = total - own_count
+                if not others:
+                    continue
+                for i, kind in enumerate(DOCUMENT_TYPES):
+                    (best, where), (second, _) = top[i]
+                    if band := _band(best if where != s else second):
                         f.append(f"d{name}max={kind}:{band}")
-                    if band := _band(sum(values) / len(values)):
+                    if band := _band((sums[i] - own_sums[i]) / others):
                         f.append(f"d{name}mean={kind}:{band}")
             rows.append(f)
         out.append(rows)
     return out
+
+
+def _form_stats(
+    sentences: dict[int, tuple[int, list[float], list[float]]],
+) -> tuple[int, list[float], list[tuple[tuple[float, int], tuple[float, int]]]]:
+    """Occurrences, sums per type, and per type the two highest sentence maxima with their sentence."""
+    total = sum(count for count, _, _ in sentences.values())
+    sums = [sum(v[1][i] for v in sentences.values()) for i in range(len(DOCUMENT_TYPES))]
+    top = []
+    for i in range(len(DOCUMENT_TYPES)):
+        best, second = (0.0, -1), (0.0, -1)
+        for s, (_, _, maxima) in sentences.items():
+            if maxima[i] > best[0]:
+                best, second = (maxima[i], s), best
+            elif maxima[i] > second[0]:
+                second = (maxima[i], s)
+        top.append((best, second))
+    return total, sums, top
 
 
 class CrfTagger:

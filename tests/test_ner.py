@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models import ner, ner_eval, ner_train
 from models.arabic import normalize
@@ -114,6 +116,50 @@ def test_document_features_come_from_the_other_sentences() -> None:
     assert "dcmax=PER:mid" in fermi and "dcmax=PER:hi" not in fermi and "p1=B-PER" in fermi
     assert "dcn=2" in fermi and "dnn=1" in and_fermi  # occurrences of the form in the document
     assert not any(f.startswith(("dnmax", "dcmax")) for f in said)  # قال occurs once
+
+
+EIGHTHS = [i / 8 for i in range(9)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.sampled_from(["فيرمي", "وفيرمي", "قال", "روما"]), st.sampled_from(EIGHTHS)),
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_document_features_match_a_direct_count(sentences: list[list[tuple[str, float]]]) -> None:
+    # the features count every other sentence's occurrences, read straight from the definition
+    # (probabilities in eighths: sums are exact, so both ways of adding give the same bands)
+    forms = [[(w, w.removeprefix("و")) for w, _ in s] for s in sentences]
+    first = [
+        (["O"] * len(s), [{"PER": p, "LOC": 1 - p, "ORG": p / 2, "MISC": 0.0} for _, p in s])
+        for s in sentences
+    ]
+    for s, rows in enumerate(ner.document_features(forms, first)):
+        for t, row in enumerate(rows):
+            for key, name in zip(forms[s][t], "nc", strict=True):
+                hits = [
+                    (s2, first[s2][1][t2])
+                    for s2, sf in enumerate(forms)
+                    for t2, pair in enumerate(sf)
+                    if key in pair and len(key) >= 3
+                ]
+                others = [p for s2, p in hits if s2 != s]
+                expected = {f"d{name}n={min(len(hits), 5)}"} if hits else set()
+                for kind in ner.DOCUMENT_TYPES if others else ():
+                    for stat, value in (
+                        ("max", max(p[kind] for p in others)),
+                        ("mean", sum(p[kind] for p in others) / len(others)),
+                    ):
+                        if value >= 0.2:
+                            expected.add(f"d{name}{stat}={kind}:{'hi' if value >= 0.5 else 'mid'}")
+                got = {f for f in row if f.startswith(f"d{name}")}
+                assert got == expected
 
 
 def test_recognition_of_the_sample_is_fast_when_warm(sentences: list[list[Token]]) -> None:
