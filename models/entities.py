@@ -183,6 +183,8 @@ class _Document:
 
     names: frozenset[str]  # words of people's full names
     sentences: dict[tuple[int, int, int], tuple[list[Entity], list[str]]]  # span key → (gazetteer, tags)
+    # a word of exactly one person's full name → that name's glossary key and English (جولي → ميلاني جولي)
+    people: dict[str, tuple[str | None, str | None]]
 
 
 def _span_key(tokens: list[Token]) -> tuple[int, int, int]:
@@ -251,7 +253,9 @@ class TrainedRecognizer:
             tags = self._propagate(tokens, tags, document.names)
         crf_entities = self._from_tags(text, tokens, tags, gaz_entities)
         if self.merge == "crf":
-            return [e for e in crf_entities if covers_whole_words(text, e.start, e.end)]
+            return self._same_people(
+                [e for e in crf_entities if covers_whole_words(text, e.start, e.end)], document
+            )
         first, second = (
             (crf_entities, gaz_entities) if self.merge == "crf+gaz" else (gaz_entities, crf_entities)
         )
@@ -270,7 +274,24 @@ class TrainedRecognizer:
         for e in second:
             if not any(o.start < e.end and e.start < o.end for o in first):
                 merged.append(e)
-        return sorted((e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start)
+        return self._same_people(
+            sorted((e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start),
+            document,
+        )
+
+    def _same_people(self, entities: list[Entity], document: _Document | None) -> list[Entity]:
+        """A person named again by one word of their full name (وقالت جولي after ميلاني جولي) is the same
+        glossary entry, with the full name's English; unless the name lists know the word on its own."""
+        if document is None or not document.people:
+            return entities
+        out = []
+        for e in entities:
+            words = ARABIC_WORD.findall(normalize(e.text))
+            person = document.people.get(words[0]) if e.label == "PER" and len(words) == 1 else None
+            if person is not None and self.gazetteer.lookup(words[0]) is None:
+                e = replace(e, key=person[0], english=person[1])
+            out.append(e)
+        return out
 
     def _document(self, text: str) -> _Document:
         """Tag every sentence of `text` at once, and collect the words of its people's full names.
@@ -319,7 +340,16 @@ class TrainedRecognizer:
                         if len(form) >= 3 and form not in STOPWORDS:
                             tagged[form] += 1
         names = frozenset(form for form, n in tagged.items() if n >= PROPAGATE_SHARE * seen[form])
-        document = _Document(names, sentences)
+        people: dict[str, set[tuple[str | None, str | None]]] = {}
+        for (toks, gaz_entities), tags in zip(found, tagged_all, strict=True):
+            for e in self._from_tags(text, toks, tags, gaz_entities):
+                words = ARABIC_WORD.findall(normalize(e.text))
+                if e.label == "PER" and len(words) >= 2:
+                    for w in words:
+                        if len(w) >= 3 and w not in STOPWORDS:
+                            people.setdefault(w, set()).add((e.key, e.english))
+        one_person = {w: next(iter(found)) for w, found in people.items() if len(found) == 1}
+        document = _Document(names, sentences, one_person)
         with self._documents_lock:
             self._documents[text] = document
             while len(self._documents) > 8:

@@ -14,10 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models import ner, ner_eval, ner_train
-from models.arabic import normalize
+from models.arabic import normalize, tokenize
 from models.document import Entity, Token
 from models.entities import GazetteerRecognizer, TrainedRecognizer, get_recognizer, load_recognizer
 from models.ner_translit import transliterate
+from models.segment import split_sentences
 from tests.samples import SAMPLE
 from tests.test_entities import assert_whole_word_span, tokens_of
 
@@ -57,6 +58,23 @@ def test_a_person_named_again_by_one_word_is_found_again(entities: list[Entity])
     for word in ("جولي", "كيشيدا"):
         alone = [e for e in entities if e.text == word]
         assert alone and {e.label for e in alone} == {"PER"}, word
+        # ... and is the same person: one glossary entry, the full name's English
+        full = next(e for e in entities if e.text.endswith(" " + word))
+        assert {(e.key, e.english) for e in alone} == {(full.key, full.english)}, word
+
+
+def test_a_word_shared_by_two_people_stays_its_own_name() -> None:
+    text = "التقى الرئيس جورج بوش مع الوزير جيب بوش في واشنطن. وقال بوش إن الاجتماع كان مثمرا. وقال جورج إن الاجتماع مهم."
+    recognizer = get_recognizer()
+    found = [
+        (e.text, e.key)
+        for a, b in split_sentences(text)
+        for e in recognizer.recognize(text, tokenize(text, a, b))
+        if e.label == "PER"
+    ]
+    assert ("جورج بوش", "name:جورج بوش") in found and ("جيب بوش", "name:جيب بوش") in found
+    assert ("بوش", "name:بوش") in found  # two Bushes: the lone surname is nobody's in particular
+    assert ("جورج", "name:جورج بوش") in found  # one George
 
 
 def test_listed_names_keep_the_gazetteer_names(entities: list[Entity]) -> None:
