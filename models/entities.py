@@ -40,7 +40,7 @@ from models.arabic import (
     tokenize,
 )
 from models.document import Entity, EntityLabel, Token
-from models.gazetteer import STOPWORDS, Gazetteer, Name, load
+from models.gazetteer import STOPWORDS, Gazetteer, Name, load, person_word_spellings
 
 if TYPE_CHECKING:
     from models.lexicon import Lexicon
@@ -224,6 +224,7 @@ class TrainedRecognizer:
         self.merge = merge
         self.propagate = propagate
         self.person_names = person_names()
+        self._listed_spellings = person_word_spellings(self.gazetteer)
         self.note: str | None = None  # a reader-facing remark on how the recogniser was chosen
         # text → the words of its people's names and its tagged sentences, for the last few texts
         self._documents: OrderedDict[str, _Document] = OrderedDict()
@@ -444,12 +445,18 @@ class TrainedRecognizer:
         return Entity(start, end, label, span, "name:" + normalize(canonical), self._english(canonical))
 
     def _english(self, name: str) -> str | None:
-        """A readable English form: each word's spelling from the personal-name list (هاياشي → Hayashi),
-        else its transliteration (يوشيماسا → Yushimasa)."""
+        """A readable English form: each word's spelling in the listed people's names (جورج → George), or
+        in the personal-name list (هاياشي → Hayashi), else its transliteration (يوشيماسا → Yushimasa)."""
         from models.ner_translit import transliterate
 
-        names = self.person_names
-        words = [names.get(normalize(w)) or transliterate(w) for w in ARABIC_WORD.findall(name)]
+        names, listed = self.person_names, self._listed_spellings
+        words = []
+        for w in ARABIC_WORD.findall(name):
+            n = normalize(w)
+            spelling, count = listed.get(n, (None, 0))
+            # a spelling several listed people share (جورج → George) beats the name list's pick among
+            # variants (جولي → Giuly), which beats one listed person's (ابراهيم → Ebrahim)
+            words.append((spelling if count >= 2 else None) or names.get(n) or spelling or transliterate(w))
         return " ".join(w for w in words if w) or None
 
 

@@ -28,6 +28,7 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +166,31 @@ class _Candidate:
     canonical: str | None = None  # set for variants that share another row's key
     trusted: bool = False  # curated rows skip the word filters
     noisy: bool = False  # unreviewed lists (cities, people): common words are dropped too
+
+
+def person_word_spellings(gaz: Gazetteer) -> dict[str, tuple[str, int]]:
+    """Each word of the listed people's names → its English spelling there, and how many names spell it so.
+
+    Read off the full names whose Arabic and English have as many words (جورج بوش / George Bush; initials
+    like "W." left out): جورج → George (27 names; Georges 8, Georg 4), جون → John. The most common spelling
+    wins, ties alphabetically.
+    """
+    spellings: dict[str, Counter[str]] = {}
+    for form, name in gaz.names.items():
+        if name.label != "PER" or name.alias:
+            continue
+        arabic = form.split(" ")
+        english = [w for w in name.english.replace("-", " ").split() if not (len(w) <= 2 and w.endswith("."))]
+        if len(arabic) < 2 or len(arabic) != len(english):
+            continue
+        for a, e in zip(arabic, english, strict=True):
+            if e[:1].isupper() and e.replace("'", "").isalpha():
+                spellings.setdefault(a, Counter())[e] += 1
+    out = {}
+    for word, counts in spellings.items():
+        best = min(counts, key=lambda e: (-counts[e], e))
+        out[word] = (best, counts[best])
+    return out
 
 
 def _clean_arabic(name: str) -> str | None:
