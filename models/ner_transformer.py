@@ -133,7 +133,7 @@ def load_tagger(model_id: str) -> NerLoadResult:
                     model_id,
                     None,
                     f"The entity model {model_id} is not on this computer. Download it once while online "
-                    f"(e.g. `huggingface-cli download {model_id}`); until then Qari uses its own model.",
+                    f"(e.g. `hf download {model_id}`); until then Qari uses its own model.",
                     missing=True,
                 )
         elif not (folder / "config.json").is_file():
