@@ -23,7 +23,7 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from models.arabic import normalize, proclitic_splits
 from models.document import Entity, Token
@@ -241,12 +241,13 @@ def word_forms(tokens: Sequence[Token]) -> list[tuple[str, str]]:
 FirstPass = tuple[list[str], list[dict[str, float]]]  # a sentence's tags, and P(type) per token
 
 
-def first_pass(tagger: object, features: list[list[str]]) -> FirstPass:
-    """Viterbi tags of one sentence and, per token, the probability of each entity type (B- plus I-)."""
-    tagger.set(features)  # type: ignore[attr-defined]  # a pycrfsuite.Tagger
-    tags = list(tagger.tag())  # type: ignore[attr-defined]
-    labels = set(tagger.labels())  # type: ignore[attr-defined]
-    marginal = tagger.marginal  # type: ignore[attr-defined]
+def first_pass(tagger: Any, features: list[list[str]]) -> FirstPass:
+    """Viterbi tags of one sentence and, per token, the probability of each entity type (B- plus I-);
+    `tagger` is an open pycrfsuite.Tagger."""
+    tagger.set(features)
+    tags = list(tagger.tag())
+    labels = set(tagger.labels())
+    marginal = tagger.marginal
     probs = [
         {
             kind: sum(marginal(f"{bi}-{kind}", t) for bi in "BI" if f"{bi}-{kind}" in labels)
@@ -271,8 +272,8 @@ def document_features(
     sentence on its own; this adds, for each word, what that stage thought of the same form (normalised
     word, and its core without clitics) in the document's other sentences (the highest and the mean
     probability of each type, banded), how often the form occurs, and the first stage's own tag for the
-    word (stacking, as in Krishnan and Manning 2006). Training reads these from
-    first-stage models that did not see the article (`models.ner_train`), as at run time.
+    word (stacking, as in Krishnan and Manning 2006). Training reads these from first-stage models that
+    did not see the article (`models.ner_train`), as at run time.
     """
     # Per form: per sentence, its occurrences, and the sum and the maximum of each type's probability;
     # then per form, the totals and each type's two highest sentence maxima (from different sentences),
@@ -284,7 +285,7 @@ def document_features(
             for key in {n, core}:
                 if len(key) >= 3:
                     here = per_sentence.setdefault(key, {})
-                    count, sums, maxima = here.get(s, (0, [0.0] * 4, [0.0] * 4))
+                    count, sums, maxima = here.get(s, (0, [0.0] * len(values), [0.0] * len(values)))
                     here[s] = (
                         count + 1,
                         [a + v for a, v in zip(sums, values, strict=True)],
