@@ -3,8 +3,11 @@
     python -m models.ner_train --data /work/shared/data/aqmar --out models/data/ner.crfsuite
     python -m models.ner_train --data /work/shared/data/aqmar --cv 5
 
+Two model files are written: the sentence CRF (`--out`) and its document stage beside it
+(`ner-doc.crfsuite`, see `models.ner.document_features`), trained on features that first-stage models
+trained without each article give it (`INNER_FOLDS`); `--stages 1` writes the first alone.
 Training is deterministic (L-BFGS from zero weights, fixed parameters, files read in sorted order),
-so the same data and code give the same model file. Cross-validation leaves whole articles out: the
+so the same data and code give the same model files. Cross-validation leaves whole articles out: the
 files, sorted by name, are dealt round-robin into k folds; each fold is tagged by a model trained on the
 other folds, through the full recogniser (CRF merged with the gazetteer, exactly as shipped), and the
 counts of all folds are added up before P/R/F1 are computed (micro-averaged, entity level).
