@@ -143,7 +143,8 @@ if "text" not in st.session_state:
 
 
 @st.cache_data(max_entries=32, show_spinner="Analysing the text…")
-def _analyze(text: str, ner_model: str) -> Document:
+def _analyze(text: str, ner_model: str, entity_note: str | None) -> Document:
+    # entity_note is part of the key: it tells the shipped fallback from the model once it is there
     return analyze(text, ner_model=ner_model)
 
 
@@ -280,7 +281,7 @@ if entity_note:
 for lexicon_note in get_lexicon().notes:  # missing lexicon data: say so, keep reading
     st.warning(lexicon_note, icon="📚")
 
-doc = _analyze(st.session_state.text, ner_model)
+doc = _analyze(st.session_state.text, ner_model, entity_note)
 store = _store()
 model_ok: LoadResult | None = None
 if translate_on and model_id:

@@ -25,6 +25,7 @@ import itertools
 import logging
 import re
 import threading
+import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -503,11 +504,13 @@ def covers_whole_words(text: str, start: int, end: int) -> bool:
 # else is a transformers model (hub id or folder), merged with the same name lists. Each is loaded once
 # per process. The shipped recogniser is kept for good; at most `MAX_MODELS` transformer models are
 # kept (the least recently used one is dropped, and reloaded when asked for again). A model that cannot
-# be loaded falls back to the shipped recogniser, with a note saying why: that outcome is remembered too
-# (at most `MAX_REMEMBERED` ids), until `reset_recognizer()`.
+# be loaded falls back to the shipped recogniser, with a note saying why. A model that is simply not
+# there (milliseconds to find out) is looked up again on the next request; one that failed to load is
+# remembered (at most `MAX_REMEMBERED` ids), until `reset_recognizer()`.
 
 MAX_MODELS = 2
 MAX_REMEMBERED = 32
+QUICK_FAILURE_S = 0.5  # a model that failed faster than this (not there at all) is not remembered
 
 _recognizer: Recognizer | None = None  # the shipped recogniser (the CRF, or the gazetteer alone)
 _lock = threading.Lock()  # guards _recognizer and _models
@@ -594,9 +597,17 @@ def _entry(model_id: str) -> tuple[Recognizer, str | None]:
     with slot.lock:  # one load per id; other ids and the shipped recogniser do not wait for it
         if slot.loaded is None:
             shipped = _shipped_recognizer()
+            started = time.perf_counter()
             recognizer, note = _with_model(model_id, shipped.gazetteer)
             if recognizer is None:
                 note = " ".join(filter(None, [note, getattr(shipped, "note", None)]))
+                if time.perf_counter() - started < QUICK_FAILURE_S:
+                    # not there (yet): looked up again next time, so a model downloaded or copied in
+                    # later is found without a restart; a load that failed slowly is remembered
+                    with _lock:
+                        if _models.get(model_id) is slot:
+                            del _models[model_id]
+                    return shipped, note
                 slot.loaded = (shipped, note)
             else:
                 slot.loaded, slot.transformer = (recognizer, note), True

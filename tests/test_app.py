@@ -221,6 +221,15 @@ def test_the_entity_model_is_chosen_in_the_sidebar_and_a_missing_one_falls_back(
     assert data["count"] == 10 and 'data-entity="LOC"' in data["arabic_html"]
     assert people(at) == shipped_people  # the shipped recogniser again
 
+    # a folder that is not there yet, then is: picked up on the next run, no restart
+    later = tmp_path / "later"
+    next(t for t in at.text_input if t.label.startswith("Entity model")).set_value(str(later)).run()
+    assert str(later) in names_caption(at) and people(at) == shipped_people
+    tiny_ner_model(later, "B-PERS")
+    at.run()
+    assert "Entities: " + str(later) in names_caption(at)
+    assert people(at) > 3 * shipped_people
+
 
 @pytest.mark.usefixtures("clean_recognizers")
 def test_qari_ner_model_is_the_sidebar_default(

@@ -552,6 +552,10 @@ def test_each_entity_model_has_its_own_recognizer_and_a_missing_one_falls_back(
     assert "nobody/no-such-arabic-ner" in note and "not on this computer" in note and "its own model" in note
     note = recognizer_note(str(tmp_path / "no-such-folder")) or ""
     assert "no config.json" in note and "its own model" in note
+    # not remembered: a model copied there afterwards is found without a restart
+    later = str(tiny_ner_model(tmp_path / "no-such-folder", "B-PERS"))
+    assert isinstance(getattr(get_recognizer(later), "tagger", None), TransformerTagger)
+    assert later in (recognizer_note(later) or "")
 
 
 @pytest.mark.usefixtures("clean_recognizers")
