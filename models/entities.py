@@ -319,6 +319,7 @@ class TrainedRecognizer:
         tagged: Counter[str] = Counter()
         seen: Counter[str] = Counter()  # occurrences of each form, tagged or not
         sentences: dict[tuple[int, int, int], tuple[list[Entity], list[str]]] = {}
+        people: dict[str, set[tuple[str | None, str | None]]] = {}  # full-name word → (key, English)
         found = []  # (tokens, the gazetteer's entities) per sentence
         for s_start, s_end in split_sentences(text):
             toks = tokenize(text, s_start, s_end)
@@ -332,6 +333,12 @@ class TrainedRecognizer:
                 if t.kind == "arabic":
                     seen.update({normalize(rest) for _, rest, dropped in _splits(t.text) if not dropped})
             sentences[_span_key(toks)] = (gaz_entities, tags)
+            for e in self._from_tags(text, toks, tags, gaz_entities):
+                words = ARABIC_WORD.findall(normalize(e.text))
+                if e.label == "PER" and len(words) >= 2:
+                    for w in words:
+                        if len(w) >= 3 and w not in STOPWORDS:
+                            people.setdefault(w, set()).add((e.key, e.english))
             for a, b, label in chunks(tags):
                 if label != "PER" or b - a < 2:
                     continue
@@ -342,14 +349,6 @@ class TrainedRecognizer:
                         if len(form) >= 3 and form not in STOPWORDS:
                             tagged[form] += 1
         names = frozenset(form for form, n in tagged.items() if n >= PROPAGATE_SHARE * seen[form])
-        people: dict[str, set[tuple[str | None, str | None]]] = {}
-        for (toks, gaz_entities), tags in zip(found, tagged_all, strict=True):
-            for e in self._from_tags(text, toks, tags, gaz_entities):
-                words = ARABIC_WORD.findall(normalize(e.text))
-                if e.label == "PER" and len(words) >= 2:
-                    for w in words:
-                        if len(w) >= 3 and w not in STOPWORDS:
-                            people.setdefault(w, set()).add((e.key, e.english))
         one_person = {w: next(iter(found)) for w, found in people.items() if len(found) == 1}
         document = _Document(names, sentences, one_person)
         with self._documents_lock:

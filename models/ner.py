@@ -87,6 +87,11 @@ def person_names() -> dict[str, str]:
     return _person_names
 
 
+def _core(splits: Sequence[tuple[int, str]]) -> str:
+    """The shortest remainder of a word's proclitic splits: everything peeled, the article too."""
+    return min((rest for _, rest in splits), key=len)
+
+
 class Featurizer:
     """Turns the tokens of one sentence into CRF feature lists; word-level features are cached."""
 
@@ -128,7 +133,7 @@ class Featurizer:
         vowels = sum(1 for c in n if c in "اوي")
         f.append(f"vd={min(4, 10 * vowels // max(1, len(n)) // 2)}")
         splits = proclitic_splits(n)
-        core = min((rest for _, rest in splits), key=len)  # everything peeled, the article too
+        core = _core(splits)
         f.append(f"c={core}")
         f += [f"cs2={core[-2:]}", f"cs3={core[-3:]}", f"cp2={core[:2]}"]
         if n.startswith("ال") or any(rest.startswith("ال") and cut for cut, rest in splits):
@@ -233,7 +238,7 @@ def word_forms(tokens: Sequence[Token]) -> list[tuple[str, str]]:
     out = []
     for t in tokens:
         n = normalize(t.text)
-        core = min((rest for _, rest in proclitic_splits(n)), key=len) if t.kind == "arabic" else n
+        core = _core(proclitic_splits(n)) if t.kind == "arabic" else n
         out.append((n, core))
     return out
 

@@ -107,12 +107,16 @@ class NerLoadResult:
     error: str | None
     missing: bool  # the model is simply not on this computer: it can be downloaded once while online
 
+    @classmethod
+    def failed(cls, model_id: str, error: str, missing: bool = False) -> NerLoadResult:
+        return cls(model_id, None, error, missing)
+
 
 def load_tagger(model_id: str) -> NerLoadResult:
     """Load a token-classification model from a folder or the local cache. Never raises."""
     model_id = (model_id or "").strip()
     if not model_id:
-        return NerLoadResult(model_id, None, "No entity model is configured.", missing=False)
+        return NerLoadResult.failed(model_id, "No entity model is configured.")
     try:
         folder = local_folder(model_id)
         if folder is None:
@@ -121,46 +125,37 @@ def load_tagger(model_id: str) -> NerLoadResult:
             try:
                 validate_repo_id(model_id)
             except ValueError:
-                return NerLoadResult(
+                return NerLoadResult.failed(
                     model_id,
-                    None,
                     f"{model_id!r} is not a folder or a Hugging Face model name; Qari uses its own model.",
-                    False,
                 )
             folder = cached_snapshot(model_id)
             if folder is None:
-                return NerLoadResult(
+                return NerLoadResult.failed(
                     model_id,
-                    None,
                     f"The entity model {model_id} is not on this computer. Download it once while online "
                     f"(e.g. `hf download {model_id}`); until then Qari uses its own model.",
                     missing=True,
                 )
         elif not (folder / "config.json").is_file():
-            return NerLoadResult(
+            return NerLoadResult.failed(
                 model_id,
-                None,
                 f"{folder} is not a model folder (no config.json); Qari uses its own model.",
-                False,
             )
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         if not getattr(tokenizer, "is_fast", False):
-            return NerLoadResult(
+            return NerLoadResult.failed(
                 model_id,
-                None,
                 f"The entity model {model_id} has no fast tokenizer; Qari uses its own model.",
-                False,
             )
         model = AutoModelForTokenClassification.from_pretrained(str(folder), local_files_only=True)
         return NerLoadResult(model_id, TransformerTagger(model, tokenizer, model_id), None, False)
     except Exception as exc:  # corrupt files, a wrong architecture…: one message for the reader
         log.warning("Loading entity model %s failed", model_id, exc_info=True)
-        return NerLoadResult(
+        return NerLoadResult.failed(
             model_id,
-            None,
             f"The entity model {model_id} could not be loaded ({type(exc).__name__}: {exc}); "
             "Qari uses its own model instead.",
-            missing=False,
         )
