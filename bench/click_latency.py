@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright
 
-from models.segment import split_sentences
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from models.text.segment import split_sentences
+from tests.support import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 
 SAMPLE = (ROOT / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
 
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.model:
         model = str(Path(args.model).resolve())
     else:
-        from tests.tiny_marian import build_tiny_marian
+        from tests.support import build_tiny_marian
 
         model = str(build_tiny_marian(work / "tiny"))
     proc, url = start_app(work, model)

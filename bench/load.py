@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.async_api import Browser, async_playwright
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
-from tests.tiny_marian import build_tiny_marian
+from tests.support import CHROMIUM, CHROMIUM_ARGS, build_tiny_marian, start_app, stop_app
 
 SENTENCES = 10
 

@@ -14,10 +14,10 @@ Sentence splitting is scored on
   line breaks, long chained sentences), written for Qari in the style of news prose.
 A boundary is the end offset of a sentence (the last one of a text is not counted); precision,
 recall and F1 compare predicted and gold boundaries exactly. `--baseline REV` scores the
-`models/segment.py` of a git revision beside the current one.
+`models/text/segment.py` of a git revision beside the current one.
 
 Translation pieces: on the same sentences, how many exceed `--max-tokens` estimated subword tokens
-(`models.segment.estimate_subword_tokens`), how many pieces they are cut into and at which kind of
+(`models.text.segment.estimate_subword_tokens`), how many pieces they are cut into and at which kind of
 boundary.
 
 Word analysis: on AQMAR, coverage (the share of Arabic tokens with at least one reading, by source);
@@ -45,9 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 import itertools
 
-from models.arabic import iter_tokens
-from models.lexicon import Lexicon
-from models.segment import estimate_subword_tokens, split_sentences, translation_pieces
+from models.lexicon.lexicon import Lexicon
+from models.text.arabic import iter_tokens
+from models.text.segment import estimate_subword_tokens, split_sentences, translation_pieces
 
 DATA = ROOT / "tests" / "data"
 SAMPLE_CASES = 58  # tests/data/word_senses.tsv: its first cases come from the sample article
@@ -163,14 +163,14 @@ def hard_cases(path: Path = DATA / "hard_sentences.tsv") -> list[tuple[str, str,
 
 
 def splitter_at(rev: str) -> Splitter:
-    """`split_sentences` of models/segment.py as it was at git revision `rev`."""
+    """`split_sentences` of models/text/segment.py as it was at git revision `rev`."""
     source = subprocess.run(
-        ["git", "show", f"{rev}:models/segment.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "show", f"{rev}:models/text/segment.py"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     spec = importlib.util.spec_from_loader(f"segment_{rev}", loader=None)
     assert spec is not None
     module = ModuleType(spec.name)
-    exec(compile(source, f"{rev}:models/segment.py", "exec"), module.__dict__)  # noqa: S102 - our own file
+    exec(compile(source, f"{rev}:models/text/segment.py", "exec"), module.__dict__)  # noqa: S102 - our own file
     return module.split_sentences
 
 
@@ -297,7 +297,7 @@ def score_words(aqmar: Path | None) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--aqmar", type=Path, default=ROOT.parent / "shared" / "data" / "aqmar")
-    parser.add_argument("--baseline", help="git revision whose models/segment.py to score beside")
+    parser.add_argument("--baseline", help="git revision whose models/text/segment.py to score beside")
     parser.add_argument("--max-tokens", type=int, default=80)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     args = parser.parse_args(argv)

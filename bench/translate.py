@@ -81,7 +81,7 @@ def build_random_model(corpus: Path, seed: int = 0) -> Path:
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
-    from tests.tiny_marian import add_pieces, train_spm, write_tokenizer
+    from tests.support import add_pieces, train_spm, write_tokenizer
 
     print(f"Building the random opus-mt-ar-en stand-in in {folder} (once)…", file=sys.stderr)
     work = folder.with_name(folder.name + ".tmp")
@@ -156,7 +156,7 @@ def resolve_model(args: argparse.Namespace) -> tuple[Path, str, str | None]:
 
 
 def sample_sentences(path: Path) -> list[str]:
-    from models.segment import split_sentences
+    from models.text.segment import split_sentences
 
     text = path.read_text(encoding="utf-8")
     return [text[a:b] for a, b in split_sentences(text)]
@@ -187,7 +187,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     if args.worker == "transformers":
         import torch
 
-        from models.translate import MarianTranslator
+        from models.translation.marian import MarianTranslator
 
         torch.set_num_threads(args.threads)
         tr: Any = MarianTranslator.from_folder(args.folder, args.folder, batch_size=args.batch_size)
@@ -201,7 +201,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             out_len = tr.model.generate(**enc, num_beams=1).shape[1] - 1  # minus the start token
         src_tokens = [len(ids) for ids in tr.tokenizer(sentences)["input_ids"]]
     else:
-        from models.ct2 import CT2Translator
+        from models.translation.ct2 import CT2Translator
 
         tr = CT2Translator(
             args.ct2_folder,
@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ct2-folder", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.threads <= 0:
-        from models.ct2 import default_threads
+        from models.settings import translation_threads as default_threads
 
         args.threads = default_threads()
     if args.worker:
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> None:
     # Qari's own data folder stays untouched: the bench's conversion is cached with its model.
     os.environ.setdefault("QARI_DATA_DIR", str(CACHE / "qari-data"))
     folder, model_id, revision = resolve_model(args)
-    from models.ct2 import ensure_converted
+    from models.translation.ct2 import ensure_converted
 
     t0 = time.perf_counter()
     # Converted here, not in the worker, so the engine's RSS does not include the conversion's torch.

@@ -10,9 +10,9 @@ import re
 
 import streamlit as st
 
-from models import export
 from models.document import Document
-from models.vocab import VocabStore
+from models.study import export
+from models.study.vocab import VocabStore
 
 
 def _slug(title: str) -> str:

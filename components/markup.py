@@ -11,8 +11,9 @@ import re
 from itertools import pairwise
 from typing import Any
 
-from models.arabic import TASHKEEL_CHARS
 from models.document import Document, Entity, Sentence, Token
+from models.study.vocab import word_lemma
+from models.text.arabic import TASHKEEL_CHARS
 
 LABEL_NAMES = {"PER": "Person", "LOC": "Place", "ORG": "Organisation", "MISC": "Other name"}
 
@@ -169,11 +170,6 @@ def _english_words(translation: str, words: list[tuple[int, int]] | None) -> str
     return "".join(out)
 
 
-def word_lemma(tok: Token) -> str:
-    """What the vocabulary stores for a word: its lemma, or the word itself when the lexicon has none."""
-    return tok.lemma or tok.text
-
-
 def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """What the hover card shows for each token, in global token order (plain data, escaped by the JS).
 
@@ -196,6 +192,8 @@ def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[d
                     "translit": getattr(tok, "translit", None),
                     "context": context.get(tok.key or ""),
                     "label": LABEL_NAMES.get(entry.label or "", None) if entry else None,
+                    # the vocabulary's word: the reader colours every token with the same one at once
+                    "vocab": word_lemma(tok) if tok.kind == "arabic" else None,
                     "status": statuses.get(word_lemma(tok)) if tok.kind == "arabic" and not entry else None,
                 }
             )

@@ -15,6 +15,7 @@ import streamlit as st
 
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
+from models.text.arabic import TASHKEEL_CHARS
 
 _FRONTEND = Path(__file__).parent / "frontend"
 
@@ -53,6 +54,7 @@ def reader_payload(
         "selected": selected,
         "pending_text": pending_text,
         "show_tashkeel": show_tashkeel,
+        "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
     }
 

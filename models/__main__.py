@@ -8,6 +8,12 @@ import json
 import sys
 from pathlib import Path
 
+from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
+from models.names.evaluate import main as evaluate_ner
+from models.pipeline import pending, read
+from models.settings import translation_model
+from models.translation.download import download_model
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models", description="Qari's Arabic analysis pipeline.")
@@ -45,9 +51,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from models.inputs import MAX_UPLOAD_BYTES, InputError, decode_bytes
-    from models.pipeline import analyze, apply_cached, cache_keys, fill_translations, pending
-
     try:
         # One byte past the largest limit is enough for decode_bytes to refuse it; /dev/zero cannot hang us.
         with args.file.open("rb") as file:
@@ -61,20 +64,10 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"qari: {exc}", file=sys.stderr)
         return 2
 
-    doc = analyze(text)
-    if not args.no_translate and pending(doc):
-        from models.store import CachedTranslator, TranslationStore
-        from models.translate import configured_model, load_translator, model_key_for
-
-        model_id = args.model or configured_model()
-        result = load_translator(model_id)
-        if result.translator is None:
-            print(f"qari: no translation: {result.error}", file=sys.stderr)
-            store = TranslationStore()
-            apply_cached(doc, store.get_many(model_key_for(model_id), cache_keys(doc)))
-        else:
-            translator = CachedTranslator(result.translator, TranslationStore())
-            fill_translations(doc, translator, beam_size=args.beam)
+    model_id = None if args.no_translate else (args.model or translation_model())
+    doc, translation = read(text, model_id=model_id, beam_size=args.beam)
+    if translation is not None and translation.translator is None and pending(doc):
+        print(f"qari: no translation: {translation.loaded.error}", file=sys.stderr)
 
     if args.json:
         json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
@@ -88,16 +81,12 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _evaluate_ner(args: argparse.Namespace) -> int:
-    from models.ner_eval import main as evaluate
-
-    return evaluate(args.files)
+    return evaluate_ner(args.files)
 
 
 def _download(args: argparse.Namespace) -> int:
-    from models.translate import configured_model, download_model
-
     failed = 0
-    for model_id in args.models or [configured_model()]:
+    for model_id in args.models or [translation_model()]:
         def report(fraction: float, message: str, model_id: str = model_id) -> None:
             print(f"\r{model_id}: {fraction:5.0%} {message}", end="", file=sys.stderr, flush=True)
 

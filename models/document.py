@@ -26,7 +26,7 @@ class Token:
     lemma: str | None = None
     pos: str | None = None
     gloss: str | None = None
-    translit: str | None = None  # simplified ALA-LC (models.translit), e.g. "al-maʿlūmāt"
+    translit: str | None = None  # simplified ALA-LC (models.text.translit), e.g. "al-maʿlūmāt"
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Sentence:
     entities: list[Entity] = field(default_factory=list)
     translation: str | None = None
     translation_error: str | None = None
-    # Word alignment (models.align): (index into `tokens`, index into `english_words`) pairs, and the
+    # Word alignment (models.translation.align): (index into `tokens`, index into `english_words`) pairs, and the
     # English words as (start, end) character spans of `translation`. None until aligned.
     alignment: list[tuple[int, int]] | None = None
     english_words: list[tuple[int, int]] | None = None
@@ -72,7 +72,7 @@ class GlossaryEntry:
     pos: str | None = None
     source: str | None = None  # where the gloss came from, e.g. "buckwalter", "freedict", "cldr"
     translit: str | None = None  # of the lemma (words) or the most frequent form (names): "maʿlūmah"
-    context_gloss: str | None = None  # what the word became in this text's translation (models.align)
+    context_gloss: str | None = None  # what the word became in this text's translation (models.translation.align)
 
 
 @dataclass

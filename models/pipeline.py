@@ -1,19 +1,33 @@
-"""The one pipeline from text to analysed Document, shared by the app and the command line.
+"""The one pipeline from text to analysed Document, shared by the page and the command line.
 
-`analyze` does everything that needs no translation model (sentences, tokens, entities,
-lexicon glosses, glossary) and is fast; `fill_translations` adds translations afterwards,
-from the persistent cache first, then from the model, selected sentence first.
+The steps, in the order both callers run them (`read` runs them all at once, as `python -m models
+analyze` does; the page runs the same functions across its reruns, translating the selected sentence
+first and the rest in the background):
+
+1. `analyze`: sentences, tokens, entities, lexicon glosses, glossary (no model but the shipped ones; fast);
+2. `open_translator`: the translation model (loaded once per process) behind the persistent cache;
+3. `restore_translations`: what the cache already holds, and sentences known to fail;
+4. `translate_first`, then `fill_translations`: what is still missing, in batches;
+5. `add_alignment`: once every sentence is translated, the word alignment, each glossary entry's
+   meaning in this text, and the English the translation gave to names no gazetteer lists.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 
-from models.arabic import has_arabic, tokenize
 from models.document import Document, Sentence
-from models.segment import split_sentences, translation_pieces
-from models.translate import Translator
+from models.lexicon.lexicon import get_lexicon
+from models.names.recognizer import get_recognizer
+from models.study.glossary import annotate_tokens, build_glossary, names_from_alignment
+from models.text.arabic import has_arabic, tokenize
+from models.text.segment import split_sentences, translation_pieces
+from models.translation.align import align_document, can_align
+from models.translation.base import Translator
+from models.translation.cache import CachedTranslator, TranslationStore
+from models.translation.loader import LoadResult, get_translator, model_key_for
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +37,10 @@ Progress = Callable[[int, int], None]  # (sentences done, sentences to do)
 # sentence is translated clause by clause and shown as one sentence. The estimate, not the loaded
 # tokenizer, decides the cuts, so the pieces (and their cache keys) do not depend on the model.
 MAX_PIECE_TOKENS = 80
+# Sentences per translation call after the first: small, so a click between batches waits for one batch
+# at most; the page and the command use the same size so they get the very same translations.
+BATCH_SIZE = 4
+FAILED_MESSAGE = "The model could not translate this sentence."
 
 
 def pieces(sentence: Sentence) -> list[str]:
@@ -38,35 +56,88 @@ def cache_keys(doc: Document) -> list[str]:
     return keys
 
 
+# ---- 1. analysis without translation -------------------------------------------------------------
+
+
 def analyze(
     text: str, *, with_entities: bool = True, with_lexicon: bool = True, ner_model: str | None = None
 ) -> Document:
     """Segment, tokenise, recognise entities and gloss words; translations are left empty.
 
-    `ner_model` picks the entity recogniser (`models.entities.get_recognizer`): None is the default
-    (`QARI_NER_MODEL`, else the shipped CRF), "" the shipped CRF, else a transformers model id or folder.
+    `ner_model` picks the entity recogniser (`models.names.recognizer.get_recognizer`): None is the
+    default (`QARI_NER_MODEL`, else the shipped CRF), "" the shipped CRF, else a transformers model id or
+    folder. `with_lexicon=False` leaves words unglossed and does not load the lexicon (the shipped entity
+    recogniser reads it for its features: turn entities off too for a lexicon-free run).
     """
     doc = Document(text=text)
     for index, (start, end) in enumerate(split_sentences(text)):
         doc.sentences.append(Sentence(index, start, end, text[start:end], tokenize(text, start, end)))
     if with_entities:
-        from models.entities import get_recognizer
-
         recognizer = get_recognizer(ner_model)
         for sentence in doc.sentences:
             sentence.entities = recognizer.recognize(text, sentence.tokens)
-    from models.glossary import annotate_tokens, build_glossary
-
     if with_lexicon:
-        from models.lexicon import get_lexicon
-
         annotate_tokens(doc, get_lexicon())
-    doc.glossary = build_glossary(doc)
+    doc.glossary = build_glossary(doc, with_lexicon=with_lexicon)
     for sentence in doc.sentences:
         if not has_arabic(sentence.text):
             # Nothing to translate: a Latin heading or a number stays as it is.
             sentence.translation = sentence.text
     return doc
+
+
+# ---- 2. the translator ----------------------------------------------------------------------------
+
+
+@dataclass
+class Translation:
+    """The translation model as the pipeline uses it: the load result (with the reader-facing error when
+    the model is missing) and, when it loaded, the translator behind the persistent cache."""
+
+    model_id: str
+    model_key: str  # the cache's key for this model (readable without loading it)
+    loaded: LoadResult
+    translator: Translator | None  # a CachedTranslator, or None when the model could not be loaded
+
+
+def open_translator(model_id: str, store: TranslationStore, *, engine: str | None = None) -> Translation:
+    """Load `model_id` (once per process; never raises) and put the cache in front of it."""
+    loaded = get_translator(model_id, engine)
+    translator = CachedTranslator(loaded.translator, store) if loaded.translator is not None else None
+    return Translation(model_id, model_key_for(model_id), loaded, translator)
+
+
+# ---- 3. what is already known ---------------------------------------------------------------------
+
+
+def restore_translations(
+    doc: Document, store: TranslationStore, model_key: str, failed: Collection[str] = ()
+) -> None:
+    """Fill translations the cache holds for `model_key`, and mark sentences whose text failed before
+    (`failed`: sentence texts) so they are not retried until the reader asks."""
+    apply_cached(doc, store.get_many(model_key, cache_keys(doc)))
+    mark_failed(doc, set(failed))
+
+
+def apply_cached(doc: Document, cached: dict[str, str]) -> None:
+    """Fill translations from a {source text: translation} mapping (the persistent cache, read with
+    `cache_keys`): a sentence is filled when it, or every one of its pieces, is there."""
+    for sentence in doc.sentences:
+        if sentence.translation is not None:
+            continue
+        if sentence.text in cached:
+            sentence.translation = cached[sentence.text]
+            continue
+        texts = pieces(sentence)
+        if all(t in cached for t in texts):
+            sentence.translation = " ".join(cached[t].strip() for t in texts if cached[t].strip())
+
+
+def mark_failed(doc: Document, sources: set[str], message: str = FAILED_MESSAGE) -> None:
+    """Mark sentences whose text failed before, so they are not retried on every rerun."""
+    for sentence in doc.sentences:
+        if sentence.translation is None and sentence.text in sources:
+            sentence.translation_error = message
 
 
 def pending(doc: Document) -> list[int]:
@@ -79,13 +150,7 @@ def failed(doc: Document) -> list[int]:
     return [s.index for s in doc.sentences if s.translation_error is not None]
 
 
-def mark_failed(
-    doc: Document, sources: set[str], message: str = "The model could not translate this sentence."
-) -> None:
-    """Mark sentences whose text failed before, so they are not retried on every rerun."""
-    for sentence in doc.sentences:
-        if sentence.translation is None and sentence.text in sources:
-            sentence.translation_error = message
+# ---- 4. translating what is missing ---------------------------------------------------------------
 
 
 def translation_order(doc: Document, first: int | None = None) -> list[int]:
@@ -97,20 +162,26 @@ def translation_order(doc: Document, first: int | None = None) -> list[int]:
     return todo
 
 
+def translate_first(doc: Document, translator: Translator, index: int | None, *, beam_size: int = 4) -> None:
+    """Translate the sentence the reader is looking at now, if it still needs it (marked on failure)."""
+    if index is not None and 0 <= index < len(doc.sentences) and index in pending(doc):
+        _translate_batch(doc, translator, [index], beam_size)
+
+
 def fill_translations(
     doc: Document,
     translator: Translator,
     *,
     first: int | None = None,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     beam_size: int = 4,
     progress: Progress | None = None,
 ) -> None:
     """Translate what is missing: the `first` sentence alone, then the rest in batches.
 
-    `translator` has `translate(list[str], beam_size=...) -> list[str]` (a CachedTranslator in the
-    app, so every batch is stored as soon as it is done). A batch that fails is retried sentence
-    by sentence, so one bad sentence is marked with its error and the others still get translated.
+    `translator` is a CachedTranslator in the app and the command, so every batch is stored as soon as
+    it is done. A batch that fails is retried sentence by sentence, so one bad sentence is marked with
+    its error and the others still get translated.
     """
     order = translation_order(doc, first)
     total = len(order)
@@ -130,11 +201,6 @@ def _batches(order: list[int], first: int | None, size: int) -> Iterable[list[in
         yield order[i : i + size]
 
 
-def translate_sentence(doc: Document, translator: Translator, index: int, *, beam_size: int = 4) -> None:
-    """Translate one sentence now (the one the reader selected), marking it on failure."""
-    _translate_batch(doc, translator, [index], beam_size)
-
-
 def _translate_batch(doc: Document, translator: Translator, batch: list[int], beam_size: int) -> None:
     sentences = [doc.sentences[i] for i in batch]
     parts = [pieces(s) for s in sentences]
@@ -147,7 +213,7 @@ def _translate_batch(doc: Document, translator: Translator, batch: list[int], be
                 _translate_batch(doc, translator, [i], beam_size)
             return
         log.exception("translation failed for sentence %d", batch[0])
-        sentences[0].translation_error = "The model could not translate this sentence."
+        sentences[0].translation_error = FAILED_MESSAGE
         return
     at = 0
     for sentence, ps in zip(sentences, parts, strict=True):
@@ -156,15 +222,52 @@ def _translate_batch(doc: Document, translator: Translator, batch: list[int], be
         at += len(ps)
 
 
-def apply_cached(doc: Document, cached: dict[str, str]) -> None:
-    """Fill translations from a {source text: translation} mapping (the persistent cache, read with
-    `cache_keys`): a sentence is filled when it, or every one of its pieces, is there."""
-    for sentence in doc.sentences:
-        if sentence.translation is not None:
-            continue
-        if sentence.text in cached:
-            sentence.translation = cached[sentence.text]
-            continue
-        texts = pieces(sentence)
-        if all(t in cached for t in texts):
-            sentence.translation = " ".join(cached[t].strip() for t in texts if cached[t].strip())
+# ---- 5. what the finished translation adds ---------------------------------------------------------
+
+
+def add_alignment(doc: Document, translator: Translator, *, ner_model: str | None = None) -> bool:
+    """Align every translated sentence, fill each glossary entry's meaning in this text, and give names
+    no gazetteer lists the English the translation used for them. False when the engine cannot align.
+
+    Run once every sentence is translated (names take the English most often used across the text).
+    """
+    if not can_align(translator):
+        return False
+    align_document(translator, doc)
+    gazetteer = get_recognizer(ner_model).gazetteer
+    names_from_alignment(doc, listed=lambda key: gazetteer.by_key(key) is not None)
+    return True
+
+
+# ---- all steps at once ----------------------------------------------------------------------------
+
+
+def read(
+    text: str,
+    *,
+    model_id: str | None,
+    store: TranslationStore | None = None,
+    ner_model: str | None = None,
+    beam_size: int = 4,
+    selected: int | None = 0,
+    progress: Progress | None = None,
+) -> tuple[Document, Translation | None]:
+    """Every step, in order: the document the page shows once it has finished translating.
+
+    `selected` is translated first, as the page does for the sentence the reader opens on. `model_id`
+    None skips translation. Without the model, what the cache holds is still used, and the
+    returned `Translation.loaded.error` says what is missing.
+    """
+    doc = analyze(text, ner_model=ner_model)
+    if model_id is None:
+        return doc, None
+    store = store if store is not None else TranslationStore()
+    translation = open_translator(model_id, store)
+    restore_translations(doc, store, translation.model_key)
+    if translation.translator is not None:
+        # as the page does: the sentence the reader opens on first (the first one), then the rest
+        translate_first(doc, translation.translator, selected, beam_size=beam_size)
+        fill_translations(doc, translation.translator, beam_size=beam_size, progress=progress)
+        if not pending(doc):
+            add_alignment(doc, translation.translator, ner_model=ner_model)
+    return doc, translation

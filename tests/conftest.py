@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from models.arabic import tokenize
+from models import registry
 from models.document import Entity, Token
-from models.segment import split_sentences
-from tests.samples import SAMPLE
-from tests.tiny_marian import build_tiny_marian
+from models.text.arabic import tokenize
+from models.text.segment import split_sentences
+from tests.support import SAMPLE, build_tiny_marian
 
 # CI runs the same examples every time, so a red build is reproducible and never a coin toss;
 # locally hypothesis keeps exploring new examples.
@@ -31,21 +31,17 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def clean_registry() -> Iterator[None]:
     """The translation-model registry is process-wide: start and end a test without remembered loads."""
-    from models import translate
-
-    translate.forget()
+    registry.reset()
     yield
-    translate.forget()
+    registry.reset()
 
 
 @pytest.fixture
 def clean_recognizers() -> Iterator[None]:
     """The entity recognisers are process-wide, one per model id: start and end a test without them."""
-    from models.entities import reset_recognizer
-
-    reset_recognizer()
+    registry.reset()
     yield
-    reset_recognizer()
+    registry.reset()
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +53,7 @@ def sentences() -> list[list[Token]]:
 @pytest.fixture(scope="module")
 def entities(sentences: list[list[Token]]) -> list[Entity]:
     """What the shipped recogniser finds in the sample article."""
-    from models.entities import get_recognizer
+    from models.names.recognizer import get_recognizer
 
     recognizer = get_recognizer()
     return [e for toks in sentences for e in recognizer.recognize(SAMPLE, toks)]

@@ -1,7 +1,7 @@
 """The SQLite stores under crashes and concurrent writers (issue 7: "a crash mid-write loses nothing
 committed"; "the SQLite cache and vocabulary survive concurrent writers").
 
-Child processes write through `models.store.TranslationStore` and `models.vocab.VocabStore` and print
+Child processes write through `models.translation.cache.TranslationStore` and `models.study.vocab.VocabStore` and print
 each key only after the call that wrote it has returned (its transaction committed). The parent kills
 a writer with SIGKILL in mid-run — no cleanup, no checkpoint, the WAL file left behind — reopens the
 databases and checks that every reported key is there and that SQLite finds both files intact.
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from models.store import TranslationStore
-from models.vocab import VocabStore
+from models.study.vocab import VocabStore
+from models.translation.cache import TranslationStore
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "crash-test-model"
@@ -35,8 +35,8 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from models.store import TranslationStore
-    from models.vocab import VocabStore
+    from models.translation.cache import TranslationStore
+    from models.study.vocab import VocabStore
 
     folder, tag, rounds, start = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     translations = TranslationStore(folder / "qari.sqlite3")
@@ -108,18 +108,24 @@ def _check_stores(folder: Path, translated: set[tuple[str, int]], saved: set[tup
 def test_sigkill_mid_write_loses_nothing_committed(tmp_path: Path) -> None:
     translated: set[tuple[str, int]] = set()
     saved: set[tuple[str, int]] = set()
-    # Three runs, each killed at a different moment; the later ones write into files a kill left behind.
-    for run, wait in enumerate((0.4, 0.25, 0.55)):
+    # Three runs, each killed at a different moment (after 5, 3 and 8 commits, while it goes on writing);
+    # the later ones write into files a kill left behind. The kill waits for commits, not for the clock.
+    for run, commits in enumerate((5, 3, 8)):
         child = _writer(tmp_path, f"run{run}")
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-        time.sleep(wait)
+        seen: list[str] = []
+        while len(_committed(seen)[0]) < commits:
+            line = child.stdout.readline()
+            assert line, "the writer stopped before the kill"
+            seen.append(line.rstrip("\n"))
         child.send_signal(signal.SIGKILL)
         out, err = child.communicate(timeout=30)  # everything printed before the kill is in the pipe
+        out = "\n".join(seen) + "\n" + out
         assert child.returncode == -signal.SIGKILL
         assert "Traceback" not in err, err
         run_translated, run_saved = _committed(out.splitlines())
-        assert len(run_translated) >= 5, "the writer should have committed some rounds before the kill"
+        assert len(run_translated) >= commits
         translated |= run_translated
         saved |= run_saved
         _check_stores(tmp_path, translated, saved)

@@ -15,10 +15,10 @@ from models.pipeline import (
     mark_failed,
     pending,
     pieces,
-    translate_sentence,
+    translate_first,
 )
-from models.translate import MarianTranslator
-from tests.samples import SAMPLE
+from models.translation.marian import MarianTranslator
+from tests.support import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,8 @@ def test_remembered_failures_are_not_retried_on_the_next_run(tiny: MarianTransla
     recorder = Recording(tiny)
     fill_translations(doc, recorder, beam_size=1)
     assert doc.sentences[0].text not in [t for batch in recorder.batches for t in batch]
-    translate_sentence(doc, recorder, 0, beam_size=1)  # an explicit retry works
+    doc.sentences[0].translation_error = None  # the reader asks for a retry: the mark is cleared
+    translate_first(doc, recorder, 0, beam_size=1)
     assert doc.sentences[0].translation
 
 

@@ -20,7 +20,8 @@ export default function (component) {
     st.englishHtml = data.english_html;
   }
   root.classList.toggle("no-tashkeel", data.show_tashkeel === false);
-  const TASHKEEL = /[\u064B-\u065F\u0670\u06D6-\u06ED\u08CA-\u08FF]/g;
+  // the tashkeel character class comes from models.text.arabic (one definition)
+  const TASHKEEL = new RegExp("[" + data.tashkeel + "]", "g");
   st.cards = data.cards || [];
   st.links = data.links || [];
   st.translations = data.translations || [];
@@ -110,7 +111,7 @@ export default function (component) {
         // Show it at once on every occurrence of the word; the rerun confirms it.
         ar.querySelectorAll("[data-t]").forEach((w) => {
           const other = st.cards[Number(w.dataset.t)];
-          if (other && (other.lemma || other.text) === (info.lemma || info.text)) w.dataset.status = status;
+          if (other && other.vocab === info.vocab) w.dataset.status = status;
         });
         setTriggerValue("status", { t: st.hovered, status });
       }

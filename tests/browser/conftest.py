@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from tests.support import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from models.store import TranslationStore
-from models.translate import model_key_for
-from tests.browser.test_reader import open_reader
+from models.translation.cache import TranslationStore
+from models.translation.loader import model_key_for
+from tests.support import open_reader
 
 PAYLOADS = [
     "<script>window.__xss=1</script>",

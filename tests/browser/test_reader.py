@@ -6,18 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-SENTENCES = 10  # the sample article
-
-
-def open_reader(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=30_000)
-    # all translations in: no placeholder left in the English column
-    expect(page.locator("[data-sentence] .placeholder")).to_have_count(0, timeout=60_000)
-
-
-def selected_index(page: Page) -> str | None:
-    return page.locator('[role="option"][aria-selected="true"]').get_attribute("data-index")
+from tests.support import SENTENCES, open_reader, selected_index
 
 
 def test_reader_shows_sample_rtl_with_entities_and_legend(page: Page, app_url: str) -> None:

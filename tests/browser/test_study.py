@@ -6,8 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.server import start_app, stop_app
-from tests.browser.test_reader import open_reader
+from tests.support import open_reader, start_app, stop_app
 
 
 def test_hovering_links_arabic_and_english_words_both_ways(page: Page, app_url: str) -> None:

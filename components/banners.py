@@ -1,0 +1,74 @@
+"""Messages above the reader: input problems, notes on the text, and what is missing (models, lexicon).
+
+Each says what happened and what still works; none of them stops the page.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from components import texts
+from models import registry
+from models.settings import MAX_CHARS
+from models.translation.download import download_model, network_available
+from models.translation.loader import LoadResult
+
+
+def input_banners() -> None:
+    """A text too long to open (with the choice of its first part), or one that could not be read."""
+    if st.session_state.get("too_long"):
+        long_text, _ = st.session_state.too_long
+        st.warning(
+            f"This text has {len(long_text):,} characters; Qari reads up to {MAX_CHARS:,} at a time. "
+            "The text you were reading is still open.",
+            icon="📏",
+        )
+        left, right = st.columns(2)
+        left.button(f"Read the first {MAX_CHARS:,} characters", on_click=texts.read_first_part, type="primary")
+        right.button("Cancel", on_click=texts.cancel_long)
+    if st.session_state.get("input_error"):
+        st.error(st.session_state.input_error, icon="⚠️")
+        st.session_state.input_error = None
+
+
+def text_notes(notes: list[str], entity_note: str | None, lexicon_notes: list[str]) -> None:
+    """Remarks on the input, on the entity recogniser in use, and on missing lexicon data."""
+    for note in notes:
+        st.info(note)
+    if entity_note:
+        st.caption(f"Names: {entity_note}")
+    for note in lexicon_notes:  # missing lexicon data: say so, keep reading
+        st.warning(note, icon="📚")
+
+
+def model_banner(result: LoadResult, model_id: str) -> None:
+    """Translation is off: why, and a button to fetch a missing model where there is a network."""
+    st.warning(f"**Translation is off:** {result.error} The text, names and glossary still work.", icon="📦")
+    if (
+        result.missing
+        and not os.path.isdir(model_id)
+        and st.button(f"Download {model_id}", help="Fetches the model once (about 300 MB for opus-mt-ar-en).")
+    ):
+        if not network_available():
+            st.error(
+                "No network here. On a machine with a network run `python -m models download`, then copy "
+                "its Hugging Face cache folder, or point the sidebar at a local model folder."
+            )
+            return
+        bar = st.progress(0.0, text="Downloading…")
+        try:
+            download_model(model_id, lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+        except Exception as exc:  # noqa: BLE001 - network errors take many forms; show one line
+            st.error(f"Download failed: {exc}")
+        else:
+            registry.forget("translation")
+            st.rerun()
+
+
+def failed_banner(count: int) -> None:
+    """Sentences the model could not translate, and a way to try them again."""
+    if count:
+        st.warning(f"{count} sentence(s) could not be translated; they are underlined in the text.", icon="⚠️")
+        st.button("Retry failed sentences", on_click=lambda: st.session_state.update(failed=set()))

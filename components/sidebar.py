@@ -1,0 +1,69 @@
+"""The sidebar: where a text comes from, and the reader's settings, returned as one `Settings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from components import texts
+from models.inputs.files import IMAGE_TYPES, UPLOAD_TYPES, ocr_available
+from models.settings import entity_model, translation_model
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the reader chose in the sidebar for this run of the page."""
+
+    show_tashkeel: bool
+    translate: bool
+    model_id: str  # Marian model: hub id or local folder ("" when the field is emptied)
+    beam: int
+    ner_model: str  # "" means the shipped recogniser
+    downloads: Any  # the sidebar container the download buttons go in
+
+
+def sidebar() -> Settings:
+    """Draw the sidebar (text input, reading, translation and names settings) and return the settings."""
+    with st.sidebar:
+        st.header("قارئ Qari")
+        st.caption("Read Arabic with an English translation beside it.")
+        with st.form("paste", border=False):
+            st.text_area("Arabic text", key="pasted", height=160, placeholder="الصق نصًا عربيًا هنا…")
+            st.form_submit_button(
+                "Read this text", on_click=texts.on_paste, help="Ctrl+Enter in the text box does the same"
+            )
+        ocr = ocr_available()
+        st.file_uploader(
+            "Or upload a file",
+            type=UPLOAD_TYPES if ocr else [t for t in UPLOAD_TYPES if t not in IMAGE_TYPES],
+            key="upload",
+            on_change=texts.on_upload,
+            help="Text, web page, Word or PDF" + (", or an image of Arabic text (OCR)" if ocr else ""),
+        )
+        st.button("Open the sample article", on_click=texts.load_sample)
+        st.divider()
+        st.subheader("Reading")
+        show_tashkeel = st.toggle(
+            "Show diacritics", value=True, help="Show or hide tashkeel (short vowels, shadda…)"
+        )
+        st.subheader("Translation")
+        model_id = st.text_input(
+            "Marian model (hub id or local folder)",
+            value=translation_model(),
+            help="Any Marian ar→en model; set QARI_MT_MODEL to change the default.",
+        ).strip()
+        translate = st.toggle("Translate", value=True)
+        beam = st.select_slider(
+            "Beam size", options=[1, 2, 4, 6], value=4, help="Larger is slower and slightly better."
+        )
+        st.subheader("Names")
+        ner_model = st.text_input(
+            "Entity model (hub id or local folder)",
+            value=entity_model() or "",
+            help="A transformers token-classification model whose names are merged with the offline name "
+            "lists. Empty: the shipped offline recogniser. Set QARI_NER_MODEL to change the default.",
+        ).strip()
+        downloads = st.expander("Download", icon=":material/download:")
+    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads)

@@ -1,0 +1,90 @@
+"""Which text the reader is reading: the sample, a pasted text or an uploaded file, kept in session state.
+
+Callbacks for the sidebar's inputs. Nothing already open is lost: a text that cannot be read (or is too
+long, until the reader chooses) leaves the current one in place, with a message (`components.banners`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from models.inputs.files import InputError, prepare_text, read_file
+from models.settings import MAX_CHARS
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SAMPLE = SEEDS / "japan-canada-intelligence.txt"
+SAMPLE_TITLE = SEEDS / "japan-canada-intelligence.title.txt"
+
+
+def ensure_text() -> None:
+    """Open the sample on a reader's first visit."""
+    if "text" not in st.session_state:
+        load_sample()
+
+
+def load_sample() -> None:
+    st.session_state.text = SAMPLE.read_text(encoding="utf-8")
+    st.session_state.title = SAMPLE_TITLE.read_text(encoding="utf-8").strip()
+    st.session_state.selected = 0
+    st.session_state.notes = []
+    st.session_state.marked = None
+
+
+def use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
+    """Open `text`, or keep the current one and say why not."""
+    if len(text) > MAX_CHARS and not confirmed_long:
+        # Too long to read comfortably: nothing is lost, the reader chooses what happens.
+        st.session_state.too_long = (text, title)
+        return
+    st.session_state.too_long = None
+    try:
+        prepared = prepare_text(text)
+    except InputError as exc:
+        st.session_state.input_error = str(exc)
+        return
+    st.session_state.text = prepared.text
+    st.session_state.title = title
+    st.session_state.notes = prepared.notes
+    st.session_state.selected = 0
+    st.session_state.marked = None
+    st.session_state.input_error = None
+
+
+def read_first_part() -> None:
+    text, title = st.session_state.too_long
+    use_text(text, title, confirmed_long=True)
+
+
+def cancel_long() -> None:
+    st.session_state.too_long = None
+
+
+def on_paste() -> None:
+    use_text(st.session_state.get("pasted", ""), "Pasted text")
+
+
+def on_upload() -> None:
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return
+    try:
+        with st.spinner(f"Reading {upload.name}…"):  # OCR of an image can take a while
+            found = read_file(upload.getvalue(), upload.name)
+    except InputError as exc:
+        st.session_state.input_error = str(exc)
+        return
+    use_text(found.text, upload.name)
+    if not st.session_state.get("input_error") and not st.session_state.get("too_long"):
+        st.session_state.notes = [*found.notes, *st.session_state.notes]
+
+
+def select(index: int) -> None:
+    st.session_state.selected = index
+
+
+def pick_glossary_entry(index: int, key: str) -> None:
+    """A glossary row: select the sentence it first appears in and outline its occurrences."""
+    st.session_state.selected = index
+    st.session_state.marked = key

@@ -1,0 +1,11 @@
+"""Named entities: the offline gazetteer (`gazetteer`), the CRF tagger and its features (`crf`), a
+transformers tagger the reader may add (`transformer`), BIO helpers (`bio`), English spellings of names
+(`translit`), the recogniser that merges them (`recognizer`: `get_recognizer`), and scoring on CoNLL
+files (`evaluate`).
+
+A new recogniser: implement the `Tagger` protocol of `recognizer` (tags per token) and build a
+`TrainedRecognizer(tagger=...)`, or implement `Recognizer` directly; load it in `recognizer._entry`.
+
+May import `models.text`, `models.lexicon`, `models.document`, `models.settings`, `models.registry`,
+`models.hub`. Training code lives in `models.build`.
+"""

