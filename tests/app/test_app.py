@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from models import registry
+from models.document import Document
 from models.lexicon.lexicon import Lexicon
 from models.translation.cache import TranslationStore
 
@@ -245,3 +249,23 @@ def test_qari_ner_model_is_the_sidebar_default(
     assert not at.exception, at.exception
     assert not any(c.value.startswith("Names:") for c in at.caption)
     assert payload(at)["count"] == 10
+
+
+def test_the_page_and_the_command_make_the_same_document(
+    model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pipeline: the page (AppTest) and `python -m models analyze` on the sample, each translating
+    it itself (separate data folders), give the same document — translations, alignments, in-text
+    meanings and names' English from the alignment included."""
+    at = run_app()
+    page = at.session_state["doc"].to_dict()
+    env = {**os.environ, "QARI_DATA_DIR": str(tmp_path / "command-data")}
+    done = subprocess.run(
+        [sys.executable, "-m", "models", "analyze", "seeds/japan-canada-intelligence.txt", "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=True,
+    )
+    command = Document.from_dict(json.loads(done.stdout)).to_dict()  # JSON's lists back to pairs
+    assert all(s["translation"] for s in page["sentences"])
+    assert all(s["alignment"] for s in page["sentences"])  # aligned on the page…
+    assert any(g["context_gloss"] for g in page["glossary"])
+    assert command == page  # …and the same everywhere on the command line
