@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from components import texts
-from models.inputs.files import IMAGE_TYPES, UPLOAD_TYPES, ocr_available
+from models.inputs.files import IMAGE_TYPES, MB, UPLOAD_TYPES, limits_sentence, ocr_available, upload_limits
 from models.settings import entity_model, translation_model
 
 
@@ -35,13 +35,17 @@ def sidebar() -> Settings:
                 "Read this text", on_click=texts.on_paste, help="Ctrl+Enter in the text box does the same"
             )
         ocr = ocr_available()
+        # The real limit for each kind: Qari's own, or the server's where a deployment set it lower.
+        limits = upload_limits(st.get_option("server.maxUploadSize"), images=ocr)
         st.file_uploader(
             "Or upload a file",
             type=UPLOAD_TYPES if ocr else [t for t in UPLOAD_TYPES if t not in IMAGE_TYPES],
             key="upload",
             on_change=texts.on_upload,
             help="Text, web page, Word or PDF" + (", or an image of Arabic text (OCR)" if ocr else ""),
+            max_upload_size=max(1, max(limits.values()) // MB),
         )
+        st.caption(limits_sentence(limits))
         st.button("Open the sample article", on_click=texts.load_sample)
         st.divider()
         st.subheader("Reading")

@@ -69,11 +69,20 @@ SIZE_LIMITS: dict[FileKind, int] = {
     "pdf": MAX_PDF_BYTES,
     "image": MAX_IMAGE_BYTES,
 }
-MAX_UPLOAD_BYTES = max(SIZE_LIMITS.values())  # for the uploader's own limit (server.maxUploadSize)
+# The largest of them: what the server must accept at all. `.streamlit/config.toml` sets Streamlit's
+# server.maxUploadSize to this many MB (tests/inputs/test_limits.py keeps the two in step).
+MAX_UPLOAD_BYTES = max(SIZE_LIMITS.values())
 _KIND_NAMES: dict[FileKind, str] = {
     "text": "text files",
     "docx": "Word documents",
     "pdf": "PDF files",
+    "image": "images",
+}
+# How the page names each kind when it tells the reader the limits.
+_KIND_LABELS: dict[FileKind, str] = {
+    "text": "text and web pages (.txt .html)",
+    "docx": "Word (.docx)",
+    "pdf": "PDF",
     "image": "images",
 }
 
@@ -103,6 +112,26 @@ class FileText:
     notes: list[str] = field(default_factory=list)
 
 
+def upload_limits(server_limit_mb: float | None = None, *, images: bool = True) -> dict[FileKind, int]:
+    """The real limit in bytes for each kind of upload: Qari's own (`SIZE_LIMITS`), or the server's
+    (Streamlit's server.maxUploadSize, in MB) where that is lower; images only when `images` (OCR)."""
+    cap = None if server_limit_mb is None else int(server_limit_mb * MB)
+    return {
+        kind: limit if cap is None else min(limit, cap)
+        for kind, limit in SIZE_LIMITS.items()
+        if images or kind != "image"
+    }
+
+
+def limits_sentence(limits: dict[FileKind, int]) -> str:
+    """The limits in one line for the page: "Limits per file: text and web pages (.txt .html) 5 MB, …"."""
+    return "Limits per file: " + ", ".join(f"{_KIND_LABELS[kind]} {_size(limit)}" for kind, limit in limits.items()) + "."
+
+
+def _size(limit: int) -> str:
+    return f"{limit // MB} MB" if limit % MB == 0 else f"{limit / MB:.1f} MB"
+
+
 def decode_bytes(data: bytes, filename: str = "") -> str:
     """The text of an uploaded or command-line file (see the module docstring); InputError if unreadable."""
     return read_file(data, filename).text
@@ -114,7 +143,7 @@ def read_file(data: bytes, filename: str = "") -> FileText:
     kind = _sniff(data, filename, name)
     limit = SIZE_LIMITS[kind]
     if len(data) > limit:
-        raise InputError(f"{name} is larger than {limit // MB} MB, the limit for {_KIND_NAMES[kind]}.")
+        raise InputError(f"{name} is larger than {_size(limit)}, the limit for {_KIND_NAMES[kind]}.")
     if kind == "pdf":
         return _read_pdf(data, name)
     if kind == "docx":
