@@ -36,6 +36,7 @@ from models.inputs.files import (
 )
 from models.settings import TESSERACT_ENV
 from models.study.export import ARABIC_FONT_FILE
+from tests.support import CHROMIUM
 
 ARABIC = "اتفقت اليابان وكندا على بدء المحادثات رسميًا."
 
@@ -223,7 +224,6 @@ def test_pdf_line_order_is_detected_from_the_letters() -> None:
     assert decode_bytes(_canvas_pdf(logical), "logical.pdf") == "\n".join(logical)
 
 
-CHROMIUM = os.environ.get("QARI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROME_PARAGRAPHS = [
     (
         "اتفقت اليابان وكندا على بدء المحادثات رسميًا، وقالت وزارة الخارجية اليابانية إن الاتفاق (GSOMIA) "
