@@ -1,0 +1,26 @@
+"""Vowels: adding the short vowels (tashkeel) that Arabic news leaves out.
+
+Owns the diacritizer and its measurement: the neural model (`engine`: dengjen-tashkeel's ONNX model,
+read from the pinned wheel, run with onnxruntime), the spelling conventions applied to its output and
+the public API (`diacritizer`), and the DER/WER scorer (`score`, Fadel et al.'s convention).
+
+    >>> from models.vowels import vowelize, vowels
+    >>> vowelize("ذهب الولد إلى المدرسة")         # only marks are added: letters, spaces, punctuation unchanged
+    >>> v = vowels(text); v.span(start, end)       # the voweled form of any span (a token's offsets)
+    >>> v.parts(start, end)                        # [(chars, added?)]: to draw added marks apart
+
+May import `models.text`, `models.lexicon`, `models.document`, `models.settings`, `models.registry`
+(today it needs only `models.registry`).
+"""
+
+from models.vowels.diacritizer import (
+    ENGINE,
+    Vowels,
+    VowelsLoad,
+    VowelsUnavailable,
+    get_diacritizer,
+    vowelize,
+    vowels,
+)
+
+__all__ = ["ENGINE", "Vowels", "VowelsLoad", "VowelsUnavailable", "get_diacritizer", "vowelize", "vowels"]
