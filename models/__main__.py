@@ -1,5 +1,6 @@
 """Command line: `python -m models analyze FILE --json [--no-translate]`, `python -m models download`,
-`python -m models evaluate-ner FILE.conll…`."""
+`python -m models evaluate-ner FILE.conll…`,
+`python -m models vowelize FILE` (FILE's text with its short vowels added)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from models.names.evaluate import main as evaluate_ner
 from models.pipeline import pending, read
 from models.settings import translation_model
 from models.translation.download import download_model
+from models.vowels import VowelsUnavailable, vowelize
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,12 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     evaluate_ner.add_argument("files", nargs="+", help="CoNLL files; scores are added up over all of them")
 
+    vowels = commands.add_parser(
+        "vowelize", help="print a UTF-8 text file with its short vowels added (only marks are added: line for line)"
+    )
+    vowels.add_argument("file", help="a UTF-8 text file, or - for standard input")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "analyze":
             return _analyze(args)
         if args.command == "evaluate-ner":
             return _evaluate_ner(args)
+        if args.command == "vowelize":
+            return _vowelize(args)
         return _download(args)
     except KeyboardInterrupt:
         return 130
@@ -82,6 +91,34 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _evaluate_ner(args: argparse.Namespace) -> int:
     return evaluate_ner(args.files)
+
+
+def _vowelize(args: argparse.Namespace) -> int:
+    try:
+        if args.file == "-":
+            data = sys.stdin.buffer.read(MAX_UPLOAD_BYTES + 1)
+        else:
+            with open(args.file, "rb") as file:
+                data = file.read(MAX_UPLOAD_BYTES + 1)
+    except OSError as exc:
+        print(f"qari: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if len(data) > MAX_UPLOAD_BYTES:
+        print(f"qari: {args.file} is larger than {MAX_UPLOAD_BYTES} bytes", file=sys.stderr)
+        return 2
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        print(f"qari: {args.file} is not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
+        return 2
+    try:
+        voweled = vowelize(text)
+    except VowelsUnavailable as exc:
+        print(f"qari: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(voweled.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
 
 
 def _download(args: argparse.Namespace) -> int:
