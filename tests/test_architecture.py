@@ -28,6 +28,7 @@ ALLOWED = {
     "models.translation": {"models.text"},
     "models.study": {"models.text", "models.lexicon"},
     "models.inputs": {"models.text"},
+    "models.vowels": {"models.text", "models.lexicon"},
 }
 
 
