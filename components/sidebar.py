@@ -46,6 +46,13 @@ def sidebar() -> Settings:
             max_upload_size=max(1, max(limits.values()) // MB),
         )
         st.caption(limits_sentence(limits))
+        with st.form("web", border=False):
+            st.text_input(
+                "Or open a web address", key="address", placeholder="https://…",
+                help="An Arabic news article: Qari fetches the page and keeps its title and text only "
+                "(no menus, links or comments). Enter opens it.",
+            )
+            st.form_submit_button("Open this page", on_click=texts.on_address)
         st.button("Open the sample article", on_click=texts.load_sample)
         st.divider()
         st.subheader("Reading")

@@ -1,4 +1,5 @@
-"""Which text the reader is reading: the sample, a pasted text or an uploaded file, kept in session state.
+"""Which text the reader is reading: the sample, a pasted text, an uploaded file or a web page, kept in
+session state (`source`: where a web page came from, its address and date).
 
 Callbacks for the sidebar's inputs. Nothing already open is lost: a text that cannot be read (or is too
 long, until the reader chooses) leaves the current one in place, with a message (`components.banners`).
@@ -11,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from models.inputs.files import InputError, prepare_text, read_file
+from models.inputs.web import WebPage, fetch_article, looks_like_url
 from models.settings import MAX_CHARS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -30,6 +32,7 @@ def load_sample() -> None:
     st.session_state.selected = 0
     st.session_state.notes = []
     st.session_state.marked = None
+    st.session_state.source = None
 
 
 def use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
@@ -50,19 +53,54 @@ def use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
     st.session_state.selected = 0
     st.session_state.marked = None
     st.session_state.input_error = None
+    st.session_state.source = None
 
 
 def read_first_part() -> None:
     text, title = st.session_state.too_long
+    page = st.session_state.get("long_page")
     use_text(text, title, confirmed_long=True)
+    if page is not None and not st.session_state.get("input_error"):
+        _opened(page)
 
 
 def cancel_long() -> None:
     st.session_state.too_long = None
+    st.session_state.long_page = None
 
 
 def on_paste() -> None:
-    use_text(st.session_state.get("pasted", ""), "Pasted text")
+    pasted = st.session_state.get("pasted", "")
+    if looks_like_url(pasted):  # an address pasted into the text box: open its page
+        open_address(pasted.strip())
+        return
+    use_text(pasted, "Pasted text")
+
+
+def on_address() -> None:
+    open_address(st.session_state.get("address", "").strip())
+
+
+def open_address(address: str) -> None:
+    """Fetch the article at `address` and open it; a page that cannot be read leaves the open text in place."""
+    st.session_state.long_page = None
+    try:
+        with st.spinner(f"Fetching {address}…"):
+            page = fetch_article(address)
+    except InputError as exc:
+        st.session_state.input_error = str(exc)
+        return
+    use_text(page.text, page.title or page.url)
+    if st.session_state.get("too_long"):
+        st.session_state.long_page = page  # opened by read_first_part if the reader chooses
+    elif not st.session_state.get("input_error"):
+        _opened(page)
+
+
+def _opened(page: WebPage) -> None:
+    st.session_state.notes = [*page.notes, *st.session_state.notes]
+    st.session_state.source = {"url": page.url, "date": page.date, "site": page.site, "title": page.title}
+    st.session_state.long_page = None
 
 
 def on_upload() -> None:

@@ -1,4 +1,4 @@
-"""Command line: `python -m models analyze FILE --json [--no-translate]`, `python -m models download`,
+"""Command line: `python -m models analyze FILE|URL --json [--no-translate]`, `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
 `python -m models vowelize FILE` (FILE's text with its short vowels added)."""
 
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
+from models.inputs.web import fetch_article, looks_like_url
 from models.names.evaluate import main as evaluate_ner
 from models.pipeline import pending, read
 from models.settings import translation_model
@@ -24,9 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     analyze = commands.add_parser("analyze", help="analyse a text file and print the analysed document")
     analyze.add_argument(
         "file",
-        type=Path,
         help="a text file (UTF-8, UTF-16 or Windows-1256), an .html page, a .docx, a PDF with a text layer, "
-        "or an image to read by OCR (.png .jpg .tif .webp; needs tesseract)",
+        "or an image to read by OCR (.png .jpg .tif .webp; needs tesseract); or a web address "
+        "(http:// or https://), whose article is fetched and read",
     )
     analyze.add_argument("--json", action="store_true", help="print the document as JSON")
     analyze.add_argument("--no-translate", action="store_true", help="skip machine translation")
@@ -60,18 +61,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    try:
-        # One byte past the largest limit is enough for decode_bytes to refuse it; /dev/zero cannot hang us.
-        with args.file.open("rb") as file:
-            data = file.read(MAX_UPLOAD_BYTES + 1)
-    except OSError as exc:
-        print(f"qari: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    try:
-        text = decode_bytes(data, args.file.name)
-    except InputError as exc:
-        print(f"qari: {exc}", file=sys.stderr)
-        return 2
+    if looks_like_url(args.file):
+        try:
+            text = fetch_article(args.file).text
+        except InputError as exc:
+            print(f"qari: {exc}", file=sys.stderr)
+            return 2
+    else:
+        path = Path(args.file)
+        try:
+            # One byte past the largest limit is enough for decode_bytes to refuse it; /dev/zero cannot hang us.
+            with path.open("rb") as file:
+                data = file.read(MAX_UPLOAD_BYTES + 1)
+        except OSError as exc:
+            print(f"qari: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        try:
+            text = decode_bytes(data, path.name)
+        except InputError as exc:
+            print(f"qari: {exc}", file=sys.stderr)
+            return 2
 
     model_id = None if args.no_translate else (args.model or translation_model())
     doc, translation = read(text, model_id=model_id, beam_size=args.beam)

@@ -24,6 +24,7 @@ MT_THREADS_ENV = "QARI_MT_THREADS"
 MT_VMAP_ENV = "QARI_MT_VMAP"
 NER_MODEL_ENV = "QARI_NER_MODEL"
 TESSERACT_ENV = "QARI_TESSERACT"
+ALLOW_PRIVATE_URLS_ENV = "QARI_ALLOW_PRIVATE_URLS"
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 MT_ENGINES = ("auto", "ctranslate2", "transformers")
@@ -88,3 +89,8 @@ def entity_model() -> str | None:
 def tesseract() -> str | None:
     """The tesseract program set by `QARI_TESSERACT` (a path or a command), or None: `tesseract` on PATH."""
     return _get(TESSERACT_ENV) or None
+
+
+def allow_private_urls() -> bool:
+    """`QARI_ALLOW_PRIVATE_URLS`: let web addresses reach loopback, private and link-local hosts (an intranet)."""
+    return _get(ALLOW_PRIVATE_URLS_ENV).lower() in ("1", "true", "yes", "on")
