@@ -17,7 +17,7 @@ from models.inputs import web
 from models.inputs.files import InputError
 from models.inputs.web import check_address, decode_html, fetch_article, looks_like_url, resolve
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.inputs.web_server import PAGES, NewsSite
+from tests.inputs.web_server import PAGES, TEST_CA, NewsSite
 
 # Every test here: no connection beyond 127.0.0.1, no name looked up outside the tests' fake DNS.
 pytestmark = pytest.mark.usefixtures("only_loopback")
@@ -131,6 +131,29 @@ def test_a_page_whose_server_gives_no_content_type_is_still_read(allow_loopback:
 def test_https_to_a_site_that_does_not_speak_it_gets_a_message(allow_loopback: None, base: str) -> None:
     with pytest.raises(InputError, match="could not be opened securely"):
         fetch_article(base.replace("http://", "https://") + ARTICLE)
+
+
+def test_https_checks_the_certificate_against_the_host_name(
+    allow_loopback: None, tls_news_site: tuple[NewsSite, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection goes to the checked address, but TLS is for the name: the server's name is sent
+    (SNI) and its certificate must be valid for it."""
+    import certifi
+
+    site, port = tls_news_site
+    monkeypatch.setattr(certifi, "where", lambda: str(TEST_CA))  # trust the test authority (only)
+    page = fetch_article(f"https://news.example:{port}{ARTICLE}")
+    assert page.title == SHARQ_ARTICLE[0] and page.url == f"https://news.example:{port}{ARTICLE}"
+    assert site.requests[-1][1]["Host"] == f"news.example:{port}"
+    with pytest.raises(InputError, match="its certificate is not valid for 127.0.0.1"):
+        fetch_article(f"https://127.0.0.1:{port}{ARTICLE}")  # the certificate names news.example only
+
+
+def test_https_refuses_a_certificate_from_an_unknown_authority(
+    allow_loopback: None, tls_news_site: tuple[NewsSite, int]
+) -> None:
+    with pytest.raises(InputError, match="could not be opened securely"):
+        fetch_article(f"https://news.example:{tls_news_site[1]}{ARTICLE}")
 
 
 def test_redirects_are_followed_to_the_article(allow_loopback: None, base: str, site: NewsSite) -> None:

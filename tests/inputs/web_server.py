@@ -9,6 +9,7 @@ import gzip
 import ipaddress
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,10 @@ from pathlib import Path
 import pytest
 
 PAGES = Path(__file__).resolve().parent / "pages"
+# A test certificate authority and a certificate it signed for news.example (key included), valid for
+# a century: made once with openssl for these tests, trusted by nothing else.
+TEST_CA = Path(__file__).resolve().parent / "tls" / "ca.pem"
+TEST_SITE_CERT = Path(__file__).resolve().parent / "tls" / "news.example.pem"
 LOOPBACK = "127.0.0.1"
 
 Answer = tuple[int, dict[str, str], bytes]
@@ -127,15 +132,33 @@ class _Server(ThreadingHTTPServer):
         self.server_name, self.server_port = self.server_address[:2]
 
 
+def _serve(site: NewsSite, tls: bool) -> _Server:
+    server = _Server((LOOPBACK, 0), type("Handler", (_Handler,), {"site": site}))
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(TEST_SITE_CERT)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture(scope="module")
 def news_site() -> Iterator[tuple[NewsSite, str]]:
     """(the site, its base address http://127.0.0.1:PORT), served for the module's tests."""
     site = NewsSite()
-    handler = type("Handler", (_Handler,), {"site": site})
-    server = _Server((LOOPBACK, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = _serve(site, tls=False)
     yield site, f"http://{LOOPBACK}:{server.server_address[1]}"
+    site.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def tls_news_site() -> Iterator[tuple[NewsSite, int]]:
+    """(the site, its port): the same site over HTTPS on 127.0.0.1, its certificate for news.example."""
+    site = NewsSite()
+    server = _serve(site, tls=True)
+    yield site, server.server_address[1]
     site.release.set()
     server.shutdown()
     server.server_close()
