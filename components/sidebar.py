@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,9 +51,11 @@ def sidebar() -> Settings:
             st.text_input(
                 "Or open a web address", key="address", placeholder="https://…",
                 help="An Arabic news article: Qari fetches the page and keeps its title and text only "
-                "(no menus, links or comments). Enter opens it.",
+                "(no menus, links or comments). Or a news feed (RSS or Atom): its latest articles are "
+                "listed here to choose from. Enter opens it.",
             )
             st.form_submit_button("Open this page", on_click=texts.on_address)
+        _feed_items()
         st.button("Open the sample article", on_click=texts.load_sample)
         st.divider()
         st.subheader("Reading")
@@ -78,3 +81,22 @@ def sidebar() -> Settings:
         ).strip()
         downloads = st.expander("Download", icon=":material/download:")
     return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def _feed_items() -> None:
+    """The latest items of the news feed the reader opened, each a button that opens its article."""
+    feed = st.session_state.get("feed")
+    if feed is None:
+        return
+    title = _MARKDOWN.sub(r"\\\1", feed.title)
+    with st.expander(f"News feed: {title}", expanded=True, icon=":material/rss_feed:"):
+        for index, item in enumerate(feed.items):
+            label = _MARKDOWN.sub(r"\\\1", item.title) + (f" · {item.date}" if item.date else "")
+            st.button(
+                label, key=f"feed-item-{index}", on_click=texts.open_web_address, args=(item.url,),
+                help=item.summary or item.url, width="stretch",
+            )
+        st.button("Close the feed", key="feed-close", on_click=texts.close_feed, type="tertiary")

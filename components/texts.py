@@ -1,5 +1,6 @@
 """Which text the reader is reading: the sample, a pasted text, an uploaded file or a web page, kept in
-session state (`source`: where a web page came from, its address and date).
+session state (`source`: where a web page came from, its address and date; `feed`: the news feed whose
+items the sidebar lists).
 
 Callbacks for the sidebar's inputs. Nothing already open is lost: a text that cannot be read (or is too
 long, until the reader chooses) leaves the current one in place, with a message (`components.banners`).
@@ -12,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from models.inputs.files import InputError, prepare_text, read_file
-from models.inputs.web import WebPage, fetch_article, looks_like_url
+from models.inputs.web import Feed, WebPage, looks_like_url, open_address
 from models.settings import MAX_CHARS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -72,29 +73,37 @@ def cancel_long() -> None:
 def on_paste() -> None:
     pasted = st.session_state.get("pasted", "")
     if looks_like_url(pasted):  # an address pasted into the text box: open its page
-        open_address(pasted.strip())
+        open_web_address(pasted.strip())
         return
     use_text(pasted, "Pasted text")
 
 
 def on_address() -> None:
-    open_address(st.session_state.get("address", "").strip())
+    open_web_address(st.session_state.get("address", "").strip())
 
 
-def open_address(address: str) -> None:
-    """Fetch the article at `address` and open it; a page that cannot be read leaves the open text in place."""
+def open_web_address(address: str) -> None:
+    """Fetch the article at `address` and open it, or list a news feed's items in the sidebar; a page that
+    cannot be read leaves the open text in place."""
     st.session_state.long_page = None
     try:
         with st.spinner(f"Fetching {address}…"):
-            page = fetch_article(address)
+            page = open_address(address)
     except InputError as exc:
         st.session_state.input_error = str(exc)
+        return
+    if isinstance(page, Feed):
+        st.session_state.feed = page  # the reader picks an item; the open text stays
         return
     use_text(page.text, page.title or page.url)
     if st.session_state.get("too_long"):
         st.session_state.long_page = page  # opened by read_first_part if the reader chooses
     elif not st.session_state.get("input_error"):
         _opened(page)
+
+
+def close_feed() -> None:
+    st.session_state.feed = None
 
 
 def _opened(page: WebPage) -> None:

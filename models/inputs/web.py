@@ -1,9 +1,11 @@
-"""Opening a web address: the page is fetched by the server and reduced to its article (title and body).
+"""Opening a web address: the page is fetched by the server and reduced to its article (title and body),
+or, for a news feed (RSS or Atom), its latest items.
 
-`fetch_article(url)` → `WebPage` (text, title, final address, date), or an `InputError` with one plain
+`open_address(url)` → `WebPage` (text, title, final address, date) or `Feed` (title, items with their
+addresses and dates); `fetch_article(url)` wants a page. Either raises an `InputError` with one plain
 sentence for the reader: a malformed or non-web address, a host that does not resolve or answer, a
-timeout, an error status, too many redirects, an answer that is not HTML, a page over the size limit, a
-page with no article or no Arabic.
+timeout, an error status, too many redirects, an answer that is neither HTML nor a feed, a page over the
+size limit, a page with no article or no Arabic, a feed with no items.
 
 The address is fetched from the server, so an address must not reach into the server's own network:
 the host is resolved and every address it resolves to must be public (not loopback, private,
@@ -15,7 +17,9 @@ https are ever fetched.
 
 The body is streamed with a byte cap (`MAX_PAGE_BYTES`, decompressed) and an overall deadline, decoded
 from its declared charset (HTTP header, then `<meta>`), else UTF-8, else Windows-1256, else detection,
-and the article is extracted by trafilatura (no menus, related links, comments, scripts).
+and the article is extracted by trafilatura (no menus, related links, comments, scripts). A feed is
+parsed by feedparser from the fetched bytes (it never fetches anything itself); its items' addresses
+are fetched, and checked, only when the reader opens one.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ TIMEOUT_S = 15.0  # to connect, and between two pieces of the answer
 TOTAL_TIMEOUT_S = 30.0  # for the whole fetch, redirects included
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
+MAX_FEED_ITEMS = 20  # the latest ones: what a reader chooses from
 MIN_PARAGRAPH_WORDS = 8  # a page whose longest paragraph is shorter has no article (a front page)
 USER_AGENT = "Qari/1.0 (Arabic reading aid; fetches one page a reader asked for)"
 
@@ -58,6 +64,25 @@ class WebPage:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class FeedItem:
+    """One entry of a news feed: its headline, article address, date (YYYY-MM-DD) and summary."""
+
+    title: str
+    url: str
+    date: str | None = None
+    summary: str = ""
+
+
+@dataclass
+class Feed:
+    """A news feed: its title, where it was read, and its latest items (newest first where dated)."""
+
+    title: str
+    url: str
+    items: list[FeedItem] = field(default_factory=list)
+
+
 def looks_like_url(text: str) -> bool:
     """True for a single http(s) address (what the paste box and the command line treat as one)."""
     return bool(_URL.match(text.strip()))
@@ -70,22 +95,40 @@ def fetch_article(
     total_timeout: float = TOTAL_TIMEOUT_S,
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> WebPage:
-    """Fetch `url` and read its article; InputError with a reader-facing message when that fails."""
-    final_url, markup = fetch_html(url, timeout=timeout, total_timeout=total_timeout, max_bytes=max_bytes)
-    return extract_article(markup, final_url)
+    """Fetch `url` and read its article; InputError with a reader-facing message when that fails (a feed too)."""
+    found = open_address(url, timeout=timeout, total_timeout=total_timeout, max_bytes=max_bytes)
+    if isinstance(found, Feed):
+        first = f" (the latest: {found.items[0].url})" if found.items else ""
+        raise InputError(f"{_short(url)} is a news feed, not an article; open one of its articles{first}.")
+    return found
 
 
-# ------------------------------------------------------------------------------------------ fetching
-
-
-def fetch_html(
+def open_address(
     url: str,
     *,
     timeout: float = TIMEOUT_S,
     total_timeout: float = TOTAL_TIMEOUT_S,
     max_bytes: int = MAX_PAGE_BYTES,
-) -> tuple[str, str]:
-    """(final address, decoded HTML) of the page at `url`, redirects followed and checked one by one."""
+) -> WebPage | Feed:
+    """The article at `url`, or the feed's items if it is a news feed; InputError when neither can be read."""
+    final_url, content_type, data = fetch(url, timeout=timeout, total_timeout=total_timeout, max_bytes=max_bytes)
+    if _is_feed(content_type, data):
+        return parse_feed(data, final_url, content_type)
+    return extract_article(decode_html(data, content_type), final_url)
+
+
+# ------------------------------------------------------------------------------------------ fetching
+
+
+def fetch(
+    url: str,
+    *,
+    timeout: float = TIMEOUT_S,
+    total_timeout: float = TOTAL_TIMEOUT_S,
+    max_bytes: int = MAX_PAGE_BYTES,
+) -> tuple[str, str, bytes]:
+    """(final address, Content-Type, body) of the page or feed at `url`, redirects followed and checked
+    one by one."""
     deadline = time.monotonic() + total_timeout
     current = url.strip()
     for _ in range(MAX_REDIRECTS + 1):
@@ -106,7 +149,7 @@ def fetch_html(
             data = _read_capped(response, current, max_bytes, timeout, deadline)
             if not content_type:
                 _check_sniffed(data, current)
-            return current, decode_html(data, content_type)
+            return current, content_type, data
         finally:
             response.release_conn()
             pool.close()
@@ -291,23 +334,37 @@ def _read_capped(response: Any, url: str, max_bytes: int, timeout: float, deadli
 
 
 def _check_type(content_type: str, url: str) -> None:
-    """InputError unless the answer is declared HTML (or not declared at all: then `_check_sniffed`)."""
+    """InputError unless the answer is declared HTML or a feed (or not declared: then `_check_sniffed`)."""
     media = content_type.split(";")[0].strip().lower()
-    if not media or media in HTML_TYPES:
+    if not media or media in HTML_TYPES or media in FEED_TYPES:
         return
     hint = ""
     if media in ("application/pdf", "text/plain", "application/msword") or media.startswith(("image/", "application/vnd.")):
         hint = "; download it and upload the file instead"
-    elif "xml" in media or "rss" in media or "atom" in media:
-        hint = "; it may be a news feed, not a page"
-    raise InputError(f"{_short(url)} is not a web page (it is {media}){hint}.")
+    raise InputError(f"{_short(url)} is not a web page or a news feed (it is {media}){hint}.")
 
 
 def _check_sniffed(data: bytes, url: str) -> None:
-    """An answer without a Content-Type: a page only if it plainly starts like one."""
+    """An answer without a Content-Type: a page or feed only if it plainly starts like one."""
     head = data[:1024].lstrip().lower()
-    if not head.startswith((b"<!doctype html", b"<html")):
+    if not head.startswith((b"<!doctype html", b"<html")) and not _looks_like_feed(data):
         raise InputError(f"{_short(url)} is not a web page (the site does not say what it is).")
+
+
+def _looks_like_feed(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()  # a UTF-8 BOM, then space
+    return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf:rdf"))
+
+
+def _is_feed(content_type: str, data: bytes) -> bool:
+    media = content_type.split(";")[0].strip().lower()
+    if media in HTML_TYPES:
+        return False
+    # application/xml and text/xml are also XHTML pages now and then: those are read as pages
+    head = data[:4096].lower()
+    return media in FEED_TYPES[:3] or (
+        _looks_like_feed(data) and any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel"))
+    )
 
 
 # ------------------------------------------------------------------------------------------ decoding
@@ -407,6 +464,54 @@ def extract_article(markup: str, url: str) -> WebPage:
 def _clean(text: str) -> str:
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+# ---------------------------------------------------------------------------------------------- feeds
+
+
+def parse_feed(data: bytes, url: str, content_type: str = "") -> Feed:
+    """The title and latest items of an RSS or Atom feed (its bytes, as fetched from `url`)."""
+    import io
+
+    import feedparser
+
+    # A stream, never a string: given a string that looks like an address or a file name, feedparser
+    # would fetch or open it itself.
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        response_headers={"content-type": content_type or "application/xml", "content-location": url},
+    )
+    items: list[FeedItem] = []
+    for entry in parsed.entries:
+        link = urljoin(url, (entry.get("link") or "").strip())
+        if urlsplit(link).scheme.lower() not in ("http", "https"):
+            continue
+        dated = entry.get("published_parsed") or entry.get("updated_parsed")
+        items.append(
+            FeedItem(
+                title=_plain(entry.get("title", "")) or link,
+                url=link,
+                date=time.strftime("%Y-%m-%d", dated) if dated else None,
+                summary=_plain(entry.get("summary", ""))[:300],
+            )
+        )
+    if not items:
+        if parsed.get("bozo") and not parsed.entries:
+            raise InputError(f"{_short(url)} could not be read as a news feed (RSS or Atom).")
+        raise InputError(f"The news feed at {_short(url)} has no articles to open.")
+    if all(item.date for item in items):
+        items.sort(key=lambda item: item.date or "", reverse=True)  # stable: same-day items keep their order
+    title = _plain(parsed.feed.get("title", "")) or urlsplit(url).hostname or url
+    return Feed(title=title, url=url, items=items[:MAX_FEED_ITEMS])
+
+
+def _plain(markup: str) -> str:
+    """Feed text (titles and summaries may hold HTML and entities) as one plain line."""
+    if "<" in markup or "&" in markup:
+        from bs4 import BeautifulSoup
+
+        markup = BeautifulSoup(markup, "html.parser").get_text(" ")
+    return " ".join(markup.split())
 
 
 # --------------------------------------------------------------------------------------------- words

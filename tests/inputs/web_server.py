@@ -46,6 +46,68 @@ FRONT_PAGE = """<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="ut
 <footer>جميع الحقوق محفوظة © 2026 الشرق نيوز</footer></body></html>"""
 
 
+# An economy section's RSS feed (UTF-8), as news sites publish them: absolute links, RFC 822 dates,
+# HTML in the descriptions; not in date order; one relative link, one into a private network.
+RSS_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel>
+  <title>الشرق نيوز - اقتصاد</title>
+  <link>{base}/economy</link>
+  <description>آخر أخبار الاقتصاد من الشرق نيوز</description>
+  <language>ar</language>
+  <atom:link href="{base}/rss.xml" rel="self" type="application/rss+xml"/>
+  <item>
+    <title>اليابان والأردن يوقعان اتفاقية لتمويل مشاريع المياه</title>
+    <link>{base}/economy/2026/11/20/japan-jordan-water</link>
+    <description><![CDATA[<p>وقعت اليابان والأردن اتفاقية <b>قرض ميسر</b> لتمويل مشاريع المياه.</p><img src="{base}/media/a.jpg">]]></description>
+    <pubDate>Fri, 20 Nov 2026 08:30:00 +0300</pubDate>
+    <dc:creator>سارة المصري</dc:creator>
+    <guid isPermaLink="false">sharq-88231</guid>
+  </item>
+  <item>
+    <title>المغرب يطلق أكبر محطة لتحلية مياه البحر في أفريقيا</title>
+    <link>{base}/news.php</link>
+    <description>أعلن المغرب رسميًا بدء تشغيل محطة تحلية مياه البحر قرب الدار البيضاء.</description>
+    <pubDate>Mon, 05 Oct 2026 10:00:00 +0100</pubDate>
+  </item>
+  <item>
+    <title>أسعار النفط تتراجع للأسبوع الثالث على التوالي</title>
+    <link>/economy/2026/11/15/oil-prices</link>
+    <description>تراجعت أسعار النفط &amp; الغاز في الأسواق العالمية.</description>
+    <pubDate>Sun, 15 Nov 2026 12:00:00 +0000</pubDate>
+  </item>
+  <item>
+    <title>تقرير داخلي عن ميزانية العام المقبل</title>
+    <link>http://10.0.0.8/internal/budget</link>
+    <pubDate>Sat, 21 Nov 2026 07:00:00 +0000</pubDate>
+  </item>
+</channel>
+</rss>
+"""
+
+# An older site's Atom feed in Windows-1256, the encoding declared in the XML prolog only.
+ATOM_FEED_1256 = """<?xml version="1.0" encoding="windows-1256"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>صحيفة الوسط - الاقتصاد</title>
+  <updated>2026-10-05T09:00:00Z</updated>
+  <id>{base}/atom.xml</id>
+  <entry>
+    <title>المغرب يطلق أكبر محطة لتحلية مياه البحر في أفريقيا</title>
+    <link rel="alternate" type="text/html" href="{base}/news.php"/>
+    <id>{base}/news.php?id=4471</id>
+    <updated>2026-10-05T09:00:00Z</updated>
+    <summary>أعلن المغرب رسميًا بدء تشغيل محطة تحلية مياه البحر.</summary>
+  </entry>
+  <entry>
+    <title>تراجع مخزون السدود إلى أدنى مستوى منذ عشرين عامًا</title>
+    <link rel="alternate" type="text/html" href="{base}/news.php?id=4402"/>
+    <id>{base}/news.php?id=4402</id>
+    <updated>2026-09-28T09:00:00Z</updated>
+  </entry>
+</feed>
+"""
+
+
 class NewsSite:
     """What each path answers; `release` lets a deliberately slow answer finish (at teardown)."""
 
@@ -72,7 +134,11 @@ class NewsSite:
             "/to-file": lambda: (302, {"Location": "file:///etc/passwd"}, b""),
             "/missing": lambda: (404, {"Content-Type": "text/html"}, "<h1>الصفحة غير موجودة</h1>".encode()),
             "/report.pdf": lambda: (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7\n%\xe2\xe3\n"),
-            "/rss.xml": lambda: (200, {"Content-Type": "application/rss+xml"}, b"<?xml version='1.0'?><rss/>"),
+            "/empty-feed": lambda: (
+                200, {"Content-Type": "application/rss+xml"},
+                "<?xml version='1.0'?><rss version='2.0'><channel><title>أخبار</title></channel></rss>".encode(),
+            ),
+            "/broken-feed": lambda: (200, {"Content-Type": "application/rss+xml"}, b"\x00\x01 not a feed at all"),
             "/english": lambda: (200, {"Content-Type": "text/html"}, ENGLISH),
             # no Content-Type at all: a page if it plainly starts like one
             "/untyped-page": lambda: (200, {}, (PAGES / "sharq-economy.html").read_bytes()),
@@ -89,7 +155,17 @@ class NewsSite:
             ),
         }
 
-    def answer(self, path: str) -> Answer | None:
+    def answer(self, path: str, host: str = LOOPBACK) -> Answer | None:
+        base = f"http://{host}"
+        feeds = {
+            "/rss.xml": ("application/rss+xml; charset=utf-8", RSS_FEED.format(base=base).encode()),
+            "/atom.xml": ("application/atom+xml", ATOM_FEED_1256.format(base=base).encode("cp1256")),
+            # a feed served as plain XML, as many servers do
+            "/feed": ("text/xml", RSS_FEED.format(base=base).encode()),
+        }
+        if path in feeds:
+            content_type, body = feeds[path]
+            return 200, {"Content-Type": content_type}, body
         if path == "/slow":
             self.release.wait(30)  # until the client gave up and the test ended
             return 200, {"Content-Type": "text/html"}, b"<html></html>"
@@ -102,7 +178,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # http.server's name
         self.site.requests.append((self.path, dict(self.headers)))
-        answer = self.site.answer(self.path)
+        answer = self.site.answer(self.path, self.headers.get("Host", LOOPBACK))
         if answer is None:
             return
         status, headers, body = answer
