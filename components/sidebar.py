@@ -43,7 +43,8 @@ def sidebar() -> Settings:
             type=UPLOAD_TYPES if ocr else [t for t in UPLOAD_TYPES if t not in IMAGE_TYPES],
             key="upload",
             on_change=texts.on_upload,
-            help="Text, web page, Word or PDF" + (", or an image of Arabic text (OCR)" if ocr else ""),
+            help="Text, web page, Word or PDF"
+            + (", or a scanned PDF or an image of Arabic text (read by OCR)" if ocr else " (with a text layer)"),
             max_upload_size=max(1, max(limits.values()) // MB),
         )
         st.caption(limits_sentence(limits))

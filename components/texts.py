@@ -116,9 +116,17 @@ def on_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is None:
         return
+    bar: list = []  # the progress bar, once a scanned PDF's pages are being read by OCR
+
+    def progress(done: int, total: int) -> None:
+        text = f"Reading {upload.name} by OCR: page {min(done + 1, total)} of {total}…"
+        if not bar:
+            bar.append(st.progress(0.0, text=text))
+        bar[0].progress(done / total if total else 1.0, text=text)
+
     try:
-        with st.spinner(f"Reading {upload.name}…"):  # OCR of an image can take a while
-            found = read_file(upload.getvalue(), upload.name)
+        with st.spinner(f"Reading {upload.name}…"):  # OCR of an image or a scan can take a while
+            found = read_file(upload.getvalue(), upload.name, progress=progress)
     except InputError as exc:
         st.session_state.input_error = str(exc)
         return

@@ -20,7 +20,8 @@ their extension, and each kind has its own size limit (`SIZE_LIMITS`):
   `unshape` maps presentation forms back to letters (NFKC on those blocks only, after reordering, so a
   lam-alef ligature becomes lam then alef). Lines are joined back into paragraphs (`unwrap_lines`),
   since Qari ends a sentence at every line break. Page numbers alone on a line are dropped. A PDF
-  without a text layer (a scan) is refused with the advice to upload its pages as images.
+  without a text layer (a scan) is rendered page by page (pypdfium2, 300 dpi) and read by the same OCR
+  as images, up to `MAX_OCR_PAGES` pages, reporting each page to a `progress` callback.
 - images (.png .jpg .jpeg .tif .tiff .webp): Arabic OCR by the `tesseract` program (`-l ara`), run as
   a subprocess with a timeout; the program is `QARI_TESSERACT` (a path or a command name) or
   `tesseract` on PATH. `ocr_available()` tells the app whether to offer image uploads.
@@ -39,6 +40,7 @@ import tempfile
 import time
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -55,10 +57,14 @@ MAX_PDF_PAGES = 2_000
 MAX_IMAGE_BYTES = 20 * MB
 MAX_IMAGE_PIXELS = 60_000_000  # per page: a 600 dpi A3 scan; above it OCR takes minutes
 MAX_IMAGE_FRAMES = 20  # pages of a multi-page TIFF
+MAX_OCR_PAGES = 20  # pages of a scanned PDF read by OCR (10-40 s each on one core)
+OCR_DPI = 300
 OCR_TIMEOUT_S = 180  # per page; a full A4 page of Arabic takes 10-40 s on one core
 OCR_LANGUAGE = "ara"
 
 FileKind = Literal["text", "docx", "pdf", "image"]
+# Called as pages are read by OCR: (pages done, pages to read); a page can take half a minute.
+Progress = Callable[[int, int], None]
 TEXT_TYPES = ["txt", "html", "htm"]
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff", "webp"]
 # For st.file_uploader(type=...): extensions without dots.
@@ -137,15 +143,16 @@ def decode_bytes(data: bytes, filename: str = "") -> str:
     return read_file(data, filename).text
 
 
-def read_file(data: bytes, filename: str = "") -> FileText:
-    """Like `decode_bytes`, with the kind of file and notes for the reader (OCR used, lines reordered)."""
+def read_file(data: bytes, filename: str = "", progress: Progress | None = None) -> FileText:
+    """Like `decode_bytes`, with the kind of file and notes for the reader (OCR used, lines reordered);
+    `progress` hears of each page of a scanned PDF read by OCR."""
     name = Path(filename).name or "The file"
     kind = _sniff(data, filename, name)
     limit = SIZE_LIMITS[kind]
     if len(data) > limit:
         raise InputError(f"{name} is larger than {_size(limit)}, the limit for {_KIND_NAMES[kind]}.")
     if kind == "pdf":
-        return _read_pdf(data, name)
+        return _read_pdf(data, name, progress)
     if kind == "docx":
         return FileText(_read_docx(data, name), "docx")
     if kind == "image":
@@ -285,7 +292,7 @@ def _table_cells(table: Any) -> list[str]:
 # ---------------------------------------------------------------------------------------------- PDF
 
 
-def _read_pdf(data: bytes, name: str) -> FileText:
+def _read_pdf(data: bytes, name: str, progress: Progress | None = None) -> FileText:
     from pypdf import PdfReader
 
     try:
@@ -322,10 +329,7 @@ def _read_pdf(data: bytes, name: str) -> FileText:
     if not any(_LETTER.search(line) for lines in page_lines for line in lines):
         if failed:
             raise InputError(f"{name} could not be read as a PDF (its text could not be extracted).")
-        raise InputError(
-            f"{name} has no text layer (it is probably a scan); upload its pages as images "
-            "(PNG or JPEG) to read them with OCR."
-        )
+        return _ocr_pdf(data, name, len(pages), progress)
 
     # One decision for lines with no evidence of their order either way: the document's majority.
     # pypdf's layout mode places text by position, so without evidence a line is in display order.
@@ -634,6 +638,64 @@ def _read_image(data: bytes, name: str) -> FileText:
     if not text.strip():
         raise InputError(f"No text was found in {name}; OCR needs a clear, upright picture of printed text.")
     return FileText(text, "image", notes)
+
+
+def _ocr_pdf(data: bytes, name: str, page_count: int, progress: Progress | None) -> FileText:
+    """A PDF without a text layer: each page rendered (pypdfium2) and read by OCR, as an image would be."""
+    try:
+        binary = tesseract_binary()
+    except InputError as exc:
+        raise InputError(f"{name} has no text layer (it is probably a scan). {exc}") from None
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - pdfium refuses a file pypdf read: one message
+        raise InputError(f"{name} could not be read as a PDF (it may be damaged).") from None
+    total = min(len(document), MAX_OCR_PAGES)
+    texts: list[str] = []
+    pages_read = "page was" if total == 1 else f"{total} pages were"
+    notes = [
+        (
+            f"This PDF has no text layer (a scan): its {pages_read} read by OCR (Tesseract), which can "
+            "misread letters, so check the text against the PDF."
+        )
+    ]
+    if page_count > MAX_OCR_PAGES:
+        notes.append(
+            f"Only the first {MAX_OCR_PAGES} of its {page_count:,} pages were read (OCR takes up to half a minute "
+            "a page); split the PDF to read the rest."
+        )
+    if progress is not None:
+        progress(0, total)
+    try:
+        with tempfile.TemporaryDirectory(prefix="qari-ocr-") as tmp:
+            for index in range(total):
+                page = document[index]
+                width, height = page.get_size()  # points, 1/72 inch
+                # 300 dpi, or less for a page so large it would pass the pixel limit
+                scale = min(OCR_DPI / 72, (MAX_IMAGE_PIXELS / max(1.0, width * height)) ** 0.5)
+                try:
+                    image = page.render(scale=scale, grayscale=True).to_pil()
+                except Exception:  # noqa: BLE001 - one page that does not render: say which
+                    raise InputError(f"Page {index + 1} of {name} could not be rendered for OCR.") from None
+                path = Path(tmp) / f"page{index}.png"
+                dpi = round(scale * 72)
+                _ocr_ready(image).save(path, dpi=(dpi, dpi))
+                page_text = _tesseract(binary, path, f"page {index + 1} of {name}")
+                texts.append(page_text.translate({0x200E: None, 0x200F: None}))
+                if progress is not None:
+                    progress(index + 1, total)
+    finally:
+        document.close()
+    lines = [line.strip() for text in texts for line in [*_drop_page_numbers(text.splitlines()), ""]]
+    text = "\n".join(unwrap_lines(lines))
+    if not text.strip():
+        raise InputError(
+            f"{name} has no text layer, and OCR found no text on its pages; it needs clear, upright "
+            "printed text."
+        )
+    return FileText(text, "pdf", notes)
 
 
 def _ocr_ready(frame: Any) -> Any:

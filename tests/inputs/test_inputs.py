@@ -276,14 +276,15 @@ def test_unwrap_joins_wrapped_lines_and_keeps_paragraphs() -> None:
     assert unwrap_lines(lines) == ["عنوان", "هذا سطر طويل من فقرة تلتف على سطرين وتنتهي هنا.", "فقرة ثانية قصيرة"]
 
 
-def test_pdf_without_text_layer_asks_for_images() -> None:
+def test_pdf_without_text_layer_needs_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     buf = io.BytesIO()
     canvas = Canvas(buf, invariant=True)
     canvas.rect(100, 100, 300, 400, fill=1)  # a "scan": marks on the page, no text
     canvas.save()
-    with pytest.raises(InputError, match="no text layer.*as images"):
+    monkeypatch.setenv(TESSERACT_ENV, str(tmp_path / "no-tesseract"))  # scans are read by OCR (test_scanned_pdf)
+    with pytest.raises(InputError, match="no text layer.*needs Tesseract"):
         decode_bytes(buf.getvalue(), "scan.pdf")
 
 
