@@ -28,10 +28,11 @@ import codecs
 import ipaddress
 import re
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from models.inputs.files import MAX_FILE_BYTES, MB, InputError
 from models.settings import ALLOW_PRIVATE_URLS_ENV, allow_private_urls
@@ -48,6 +49,8 @@ MIN_PARAGRAPH_WORDS = 8  # a page whose longest paragraph is shorter has no arti
 USER_AGENT = "Qari/1.0 (Arabic reading aid; fetches one page a reader asked for)"
 
 _URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
 
@@ -135,7 +138,7 @@ def fetch(
         pool, response = _request(current, timeout, deadline)
         try:
             if response.status in (301, 302, 303, 307, 308):
-                location = response.headers.get("Location", "").strip()
+                location = _header_text(response.headers.get("Location", "")).strip()
                 if not location:
                     raise InputError(f"{_short(current)} redirects without saying where to.")
                 current = urljoin(current, location)
@@ -158,6 +161,14 @@ def fetch(
     )
 
 
+def _header_text(value: str) -> str:
+    """A header as sent: HTTP headers are read as Latin-1, but servers send an Arabic Location in UTF-8."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
 def _request(url: str, timeout: float, deadline: float) -> tuple[Any, Any]:
     """One GET of `url` to a checked address of its host, redirects not followed: (pool, open response)."""
     import certifi
@@ -174,9 +185,11 @@ def _request(url: str, timeout: float, deadline: float) -> tuple[Any, Any]:
     parts = _split(url)
     host, port, scheme = parts.hostname or "", parts.port, parts.scheme.lower()
     port = port or (443 if scheme == "https" else 80)
-    addresses = resolve(host, port)
+    addresses = resolve(host, port, timeout=min(timeout, max(0.1, deadline - time.monotonic())))
     host_header = _ascii_host(host) + ("" if parts.port is None else f":{parts.port}")
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # An address pasted with Arabic in its path is sent percent-encoded, as a browser sends it (UTF-8);
+    # what is already encoded stays as it is.
+    target = quote(parts.path or "/", safe=_PATH_SAFE) + (f"?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else "")
     headers = {
         "Host": host_header,
         "User-Agent": USER_AGENT,
@@ -192,7 +205,7 @@ def _request(url: str, timeout: float, deadline: float) -> tuple[Any, Any]:
         per_step = urllib3.Timeout(connect=min(timeout, remaining), read=min(timeout, remaining))
         common: dict[str, Any] = {"timeout": per_step, "retries": False, "maxsize": 1}
         if scheme == "https":
-            server_name = _ascii_host(host)
+            server_name = _ascii_host(host).strip("[]")  # the name (or address) the certificate must be for
             pool: Any = urllib3.HTTPSConnectionPool(
                 str(address), port, server_hostname=server_name, assert_hostname=server_name,
                 cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(), **common,
@@ -254,8 +267,9 @@ def _ascii_host(host: str) -> str:
         raise InputError(f"{host} is not a valid host name.") from None
 
 
-def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    """The addresses of `host`, each checked (`check_address`); InputError when none or any is refused."""
+def resolve(host: str, port: int, *, timeout: float = TIMEOUT_S) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses of `host`, each checked (`check_address`); InputError when none or any is refused,
+    or when the lookup takes longer than `timeout` seconds."""
     try:
         literal = ipaddress.ip_address(host.strip("[]").split("%")[0])
     except ValueError:
@@ -263,12 +277,13 @@ def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6
     if literal is not None:
         found = [literal]
     else:
-        try:
-            infos = socket.getaddrinfo(_ascii_host(host), port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError, OSError):
+        infos = _lookup(_ascii_host(host), port, timeout)
+        if infos is None:
+            raise InputError(f"Looking up {host} took longer than {timeout:g} seconds; try again later.")
+        if not infos:
             raise InputError(
                 f"Could not find {host}: check the address, or whether this server can reach the internet."
-            ) from None
+            )
         found = []
         for info in infos:
             address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
@@ -280,6 +295,23 @@ def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6
         for address in found:  # every one: a name may resolve to a public and a private address
             check_address(address, host)
     return found
+
+
+def _lookup(name: str, port: int, timeout: float) -> list[Any] | None:
+    """getaddrinfo within `timeout` seconds (the system resolver has no timeout of its own): its answers,
+    [] for a name that does not resolve, None when it took too long (the lookup finishes on its own)."""
+    answer: list[list[Any]] = []
+
+    def look_up() -> None:
+        try:
+            answer.append(socket.getaddrinfo(name, port, type=socket.SOCK_STREAM))
+        except (socket.gaierror, UnicodeError, OSError):
+            answer.append([])
+
+    thread = threading.Thread(target=look_up, name=f"qari-dns-{name}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return answer[0] if answer else None
 
 
 def check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address, host: str = "") -> None:

@@ -9,6 +9,7 @@ import ipaddress
 import json
 import socket
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -17,7 +18,7 @@ from models.inputs import web
 from models.inputs.files import InputError
 from models.inputs.web import check_address, decode_html, fetch_article, looks_like_url, resolve
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.inputs.web_server import PAGES, TEST_CA, NewsSite
+from tests.inputs.web_server import ARABIC_SLUG, PAGES, SLOW_NAME, TEST_CA, NewsSite
 
 # Every test here: no connection beyond 127.0.0.1, no name looked up outside the tests' fake DNS.
 pytestmark = pytest.mark.usefixtures("only_loopback")
@@ -154,6 +155,24 @@ def test_https_refuses_a_certificate_from_an_unknown_authority(
 ) -> None:
     with pytest.raises(InputError, match="could not be opened securely"):
         fetch_article(f"https://news.example:{tls_news_site[1]}{ARTICLE}")
+
+
+def test_an_address_with_arabic_in_its_path_is_sent_encoded(allow_loopback: None, base: str, site: NewsSite) -> None:
+    page = fetch_article(f"{base}/news/{ARABIC_SLUG}")
+    assert page.title == SHARQ_ARTICLE[0]
+    assert site.requests[-1][0] == "/news/" + quote(ARABIC_SLUG)
+    assert fetch_article(f"{base}/news/{quote(ARABIC_SLUG)}").title == SHARQ_ARTICLE[0]  # not encoded twice
+    assert site.requests[-1][0] == "/news/" + quote(ARABIC_SLUG)
+
+
+def test_a_redirect_to_an_arabic_address_in_raw_utf8_is_followed(allow_loopback: None, base: str) -> None:
+    page = fetch_article(base + "/arabic-redirect")
+    assert page.title == SHARQ_ARTICLE[0] and page.url == f"{base}/news/{ARABIC_SLUG}"
+
+
+def test_a_name_lookup_that_hangs_times_out() -> None:
+    with pytest.raises(InputError, match=r"Looking up slow-dns.example took longer than 0\.2 seconds"):
+        resolve(SLOW_NAME, 443, timeout=0.2)
 
 
 def test_redirects_are_followed_to_the_article(allow_loopback: None, base: str, site: NewsSite) -> None:

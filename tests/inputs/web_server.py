@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -23,6 +24,7 @@ PAGES = Path(__file__).resolve().parent / "pages"
 TEST_CA = Path(__file__).resolve().parent / "tls" / "ca.pem"
 TEST_SITE_CERT = Path(__file__).resolve().parent / "tls" / "news.example.pem"
 LOOPBACK = "127.0.0.1"
+ARABIC_SLUG = "اليابان-والأردن-المياه"
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -125,6 +127,10 @@ class NewsSite:
                 {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
                 gzip.compress((PAGES / "sharq-economy.html").read_bytes()),
             ),
+            # an address with Arabic in its path (sent percent-encoded), and a redirect to it whose
+            # Location header is raw UTF-8, as some servers send it
+            "/news/" + quote(ARABIC_SLUG): _page("sharq-economy.html", "text/html; charset=utf-8"),
+            "/arabic-redirect": lambda: (302, {"X-Raw-Location": "/news/" + ARABIC_SLUG}, b""),
             "/old-link": lambda: (301, {"Location": "/short/77"}, b""),
             "/short/77": lambda: (302, {"Location": "/economy/2026/11/20/japan-jordan-water"}, b""),
             "/loop": lambda: (302, {"Location": "/loop"}, b""),
@@ -184,6 +190,9 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, body = answer
         self.send_response(status)
         streamed = headers.pop("X-No-Length", None) is not None
+        raw_location = headers.pop("X-Raw-Location", None)
+        if raw_location is not None:
+            self._headers_buffer.append(b"Location: " + raw_location.encode() + b"\r\n")
         for name, value in headers.items():
             self.send_header(name, value)
         if not streamed:
@@ -251,6 +260,9 @@ FAKE_DNS: dict[str, list[str]] = {
     "v6-loopback.example": ["::1"],
     "public.example": ["93.184.216.34"],
 }
+# A name whose lookup hangs (until the end of the test session): for the lookup timeout.
+SLOW_NAME = "slow-dns.example"
+SLOW_DNS = threading.Event()
 
 
 class ForbiddenTraffic(AssertionError):
@@ -277,6 +289,9 @@ def only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
         try:
             ipaddress.ip_address(name)
         except ValueError:
+            if name == SLOW_NAME:
+                SLOW_DNS.wait(60)
+                raise socket.gaierror(socket.EAI_AGAIN, "timed out") from None
             if name not in FAKE_DNS:
                 attempts.append(name)
                 raise socket.gaierror(socket.EAI_NONAME, f"{name} is not in the tests' fake DNS") from None
