@@ -8,6 +8,7 @@ lives in `components/`; everything that turns text into annotations in `models/`
 from __future__ import annotations
 
 import copy
+import uuid
 
 import streamlit as st
 
@@ -15,7 +16,7 @@ from components import banners, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.reader import reader
-from components.sidebar import sidebar
+from components.sidebar import Settings, sidebar
 from models import pipeline
 from models.document import Document
 from models.lexicon.lexicon import get_lexicon
@@ -23,6 +24,8 @@ from models.names.recognizer import recognizer_note
 from models.study.vocab import VocabStore, word_lemma
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore
+
+POLL_SECONDS = 1.0  # how often the reader looks for new translations while some are missing
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
 st.html(
@@ -56,10 +59,16 @@ def _vocab() -> VocabStore:
     return VocabStore()
 
 
-def _remember_failures(doc: Document) -> None:
-    st.session_state.failed = st.session_state.get("failed", set()) | {
-        doc.sentences[i].text for i in pipeline.failed(doc)
-    }
+def _finish(doc: Document, service: pipeline.TranslationWorker | None, settings: Settings) -> Document:
+    """`doc` with what the cache holds; aligned once every sentence is translated."""
+    if service is None:
+        return doc
+    model_key = pipeline.model_key_for(settings.model_id)
+    pipeline.restore_translations(doc, _store(), model_key, service.failures())
+    if service.translator is None or pipeline.pending(doc):
+        return doc
+    return _aligned(model_key, settings.ner_model, entity_note, doc.text,
+                    tuple(s.translation for s in doc.sentences), service.translator, doc)
 
 
 def _set_status(doc: Document, token_index: int, status: str) -> None:
@@ -84,67 +93,63 @@ banners.text_notes(st.session_state.get("notes", []), entity_note, get_lexicon()
 
 # ---- the document ------------------------------------------------------------------------------
 doc = _analyze(st.session_state.text, settings.ner_model, entity_note)
-translation = None
+service = None
 if settings.translate and settings.model_id:
-    pipeline.restore_translations(doc, _store(), pipeline.model_key_for(settings.model_id),
-                                  st.session_state.get("failed", set()))
-    # Loaded even when every sentence is cached: alignment reads the model's attention.
-    with st.spinner(f"Loading {settings.model_id}…"):
-        translation = pipeline.open_translator(settings.model_id, _store())
-translator = translation.translator if translation is not None else None
-if translation is not None and translator is None and pipeline.pending(doc):
-    banners.model_banner(translation.loaded, settings.model_id)
-
+    # The worker loads the model in its own thread: the text is readable at once, translations follow.
+    service = pipeline.translation_service(settings.model_id, _store())
+    service.wait_loaded(timeout=0.3)  # a missing model answers at once; a slow load is not waited for
 selected = st.session_state.get("selected")
 if selected is not None and selected >= len(doc.sentences):
     selected = st.session_state.selected = 0 if doc.sentences else None
-if translator is not None:
-    pipeline.translate_first(doc, translator, selected, beam_size=settings.beam)
-    _remember_failures(doc)
-progress_slot = st.empty()
 if not doc.sentences:
     st.info("There is no text to show yet.")
-banners.failed_banner(len(pipeline.failed(doc)))
-if translator is not None and not pipeline.pending(doc):
-    doc = _aligned(translation.model_key, settings.ner_model, entity_note, doc.text,
-                   tuple(s.translation for s in doc.sentences), translator, doc)
-st.session_state.doc = doc  # what the page shows (tests compare it with the command line's)
+if "reader_id" not in st.session_state:
+    st.session_state.reader_id = uuid.uuid4().hex  # this reader's place in the worker's queue
+finished = _finish(doc, service, settings)  # with every translation in: aligned, names' English
+if service is not None and service.loaded is not None and not service.loaded.ok and pipeline.pending(finished):
+    banners.model_banner(service.loaded, settings.model_id)  # with everything cached there is nothing to miss
+st.session_state.doc = finished  # what the page shows (tests compare it with the command line's)
 
-# ---- reader, glossary, downloads ---------------------------------------------------------------
-main, side = st.columns([7, 3], gap="medium")
-with main:
-    lemmas = sorted({word_lemma(t) for s in doc.sentences for t in s.tokens if t.kind == "arabic"})
+
+# ---- reader (redrawn alone on a click, a key or a new translation), glossary, downloads ---------
+def _reading() -> None:
+    current = copy.deepcopy(finished)
+    waiting = 0
+    if service is not None and pipeline.pending(current):
+        model_key = pipeline.model_key_for(settings.model_id)
+        pipeline.restore_translations(current, _store(), model_key, service.failures())
+        waiting = pipeline.request_translations(
+            current, service, st.session_state.reader_id, first=st.session_state.get("selected"),
+            beam_size=settings.beam, only_first=bool(st.session_state.get("paused")),
+        )
+        if not pipeline.pending(current) and polling:
+            st.rerun()  # all in: align and update the glossary on the whole page
+    banners.failed_banner(len(pipeline.failed(current)), on_retry=lambda: service and service.retry())
+    if waiting and service is not None:
+        banners.translation_progress(waiting, len(current.sentences), loading=service.loaded is None)
+    lemmas = sorted({word_lemma(t) for s in current.sentences for t in s.tokens if t.kind == "arabic"})
     reader(
-        doc,
-        selected=selected,
+        current,
+        selected=st.session_state.get("selected"),
         on_select=texts.select,
-        pending_text="Translating…" if translator is not None else "No translation model loaded.",
+        pending_text="Translating…" if service is not None and service.loaded is not None and service.loaded.ok
+        else ("Loading the translation model…" if service is not None and service.loaded is None
+              else "No translation model loaded."),
         show_tashkeel=settings.show_tashkeel,
         statuses=_vocab().get_statuses(lemmas),
-        on_status=lambda index, status, doc=doc: _set_status(doc, index, status),
+        on_status=lambda index, status, doc=current: _set_status(doc, index, status),
         marked=st.session_state.get("marked"),
     )
-with side:
-    glossary_panel(doc, on_select=texts.pick_glossary_entry)
-with settings.downloads:
-    export_panel(doc, st.session_state.get("title") or "Qari reading")
 
-# ---- the rest of the translation, in the background of this session -----------------------------
-if translator is not None and pipeline.pending(doc):
-    left = len(pipeline.pending(doc))
-    with progress_slot.container():
-        if st.session_state.get("paused"):
-            st.caption(f"Translation paused: {left} sentences left. Clicked sentences are still translated.")
-            st.button("Resume translation", on_click=lambda: st.session_state.update(paused=False))
-    if not st.session_state.get("paused"):
-        # Batches are saved as they finish; a click interrupts between batches and its sentence goes first.
-        with progress_slot.container():
-            bar = st.progress(0.0, text=f"Translating {left} sentences…")
-            st.button("Pause translation", on_click=lambda: st.session_state.update(paused=True))
-        pipeline.fill_translations(
-            doc, translator, beam_size=settings.beam,
-            progress=lambda done, total: bar.progress(done / total, text=f"Translated {done} of {total} sentences"),
-        )
-        progress_slot.empty()
-        _remember_failures(doc)
-        st.rerun()
+
+# Poll for the worker's translations only while some are missing and can still come.
+polling = service is not None and bool(pipeline.pending(finished)) and (
+    service.loaded is None or service.loaded.ok
+)
+main, side = st.columns([7, 3], gap="medium")
+with main:
+    st.fragment(_reading, run_every=POLL_SECONDS if polling else None)()
+with side:
+    glossary_panel(finished, on_select=texts.pick_glossary_entry)
+with settings.downloads:
+    export_panel(finished, st.session_state.get("title") or "Qari reading")

@@ -6,6 +6,7 @@ Each says what happened and what still works; none of them stops the page.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -67,8 +68,20 @@ def model_banner(result: LoadResult, model_id: str) -> None:
             st.rerun()
 
 
-def failed_banner(count: int) -> None:
+def failed_banner(count: int, on_retry: Callable[[], object]) -> None:
     """Sentences the model could not translate, and a way to try them again."""
     if count:
         st.warning(f"{count} sentence(s) could not be translated; they are underlined in the text.", icon="⚠️")
-        st.button("Retry failed sentences", on_click=lambda: st.session_state.update(failed=set()))
+        st.button("Retry failed sentences", on_click=on_retry)
+
+
+def translation_progress(waiting: int, total: int, *, loading: bool) -> None:
+    """How far the background translation is, with Pause / Resume (a paused reader's clicks still count)."""
+    if st.session_state.get("paused"):
+        st.caption(f"Translation paused: {waiting} sentences left. Clicked sentences are still translated.")
+        st.button("Resume translation", on_click=lambda: st.session_state.update(paused=False))
+        return
+    done = total - waiting
+    text = "Loading the translation model…" if loading else f"Translated {done} of {total} sentences"
+    st.progress(done / total if total else 1.0, text=text)
+    st.button("Pause translation", on_click=lambda: st.session_state.update(paused=True))

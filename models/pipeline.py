@@ -5,29 +5,35 @@ analyze` does; the page runs the same functions across its reruns, translating t
 first and the rest in the background):
 
 1. `analyze`: sentences, tokens, entities, lexicon glosses, glossary (no model but the shipped ones; fast);
-2. `open_translator`: the translation model (loaded once per process) behind the persistent cache;
+2. `translation_service`: the process's translation worker for the model (it loads the model in its
+   own thread and translates into the persistent cache, for every reader);
 3. `restore_translations`: what the cache already holds, and sentences known to fail;
-4. `translate_first`, then `fill_translations`: what is still missing, in batches;
+4. `request_translations`: ask the worker for what is missing, the sentence being read first; the
+   page polls the cache (step 3 again), the command waits for the worker;
 5. `add_alignment`: once every sentence is translated, the word alignment, each glossary entry's
    meaning in this text, and the English the translation gave to names no gazetteer lists.
+
+`fill_translations` translates in the caller's thread instead (tests, scripts with their own translator).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 
+from models import registry
 from models.document import Document, Sentence
 from models.lexicon.lexicon import get_lexicon
 from models.names.recognizer import get_recognizer
+from models.settings import translation_engine
 from models.study.glossary import annotate_tokens, build_glossary, names_from_alignment
 from models.text.arabic import has_arabic, tokenize
 from models.text.segment import split_sentences, translation_pieces
 from models.translation.align import align_document, can_align
 from models.translation.base import Translator
-from models.translation.cache import CachedTranslator, TranslationStore
-from models.translation.loader import LoadResult, get_translator, model_key_for
+from models.translation.cache import TranslationStore
+from models.translation.loader import model_key_for
+from models.translation.worker import TranslationService, TranslationWorker
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,7 @@ MAX_PIECE_TOKENS = 80
 # at most; the page and the command use the same size so they get the very same translations.
 BATCH_SIZE = 4
 FAILED_MESSAGE = "The model could not translate this sentence."
+WORKER_KIND = "translation-worker"
 
 
 def pieces(sentence: Sentence) -> list[str]:
@@ -89,22 +96,23 @@ def analyze(
 # ---- 2. the translator ----------------------------------------------------------------------------
 
 
-@dataclass
-class Translation:
-    """The translation model as the pipeline uses it: the load result (with the reader-facing error when
-    the model is missing) and, when it loaded, the translator behind the persistent cache."""
+def translation_service(
+    model_id: str, store: TranslationStore | None = None, *, engine: str | None = None
+) -> TranslationWorker:
+    """The process's translation worker for `model_id` (created on first use; it loads the model in its
+    own thread). A worker whose model could not be loaded is replaced on the next call, so a model
+    downloaded or copied in later is used (the loader's registry keeps slow failures for a while)."""
+    engine = engine or translation_engine()
+    name = f"{engine}:{model_key_for(model_id)}"
 
-    model_id: str
-    model_key: str  # the cache's key for this model (readable without loading it)
-    loaded: LoadResult
-    translator: Translator | None  # a CachedTranslator, or None when the model could not be loaded
+    def start() -> TranslationWorker:
+        return TranslationWorker(model_id, store if store is not None else TranslationStore(), engine=engine)
 
-
-def open_translator(model_id: str, store: TranslationStore, *, engine: str | None = None) -> Translation:
-    """Load `model_id` (once per process; never raises) and put the cache in front of it."""
-    loaded = get_translator(model_id, engine)
-    translator = CachedTranslator(loaded.translator, store) if loaded.translator is not None else None
-    return Translation(model_id, model_key_for(model_id), loaded, translator)
+    worker = registry.loaded(WORKER_KIND, name, start)
+    if worker.loaded is not None and not worker.loaded.ok:
+        registry.forget(WORKER_KIND, name)
+        worker = registry.loaded(WORKER_KIND, name, start)
+    return worker
 
 
 # ---- 3. what is already known ---------------------------------------------------------------------
@@ -134,9 +142,10 @@ def apply_cached(doc: Document, cached: dict[str, str]) -> None:
 
 
 def mark_failed(doc: Document, sources: set[str], message: str = FAILED_MESSAGE) -> None:
-    """Mark sentences whose text failed before, so they are not retried on every rerun."""
+    """Mark sentences whose text (or one of whose pieces) failed before, so they are not retried on
+    every rerun."""
     for sentence in doc.sentences:
-        if sentence.translation is None and sentence.text in sources:
+        if sentence.translation is None and (sentence.text in sources or any(p in sources for p in pieces(sentence))):
             sentence.translation_error = message
 
 
@@ -151,6 +160,25 @@ def failed(doc: Document) -> list[int]:
 
 
 # ---- 4. translating what is missing ---------------------------------------------------------------
+
+
+def request_translations(
+    doc: Document, service: TranslationService, reader: str, *, first: int | None = None, beam_size: int = 4,
+    only_first: bool = False,
+) -> int:
+    """Ask `service` for every piece `doc` still needs, sentence `first` before the rest (all of `reader`'s
+    earlier requests are replaced). `only_first`: just that sentence (translation paused). Returns how
+    many sentences are pending."""
+    order = translation_order(doc, first)
+    head = order[:1] if order and order[0] == first else []
+    tail = [] if only_first else [i for i in order if i not in head]
+    service.request(
+        reader,
+        [p for i in tail for p in pieces(doc.sentences[i])],
+        first=[p for i in head for p in pieces(doc.sentences[i])],
+        beam_size=beam_size,
+    )
+    return len(order)
 
 
 def translation_order(doc: Document, first: int | None = None) -> list[int]:
@@ -250,24 +278,25 @@ def read(
     ner_model: str | None = None,
     beam_size: int = 4,
     selected: int | None = 0,
-    progress: Progress | None = None,
-) -> tuple[Document, Translation | None]:
-    """Every step, in order: the document the page shows once it has finished translating.
+    reader: str = "command",
+) -> tuple[Document, TranslationWorker | None]:
+    """Every step, in order, waiting for the translation: the document the page shows once finished.
 
-    `selected` is translated first, as the page does for the sentence the reader opens on. `model_id`
-    None skips translation. Without the model, what the cache holds is still used, and the
-    returned `Translation.loaded.error` says what is missing.
+    `selected` is asked for first, as the page does for the sentence the reader opens on. `model_id`
+    None skips translation. Without the model, what the cache holds is still used, and the returned
+    worker's `loaded.error` says what is missing.
     """
     doc = analyze(text, ner_model=ner_model)
     if model_id is None:
         return doc, None
     store = store if store is not None else TranslationStore()
-    translation = open_translator(model_id, store)
-    restore_translations(doc, store, translation.model_key)
-    if translation.translator is not None:
-        # as the page does: the sentence the reader opens on first (the first one), then the rest
-        translate_first(doc, translation.translator, selected, beam_size=beam_size)
-        fill_translations(doc, translation.translator, beam_size=beam_size, progress=progress)
-        if not pending(doc):
-            add_alignment(doc, translation.translator, ner_model=ner_model)
-    return doc, translation
+    service = translation_service(model_id, store)
+    model_key = model_key_for(model_id)
+    restore_translations(doc, store, model_key, service.failures())
+    if pending(doc):
+        request_translations(doc, service, reader, first=selected, beam_size=beam_size)
+        service.wait(reader)
+        restore_translations(doc, store, model_key, service.failures())
+    if service.translator is not None and not pending(doc):
+        add_alignment(doc, service.translator, ner_model=ner_model)
+    return doc, service

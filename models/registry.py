@@ -84,6 +84,11 @@ class ModelRegistry:
             entry = self._entries.get((kind, name))
         return None if entry is None or entry.loaded_at is None else entry.value
 
+    def held(self, kind: str) -> list[Any]:
+        """Every model of `kind` held now (e.g. to wait for the translation workers)."""
+        with self._lock:
+            return [e.value for k, e in self._entries.items() if k[0] == kind and e.loaded_at is not None]
+
     def forget(self, kind: str | None = None, name: str | None = None) -> None:
         """Drop what is held: everything, one kind, or one model (e.g. right after a download)."""
         with self._lock:

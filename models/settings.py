@@ -22,6 +22,7 @@ MT_MODEL_ENV = "QARI_MT_MODEL"
 MT_ENGINE_ENV = "QARI_MT_ENGINE"
 MT_THREADS_ENV = "QARI_MT_THREADS"
 MT_VMAP_ENV = "QARI_MT_VMAP"
+MT_COMPUTE_ENV = "QARI_MT_COMPUTE"
 NER_MODEL_ENV = "QARI_NER_MODEL"
 TESSERACT_ENV = "QARI_TESSERACT"
 ALLOW_PRIVATE_URLS_ENV = "QARI_ALLOW_PRIVATE_URLS"
@@ -79,6 +80,16 @@ def translation_threads() -> int:
 def translation_vmap() -> bool:
     """`QARI_MT_VMAP`: restrict CTranslate2's output layer to English pieces."""
     return _get(MT_VMAP_ENV).lower() in ("1", "true", "yes", "on")
+
+
+def translation_compute() -> str:
+    """`QARI_MT_COMPUTE`: CTranslate2's arithmetic, auto (int8 where this CPU keeps it faithful, else
+    float32), int8 or float32."""
+    value = _get(MT_COMPUTE_ENV).lower() or "auto"
+    if value not in ("auto", "int8", "float32"):
+        log.warning("Unknown %s=%r; using auto (auto, int8 or float32)", MT_COMPUTE_ENV, value)
+        return "auto"
+    return value
 
 
 def entity_model() -> str | None:

@@ -18,25 +18,9 @@ from models.pipeline import (
     translate_first,
 )
 from models.translation.marian import MarianTranslator
-from tests.support import SAMPLE
+from tests.support import SAMPLE, Recording
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Recording:
-    """Delegates to a real translator, recording each batch; raises for chosen sentences."""
-
-    def __init__(self, inner: MarianTranslator, fail_on: set[str] = frozenset()) -> None:
-        self.inner = inner
-        self.model_key = inner.model_key
-        self.fail_on = fail_on
-        self.batches: list[list[str]] = []
-
-    def translate(self, texts: list[str], beam_size: int = 4) -> list[str]:
-        self.batches.append(list(texts))
-        if self.fail_on & set(texts):
-            raise RuntimeError("simulated model failure")
-        return self.inner.translate(texts, beam_size=beam_size)
 
 
 @pytest.fixture(scope="module")

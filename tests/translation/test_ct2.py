@@ -10,6 +10,8 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from models.translation.marian import MarianTranslator
 from tests.support import ARABIC_SENTENCES
 
 ARABIC = ARABIC_SENTENCES
+ROOT = Path(__file__).resolve().parents[2]
 
 
 pytestmark = pytest.mark.usefixtures("clean_registry")
@@ -102,7 +105,9 @@ def test_int8_stays_close_to_float32(tiny_model_dir: Path, reference: MarianTran
     output alike, and the first token, before any divergence can compound, mostly agrees.
     """
     f32 = load_ct2_translator(tiny_model_dir, "tiny", "tiny", quantization="float32")
+    # the int8 conversion with the arithmetic this machine gets (int8 where its kernels are faithful)
     i8 = load_ct2_translator(tiny_model_dir, "tiny", "tiny", quantization="int8")
+    assert i8.compute_type == ct2.compute_type_for("int8")
     ref = f32.translate_with_attention(ARABIC, beam_size=1)
     src, tgt = [r.source_tokens for r in ref], [r.target_tokens for r in ref]
     gaps = [
@@ -252,3 +257,41 @@ def test_target_vocabulary_map(tiny_model_dir: Path, tmp_path: Path, monkeypatch
     for r in engine.translate_with_attention(ARABIC, beam_size=4):
         assert r.target_tokens and set(r.target_tokens) <= allowed_set
     assert not CT2Translator(converted, "two-spm", use_vmap=False).use_vmap
+
+
+def test_a_cpu_whose_int8_kernels_saturate_gets_float32(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """The AVX2-without-VNNI path (oneDNN's saturating u8·s8 kernels), forced on any x86 CPU: the engine
+    chooses float32 there and stays close to the float32 conversion. Run in a fresh interpreter: the
+    variables are read when CTranslate2 loads."""
+    code = (
+        "import json, statistics, sys; from pathlib import Path; "
+        "from models.translation.ct2 import load_ct2_translator, int8_is_faithful; "
+        "from tests.support import ARABIC_SENTENCES as A; "
+        "m = Path(sys.argv[1]); f32 = load_ct2_translator(m, 't', 't', quantization='float32'); "
+        "i8 = load_ct2_translator(m, 't', 't', quantization='int8'); "
+        "ref = f32.translate_with_attention(A, beam_size=1); "
+        "src, tgt = [r.source_tokens for r in ref], [r.target_tokens for r in ref]; "
+        "gaps = [statistics.fmean(abs(a - b) for a, b in zip(x.log_probs, y.log_probs)) for x, y in "
+        "zip(f32.translator.score_batch(src, tgt), i8.translator.score_batch(src, tgt))]; "
+        "print(json.dumps({'faithful': int8_is_faithful()[0], 'compute': i8.compute_type, "
+        "'gap': statistics.median(gaps)}))"
+    )
+    env = {**os.environ, "CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "QARI_DATA_DIR": str(tmp_path)}
+    env.pop("QARI_MT_COMPUTE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tiny_model_dir)], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300, check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if ct2._cpu()[1]:  # an x86 CPU: the forced ISA has no VNNI, and MKL is off
+        assert not result["faithful"] and result["compute"] == "float32"
+    assert result["gap"] < 0.5
+
+
+def test_the_compute_type_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QARI_MT_COMPUTE", "float32")
+    assert ct2.compute_type_for("int8") == "float32"
+    monkeypatch.setenv("QARI_MT_COMPUTE", "int8")
+    assert ct2.compute_type_for("int8") == "int8"
+    monkeypatch.setenv("QARI_MT_COMPUTE", "auto")
+    assert ct2.compute_type_for("int8") == ("int8" if ct2.int8_is_faithful()[0] else "float32")

@@ -1,0 +1,235 @@
+"""One translation worker per model and process, shared by every reader, off the page's thread.
+
+Readers (page sessions, or the command line) ask for texts to be translated (`request`): the text they
+are looking at first, then the rest of their text. The worker thread loads the model itself (so the page
+never waits for a load), then takes work in this order:
+
+1. the text a reader is looking at, alone (a click is answered after at most the batch in flight);
+2. the rest, a batch at a time, taking turns between readers (round robin), each reader's in order.
+
+Results go to the translation cache (the worker translates through `CachedTranslator`), where the page
+and the command pick them up (`pipeline.restore_translations`); texts that failed are remembered
+(`failures`). A new request from a reader replaces what it had queued (it opened another text, or looks
+at another sentence), `forget(reader)` drops it, and a reader not heard from for `IDLE_SECONDS` (a
+closed tab) is dropped, so no work is queued for nobody.
+
+`TranslationService` is the interface the page and the pipeline use; a translation service shared by
+several machines (on an existing serving engine) can stand behind it later.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from models.translation.base import Translator
+from models.translation.cache import CachedTranslator, TranslationStore
+from models.translation.loader import LoadResult, get_translator
+
+log = logging.getLogger(__name__)
+
+IDLE_SECONDS = 60.0  # a reader not heard from for this long has left; its queued work is dropped
+BATCH_SIZE = 4  # texts per call after the looked-at one: small, so a click waits for one batch at most
+
+
+class TranslationService(Protocol):
+    """What the page and the pipeline need of whoever translates: ask, and see how it goes."""
+
+    @property
+    def loaded(self) -> LoadResult | None:
+        """The model's load result, or None while it is still loading."""
+        ...
+
+    def request(self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4) -> None:
+        """Queue `texts` for `reader` (replacing what it had queued); `first` goes before anything else."""
+        ...
+
+    def queued(self, reader: str) -> int:
+        """How many of `reader`'s texts are waiting or being translated."""
+        ...
+
+    def failures(self) -> set[str]:
+        """Texts the model failed on (not retried until asked again with `retry`)."""
+        ...
+
+
+@dataclass
+class _Reader:
+    first: list[str] = field(default_factory=list)
+    rest: list[str] = field(default_factory=list)
+    beam_size: int = 4
+    seen: float = field(default_factory=time.monotonic)
+    busy: int = 0  # texts of this reader in the batch being translated
+
+
+class TranslationWorker:
+    """A thread translating readers' requests through the cache, loading its model first (see above)."""
+
+    def __init__(
+        self,
+        model_id: str,
+        store: TranslationStore,
+        *,
+        engine: str | None = None,
+        load: Callable[[], LoadResult] | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.model_id = model_id
+        self.store = store
+        self.batch_size = max(1, batch_size)
+        self._load = load or (lambda: get_translator(model_id, engine))
+        self._loaded: LoadResult | None = None
+        self.translator: Translator | None = None
+        self._readers: OrderedDict[str, _Reader] = OrderedDict()  # round-robin order: next reader first
+        self._failed: set[str] = set()
+        self._cond = threading.Condition()
+        self._idle = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name=f"qari-translate-{model_id}", daemon=True)
+        self._thread.start()
+        atexit.register(self.close)  # let a batch in flight finish instead of tearing torch down mid-call
+
+    # ---- the service ----------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> LoadResult | None:
+        return self._loaded
+
+    def request(self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4) -> None:
+        wanted_first = [t for t in dict.fromkeys(first) if t.strip() and t not in self._failed]
+        rest = [t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first]
+        with self._cond:
+            state = self._readers.get(reader)
+            if state is None:
+                state = self._readers[reader] = _Reader()
+            state.first, state.rest, state.beam_size = wanted_first, rest, beam_size
+            state.seen = time.monotonic()
+            if wanted_first or rest:
+                self._idle.clear()
+            self._cond.notify_all()
+
+    def touch(self, reader: str) -> None:
+        """`reader` is still there (its queued work is kept)."""
+        with self._cond:
+            if reader in self._readers:
+                self._readers[reader].seen = time.monotonic()
+
+    def forget(self, reader: str) -> None:
+        """Drop what `reader` had queued (it left)."""
+        with self._cond:
+            self._readers.pop(reader, None)
+            self._cond.notify_all()
+
+    def queued(self, reader: str) -> int:
+        with self._cond:
+            state = self._readers.get(reader)
+            return 0 if state is None else len(state.first) + len(state.rest) + state.busy
+
+    def failures(self) -> set[str]:
+        with self._cond:
+            return set(self._failed)
+
+    def retry(self, texts: Sequence[str] | None = None) -> None:
+        """Forget failures (of `texts`, or all), so they are translated when asked again."""
+        with self._cond:
+            if texts is None:
+                self._failed.clear()
+            else:
+                self._failed.difference_update(texts)
+
+    def wait_loaded(self, timeout: float | None = None) -> LoadResult | None:
+        """The load result, waiting at most `timeout` seconds for it (None: still loading)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._loaded is not None, timeout)
+            return self._loaded
+
+    def wait(self, reader: str | None = None, timeout: float | None = None) -> bool:
+        """Block until the model is loaded and `reader`'s work (or all work) is done; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while self._loaded is None or (self.queued(reader) if reader else self._total()) > 0:
+                if self._loaded is not None and not self._loaded.ok:
+                    return True  # nothing will ever be translated
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+        return True
+
+    def close(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join(timeout=5)
+
+    # ---- the thread -----------------------------------------------------------------------------
+
+    def _total(self) -> int:
+        return sum(len(r.first) + len(r.rest) + r.busy for r in self._readers.values())
+
+    def _next_batch(self) -> tuple[str, list[str], int] | None:
+        """(reader, texts, beam) to translate next, or None when there is nothing; under the lock."""
+        now = time.monotonic()
+        for name in [n for n, r in self._readers.items() if now - r.seen > IDLE_SECONDS]:
+            log.info("dropping the queued translations of a reader who left")
+            del self._readers[name]
+        for name, state in self._readers.items():  # a looked-at text goes first, alone
+            if state.first:
+                return name, [state.first.pop(0)], state.beam_size
+        for name, state in list(self._readers.items()):
+            if state.rest:
+                batch, state.rest = state.rest[: self.batch_size], state.rest[self.batch_size :]
+                self._readers.move_to_end(name)  # the others' turn next
+                return name, batch, state.beam_size
+        return None
+
+    def _run(self) -> None:
+        try:
+            loaded = self._load()
+        except Exception as exc:
+            log.exception("loading %s failed", self.model_id)
+            loaded = LoadResult(self.model_id, None, f"The translation model could not be loaded ({exc}).", False)
+        with self._cond:
+            self._loaded = loaded
+            if loaded.translator is not None:
+                self.translator = CachedTranslator(loaded.translator, self.store)
+            self._cond.notify_all()
+        if self.translator is None:
+            self._idle.set()
+            return
+        while True:
+            with self._cond:
+                job = self._next_batch()
+                while job is None and not self._stop:
+                    self._idle.set()
+                    self._cond.notify_all()
+                    self._cond.wait(timeout=IDLE_SECONDS)
+                    job = self._next_batch()
+                if self._stop:
+                    return
+                reader, texts, beam = job
+                self._readers[reader].busy = len(texts)
+            self._translate(texts, beam)
+            with self._cond:
+                if reader in self._readers:
+                    self._readers[reader].busy = 0
+                self._cond.notify_all()
+
+    def _translate(self, texts: list[str], beam: int) -> None:
+        assert self.translator is not None
+        try:
+            self.translator.translate(texts, beam_size=beam)  # the cache keeps every result
+        except Exception:
+            if len(texts) > 1:
+                for text in texts:
+                    self._translate([text], beam)
+                return
+            log.exception("translation failed for one text")
+            with self._cond:
+                self._failed.update(texts)
