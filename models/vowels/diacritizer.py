@@ -6,29 +6,37 @@ line and word for word, and any span of the input has a voweled form (`Vowels.sp
 wrote is kept; the model is told about it (as a hint) and may add what is missing beside it (a vowel next
 to a written shadda).
 
-Each letter gets the model's most probable class; then, word by word, the conventions of voweled MSA
-news as written in the WikiNews gold and in the Tashkeela benchmark, where the model (trained on text
-that writes helping vowels) differs from them (each measured on WikiNewsMax, `bench/vowels.py`):
+Each letter gets the model's most probable class. Then, word by word:
+
+1. Buckwalter's readings of the word (`models.lexicon`) break near-ties: the reading whose stem vowels
+   the model finds most probable replaces the model's stem vowels when it costs at most
+   `LEXICON_MARGIN` nats (0.5) against the model's own choice, so an impossible form the model hesitated
+   over (وَتَصْدِّرُ, الْجَدْدَ, وَرَشَات) becomes a word of the language. Only the stem's letters are
+   constrained, not its last letter (endings are the model's), not alifs, not a sun letter's shadda.
+   A looser margin (1 or 3 nats) or every letter made things worse: the lexicon misses many words of
+   the news and spells names its own way.
+2. The conventions of voweled MSA news as written in the WikiNews gold and in the Tashkeela benchmark,
+   where the model (trained on text that writes helping vowels) differs from them (each measured on
+   WikiNewsMax, `bench/vowels.py`):
 
 - no helping vowel before hamzat al-wasl: مِنْ الْ, عَنْ الْ, قَدْ ا, أَوْ ا (not مِنَ الْ, عَنِ الْ …),
   a verb's feminine -at (أَعْلَنَتْ الْ) and the pronouns -hum/-kum/-tum (عَلَيْهِمْ الْ);
 - a long vowel letter carries no sukun (فِيلْمُ, not فِيْلْمُ);
 - a word's last consonant is never left bare (its most probable mark is written);
 - the article's lam before a moon letter has its sukun (الْقَمَرُ), hamza below its kasra (إِلَى).
-
-Buckwalter's readings (`models.lexicon`) as a constraint on the model's word-internal marks were
-measured and not kept: WER with case endings went from 8.8 % to 13.7 % on WikiNewsMax (the lexicon's
-forms follow other conventions and miss many words of the news).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from models import registry
+from models.lexicon.lexicon import Analysis, Lexicon, get_lexicon
 from models.vowels.engine import (
+    CLASS_INDEX,
     CLASSES,
     DAMMA,
     FATHA,
@@ -52,6 +60,8 @@ SUKUN_WORDS = frozenset(
     ["من", "عن", "ومن", "وعن", "فمن", "قد", "لقد", "وقد", "فقد", "أو", "لم", "ولم", "فلم", "هل", "بل", "لكن", "ولكن", "إذ"]
 )
 _TOKEN = re.compile(r"\S+")
+LEXICON_MARGIN = 0.5  # nats: how much less probable than the model's choice a lexicon reading may be
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ت", "ؤ": "و", "ئ": "ي"})
 
 
 class VowelsUnavailable(RuntimeError):
@@ -120,6 +130,61 @@ def letters_of(text: str) -> list[int]:
     return [i for i, ch in enumerate(text) if ch in LETTERS]
 
 
+def _reading(analysis: Analysis) -> tuple[str, list[str | None]]:
+    """A lexicon reading's letters and, for each, the class it fixes (None: left to the model): the
+    stem's letters but its last, not alifs; a consonant before a long ā has a fatha."""
+    letters: list[str] = []
+    marks: list[list[str]] = []
+    for ch in analysis.voweled:
+        if ch in MARKS:
+            if marks:
+                marks[-1].append(ch)
+        elif ch in LETTERS:
+            letters.append(ch)
+            marks.append([])
+    start = sum(1 for c in analysis.prefix if c in LETTERS)
+    end = min(start + sum(1 for c in analysis.stem if c in LETTERS) - 1, len(letters))
+    fixed: list[str | None] = [None] * len(letters)
+    for i in range(start, end):
+        if letters[i] in "اآى":
+            continue
+        c = canon(marks[i])
+        before_alif = letters[i + 1] == "ا"
+        if c in (None, "", SHADDA):
+            if not before_alif:
+                continue
+            c = (SHADDA if c == SHADDA else "") + FATHA
+        fixed[i] = c
+    return "".join(letters), fixed
+
+
+def lexicon_tiebreak(analyses: list[Analysis], letters: str, classes: list[str], probs) -> list[str]:
+    """`classes` with the stem vowels of the lexicon reading the model likes best, if that reading costs
+    at most LEXICON_MARGIN nats against the model's own choice (see the module docstring)."""
+    folded = letters.translate(_FOLD)
+    best: tuple[float, list[str | None]] | None = None
+    for analysis in analyses:
+        if analysis.source != "buckwalter":
+            continue
+        spelled, fixed = _reading(analysis)
+        if spelled.translate(_FOLD) != folded:
+            continue
+        cost = 0.0
+        for k, c in enumerate(fixed):
+            if c is None:
+                continue
+            if SHADDA in classes[k] and SHADDA not in c and c != SUKUN:
+                c = fixed[k] = SHADDA + c  # a sun letter's shadda is not written in the lexicon
+            cost += math.log(max(float(probs[k][CLASS_INDEX[classes[k]]]), 1e-9)) - math.log(
+                max(float(probs[k][CLASS_INDEX[c]]), 1e-9)
+            )
+        if best is None or cost < best[0]:
+            best = (cost, fixed)
+    if best is None or best[0] == 0.0 or best[0] > LEXICON_MARGIN:
+        return classes
+    return [c if c is not None else old for old, c in zip(classes, best[1])]
+
+
 def _article_lam(letters: str) -> int | None:
     m = _ARTICLE.match(letters)
     return m.end() - 1 if m else None
@@ -172,8 +237,8 @@ def _written(text: str, i: int) -> tuple[set[str], int]:
     return set(text[i + 1 : j]), j
 
 
-def vowels_with(engine: Engine, text: str) -> Vowels:
-    """`vowels` with a given engine (the registry's, or one built in a test)."""
+def vowels_with(engine: Engine, text: str, lexicon: Lexicon | None = None) -> Vowels:
+    """`vowels` with a given engine (the registry's, or one built in a test) and lexicon (None: none)."""
     letters = letters_of(text)
     if not letters:
         return Vowels(text)
@@ -189,6 +254,10 @@ def vowels_with(engine: Engine, text: str) -> Vowels:
             continue
         word = "".join(text[i] for i in letters[first:k])
         following = text[tokens[t + 1][0] : tokens[t + 1][1]] if t + 1 < len(tokens) else ""
+        if k - first >= 3 and lexicon is not None:
+            analyses = lexicon.analyze(text[start:end])
+            if analyses:
+                classes[first:k] = lexicon_tiebreak(analyses, word, classes[first:k], probs[first:k])
         classes[first:k] = conventions(word, classes[first:k], following, probs[first:k])
     added: dict[int, str] = {}
     for i, c in zip(letters, classes):
@@ -208,7 +277,7 @@ def vowels(text: str) -> Vowels:
     loaded = get_diacritizer()
     if loaded.engine is None:
         raise VowelsUnavailable(loaded.message)
-    return vowels_with(loaded.engine, text)
+    return vowels_with(loaded.engine, text, get_lexicon())
 
 
 def vowelize(text: str) -> str:

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from models import registry
 from models.__main__ import main
+from models.lexicon.lexicon import Analysis
 from models.vowels import Vowels, VowelsUnavailable, get_diacritizer, vowelize, vowels
 from models.vowels import diacritizer as diacritizer_module
 from models.vowels import engine as engine_module
-from models.vowels.diacritizer import conventions
+from models.vowels.diacritizer import conventions, lexicon_tiebreak
 from models.vowels.engine import (
     CLASS_INDEX,
     CLASSES,
@@ -130,6 +131,21 @@ def test_article_lam_long_vowels_hamza_below_and_bare_endings() -> None:
     p[2, CLASS_INDEX[KASRA]] = 0.5  # the best mark after "none"
     assert conventions("كتب", bare, "", p)[2] == KASRA
     assert conventions("رسالة", [KASRA, "", "", FATHA, DAMMA], "", probs_for([KASRA, "", "", FATHA, DAMMA]))[1] == FATHA
+
+
+def test_the_lexicon_breaks_near_ties_only() -> None:
+    def reading(prefix: str, stem: str, voweled: str) -> Analysis:
+        return Analysis("", "VERB", "", prefix, stem, "", "buckwalter", voweled)
+
+    readings = [reading("و", "تصدر", "وَ+تَصَدَّرَ"), reading("و+ت", "صدر", "وَ+تَصْدُر")]
+    model = [FATHA, FATHA, SUKUN, SHADDA + KASRA, DAMMA]  # وَتَصْدِّرُ, not a word
+    p = probs_for(model)
+    p[2, CLASS_INDEX[SUKUN]], p[2, CLASS_INDEX[FATHA]] = 0.5, 0.4
+    p[3, CLASS_INDEX[SHADDA + KASRA]], p[3, CLASS_INDEX[SHADDA + FATHA]] = 0.5, 0.45
+    assert lexicon_tiebreak(readings, "وتصدر", model, p) == [FATHA, FATHA, FATHA, SHADDA + FATHA, DAMMA]
+    sure = probs_for(model)  # the model is sure: its form stays
+    assert lexicon_tiebreak(readings, "وتصدر", model, sure) == model
+    assert lexicon_tiebreak(readings, "وتصدرت", model + [SUKUN], probs_for(model + [SUKUN])) == model + [SUKUN]
 
 
 def test_spans_and_parts_show_what_was_added() -> None:
