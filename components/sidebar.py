@@ -93,9 +93,12 @@ def _feed_items() -> None:
     if feed is None:
         return
     title = _MARKDOWN.sub(r"\\\1", feed.title)
-    with st.expander(f"News feed: {title}", expanded=True, icon=":material/rss_feed:"):
+    with st.expander(f"News feed: \u2068{title}\u2069", expanded=True, icon=":material/rss_feed:"):
         for index, item in enumerate(feed.items):
-            label = _MARKDOWN.sub(r"\\\1", item.title) + (f" · {item.date}" if item.date else "")
+            # the date isolated left to right (in a right-to-left title 2026-11-20 would read 20-11-2026),
+            # with hyphens that do not break the line
+            date = " · \u2066" + item.date.replace("-", "\u2011") + "\u2069" if item.date else ""
+            label = _MARKDOWN.sub(r"\\\1", item.title) + date
             st.button(
                 label, key=f"feed-item-{index}", on_click=texts.open_web_address, args=(item.url,),
                 help=item.summary or item.url, width="stretch",
