@@ -1,8 +1,9 @@
 """Vowels: adding the short vowels (tashkeel) that Arabic news leaves out.
 
 Owns the diacritizer and its measurement: the neural model (`engine`: dengjen-tashkeel's ONNX model,
-read from the pinned wheel, run with onnxruntime), the spelling conventions applied to its output and
-the public API (`diacritizer`), and the DER/WER scorer (`score`, Fadel et al.'s convention).
+read from the pinned wheel, run with onnxruntime); Buckwalter's readings as a tie-breaker, the spelling
+conventions applied to the model's output and the public API (`diacritizer`); the DER/WER scorer
+(`score`, Fadel et al.'s convention).
 
     >>> from models.vowels import vowelize, vowels
     >>> vowelize("ذهب الولد إلى المدرسة")         # only marks are added: letters, spaces, punctuation unchanged
@@ -10,7 +11,7 @@ the public API (`diacritizer`), and the DER/WER scorer (`score`, Fadel et al.'s 
     >>> v.parts(start, end)                        # [(chars, added?)]: to draw added marks apart
 
 May import `models.text`, `models.lexicon`, `models.document`, `models.settings`, `models.registry`
-(today it needs only `models.registry`).
+(it uses `models.registry` to load the model once and `models.lexicon` to break the model's near-ties).
 """
 
 from models.vowels.diacritizer import (
