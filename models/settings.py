@@ -26,6 +26,7 @@ MT_COMPUTE_ENV = "QARI_MT_COMPUTE"
 NER_MODEL_ENV = "QARI_NER_MODEL"
 TESSERACT_ENV = "QARI_TESSERACT"
 ALLOW_PRIVATE_URLS_ENV = "QARI_ALLOW_PRIVATE_URLS"
+DATABASE_URL_ENV = "QARI_DATABASE_URL"
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 MT_ENGINES = ("auto", "ctranslate2", "transformers")
@@ -105,3 +106,10 @@ def tesseract() -> str | None:
 def allow_private_urls() -> bool:
     """`QARI_ALLOW_PRIVATE_URLS`: let web addresses reach loopback, private and link-local hosts (an intranet)."""
     return _get(ALLOW_PRIVATE_URLS_ENV).lower() in ("1", "true", "yes", "on")
+
+
+def database_url() -> str | None:
+    """`QARI_DATABASE_URL`: the readers' database (vocabularies, libraries), e.g.
+    postgresql://qari:secret@db.example/qari or sqlite:////srv/qari/readers.sqlite3; None: the SQLite file
+    in the data folder."""
+    return _get(DATABASE_URL_ENV) or None

@@ -1,49 +1,120 @@
-"""The reader's vocabulary: a status per word (new / learning / known / ignored), kept in SQLite.
+"""Each reader's vocabulary: a status per word (new / learning / known / ignored).
 
 Words are keyed by their lemma normalised for matching (`models.text.arabic.normalize`: no tashkeel or
 tatweel, unified alef/ya/ta-marbuta forms), so كَتَبَ, كتب and كتبَ are one entry; the lemma as
 last given is kept for display.
 
-The database is its own file, `vocabulary.sqlite3` in the data folder (`QARI_DATA_DIR`), not the
-translation cache's `qari.sqlite3`: the cache is disposable (delete it and translations are simply
-redone), the vocabulary is the reader's own work, so it can be backed up, copied or reset on its own,
-and long cache writes never hold up a status change.
+Every row belongs to one reader: a `VocabStore` is bound to one reader key when it is made and every
+query it runs is limited to that key, so no call can read, list or change another reader's words. The
+key comes from the server (`reader_key` of a signed-in identity: the OpenID Connect issuer and subject,
+hashed; `LOCAL_READER` where Qari has no sign-in), never from anything the browser sends.
 
-As in `models.translation.cache`: every call opens its own short-lived connection (WAL, a busy timeout, one short
-transaction), so Streamlit's session threads and other processes can all write safely.
+The database is the deployment's readers' database (`models.db`): `QARI_DATABASE_URL`, else the SQLite
+file `vocabulary.sqlite3` in the data folder, not the translation cache's `qari.sqlite3`: the cache is
+disposable (delete it and translations are simply redone), the vocabulary and the library are the
+readers' own work, so they can be backed up, copied or reset on their own, and long cache writes never
+hold up a status change. A vocabulary saved before readers had keys (one table keyed by word alone) is
+moved to `LOCAL_READER` when the database is first opened.
+
+As in `models.translation.cache`: every call runs one short transaction on its own connection (WAL and a
+busy timeout on SQLite), so Streamlit's session threads and other processes can all write safely.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
-from models.db import CHUNK, connect, open_database
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+from models.db import CHUNK, Database, database, sqlite_url
 from models.document import Token
-from models.settings import data_dir
+from models.settings import data_dir, database_url
 from models.text.arabic import normalize
 
-__all__ = ["DB_NAME", "STATUSES", "Status", "VocabEntry", "VocabStore", "vocab_key", "word_lemma"]
+__all__ = [
+    "DB_NAME",
+    "LOCAL_READER",
+    "STATUSES",
+    "Status",
+    "VocabEntry",
+    "VocabStore",
+    "check_reader",
+    "reader_key",
+    "readers_database",
+    "vocab_key",
+    "word_lemma",
+]
 
 Status = Literal["new", "learning", "known", "ignored"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 DB_NAME = "vocabulary.sqlite3"
+# The one reader of a Qari without sign-in (and the owner of a vocabulary saved before readers had keys).
+LOCAL_READER = "local"
 
-_SCHEMA = """
+_COLUMNS = "key, lemma, status, gloss, example, translation, created, updated"
+_TABLE = """
 CREATE TABLE IF NOT EXISTS vocabulary (
-    key         TEXT PRIMARY KEY,
+    reader      TEXT NOT NULL,
+    key         TEXT NOT NULL,
     lemma       TEXT NOT NULL,
     status      TEXT NOT NULL CHECK (status IN ('new', 'learning', 'known', 'ignored')),
     gloss       TEXT,
     example     TEXT,
     translation TEXT,
-    created     REAL NOT NULL,
-    updated     REAL NOT NULL
-) WITHOUT ROWID
+    created     DOUBLE PRECISION NOT NULL,
+    updated     DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (reader, key)
+)
 """
+
+
+def reader_key(issuer: str, subject: str) -> str:
+    """The key of a signed-in reader: their OpenID Connect issuer and subject (stable, unlike an e-mail
+    address), hashed so the key says nothing about the person."""
+    if not issuer or not subject:
+        raise ValueError("A signed-in reader needs both an issuer and a subject.")
+    return "oidc-" + hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()
+
+
+def readers_database(where: Path | str | Database | None = None) -> Database:
+    """The readers' database: `where` (a `Database`, a URL or a SQLite file), else `QARI_DATABASE_URL`, else
+    vocabulary.sqlite3 in the data folder."""
+    if isinstance(where, Database):
+        return where
+    if isinstance(where, str) and "://" in where:
+        return database(where)
+    if where is not None:
+        return database(sqlite_url(Path(where)))
+    return database(database_url() or sqlite_url(data_dir() / DB_NAME))
+
+
+def check_reader(reader: str) -> str:
+    """`reader` if it is a reader key; a store is never made without one."""
+    if not isinstance(reader, str) or not reader.strip():
+        raise ValueError("A store needs the reader it belongs to.")
+    return reader
+
+
+def _setup(db: Database, conn: Connection) -> None:
+    tables = db.tables(conn)
+    old = "vocabulary" in tables and "reader" not in db.columns(conn, "vocabulary")
+    if old:  # one reader's words from before readers had keys: they become the local reader's
+        conn.exec_driver_sql("ALTER TABLE vocabulary RENAME TO vocabulary_single_reader")
+    conn.exec_driver_sql(_TABLE)
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS vocabulary_updated ON vocabulary (reader, updated)")
+    if old:
+        conn.execute(
+            text(f"INSERT INTO vocabulary (reader, {_COLUMNS}) "
+                 f"SELECT :reader, {_COLUMNS} FROM vocabulary_single_reader"),
+            {"reader": LOCAL_READER},
+        )
+        conn.exec_driver_sql("DROP TABLE vocabulary_single_reader")
 
 
 def word_lemma(token: Token) -> str:
@@ -71,10 +142,12 @@ class VocabEntry:
 
 
 class VocabStore:
-    """Word statuses on disk, by normalised lemma."""
+    """One reader's word statuses, by normalised lemma."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = open_database(Path(path) if path is not None else data_dir() / DB_NAME, _SCHEMA)
+    def __init__(self, where: Path | str | Database | None = None, reader: str = LOCAL_READER) -> None:
+        self.db = readers_database(where)
+        self.reader = check_reader(reader)
+        self.db.ensure("vocabulary", lambda conn: _setup(self.db, conn))
 
     def set_status(
         self,
@@ -95,24 +168,47 @@ class VocabStore:
         if not key:
             raise ValueError(f"Cannot save an empty word ({lemma!r}).")
         now = time.time()
-        with connect(self.path) as conn:
-            # One upsert statement: atomic, so concurrent writers never see a half-written row.
-            row = conn.execute(
-                """
-                INSERT INTO vocabulary (key, lemma, status, gloss, example, translation, created, updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET
+        entry = VocabEntry(key, lemma.strip(), status, gloss, example, translation, now, now)
+        with self.db.transaction(write=True) as conn:
+            return self._upsert(conn, entry, keep_newer=False)
+
+    def _upsert(self, conn: Connection, entry: VocabEntry, *, keep_newer: bool) -> VocabEntry:
+        # One upsert statement: atomic, so concurrent writers never see a half-written row. keep_newer (an
+        # import): a row changed later than the incoming one stays as it is.
+        guard = " WHERE vocabulary.updated <= excluded.updated" if keep_newer else ""
+        row = conn.execute(
+            text(
+                f"""
+                INSERT INTO vocabulary (reader, {_COLUMNS})
+                VALUES (:reader, :key, :lemma, :status, :gloss, :example, :translation, :created, :updated)
+                ON CONFLICT (reader, key) DO UPDATE SET
                     lemma = excluded.lemma,
                     status = excluded.status,
-                    gloss = COALESCE(excluded.gloss, gloss),
-                    example = COALESCE(excluded.example, example),
-                    translation = COALESCE(excluded.translation, translation),
-                    updated = excluded.updated
-                RETURNING key, lemma, status, gloss, example, translation, created, updated
-                """,
-                (key, lemma.strip(), status, gloss, example, translation, now, now),
-            ).fetchone()
-        return _entry(row)
+                    gloss = COALESCE(excluded.gloss, vocabulary.gloss),
+                    example = COALESCE(excluded.example, vocabulary.example),
+                    translation = COALESCE(excluded.translation, vocabulary.translation),
+                    updated = excluded.updated{guard}
+                RETURNING {_COLUMNS}
+                """
+            ),
+            {"reader": self.reader, **entry.__dict__},
+        ).fetchone()
+        return _entry(row) if row is not None else entry
+
+    def import_entries(self, entries: Iterable[VocabEntry]) -> int:
+        """Merge saved entries (from an export) into this reader's vocabulary, in one transaction: a word
+        changed here after the entry was saved keeps its status. Returns how many entries were given."""
+        count = 0
+        with self.db.transaction(write=True) as conn:
+            for entry in entries:
+                if entry.status not in STATUSES or not vocab_key(entry.lemma or entry.key):
+                    raise ValueError(f"Not a vocabulary entry: {entry.lemma!r} ({entry.status!r}).")
+                key = vocab_key(entry.lemma or entry.key)
+                self._upsert(conn, VocabEntry(key, entry.lemma.strip() or key, entry.status, entry.gloss,
+                                              entry.example, entry.translation, entry.created, entry.updated),
+                             keep_newer=True)
+                count += 1
+        return count
 
     def get_statuses(self, lemmas: Iterable[str]) -> dict[str, Status]:
         """lemma (as given) → status, for the lemmas that have one saved; unsaved words are left out."""
@@ -123,46 +219,47 @@ class VocabStore:
                 wanted.setdefault(key, []).append(lemma)
         keys = list(wanted)
         found: dict[str, Status] = {}
-        with connect(self.path) as conn:
+        query = text("SELECT key, status FROM vocabulary WHERE reader = :reader AND key IN :keys").bindparams(
+            bindparam("keys", expanding=True)
+        )
+        with self.db.transaction() as conn:
             for start in range(0, len(keys), CHUNK):
-                chunk = keys[start : start + CHUNK]
-                marks = ",".join("?" * len(chunk))
-                for key, status in conn.execute(
-                    f"SELECT key, status FROM vocabulary WHERE key IN ({marks})", chunk
-                ):
+                for key, status in conn.execute(query, {"reader": self.reader, "keys": keys[start : start + CHUNK]}):
                     for lemma in wanted[key]:
                         found[lemma] = cast("Status", status)
         return found
 
     def get(self, lemma: str) -> VocabEntry | None:
         """The saved entry of `lemma`, or None."""
-        with connect(self.path) as conn:
+        with self.db.transaction() as conn:
             row = conn.execute(
-                "SELECT key, lemma, status, gloss, example, translation, created, updated "
-                "FROM vocabulary WHERE key = ?",
-                (vocab_key(lemma),),
+                text(f"SELECT {_COLUMNS} FROM vocabulary WHERE reader = :reader AND key = :key"),
+                {"reader": self.reader, "key": vocab_key(lemma)},
             ).fetchone()
         return _entry(row) if row else None
 
     def all_entries(self, status: Status | None = None) -> list[VocabEntry]:
         """Every saved entry (or those with `status`), most recently changed first."""
-        query = "SELECT key, lemma, status, gloss, example, translation, created, updated FROM vocabulary"
-        args: tuple[str, ...] = ()
+        query = f"SELECT {_COLUMNS} FROM vocabulary WHERE reader = :reader"
+        args: dict[str, str] = {"reader": self.reader}
         if status is not None:
-            query += " WHERE status = ?"
-            args = (status,)
-        with connect(self.path) as conn:
-            rows = conn.execute(query + " ORDER BY updated DESC, key", args).fetchall()
+            query += " AND status = :status"
+            args["status"] = status
+        with self.db.transaction() as conn:
+            rows = conn.execute(text(query + " ORDER BY updated DESC, key"), args).fetchall()
         return [_entry(row) for row in rows]
 
     def remove(self, lemma: str) -> bool:
         """Forget `lemma` (it becomes an unsaved, new word again); True if it was saved."""
-        with connect(self.path) as conn:
-            cursor = conn.execute("DELETE FROM vocabulary WHERE key = ?", (vocab_key(lemma),))
+        with self.db.transaction(write=True) as conn:
+            cursor = conn.execute(
+                text("DELETE FROM vocabulary WHERE reader = :reader AND key = :key"),
+                {"reader": self.reader, "key": vocab_key(lemma)},
+            )
         return cursor.rowcount > 0
 
 
-def _entry(row: tuple[object, ...]) -> VocabEntry:
+def _entry(row: Any) -> VocabEntry:
     key, lemma, status, gloss, example, translation, created, updated = row
     return VocabEntry(
         key=str(key),
