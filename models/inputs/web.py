@@ -349,7 +349,8 @@ def _read_capped(response: Any, url: str, max_bytes: int, timeout: float, deadli
         while True:
             if time.monotonic() > deadline:
                 raise InputError(f"{_short(url)} took too long to send its page; try again later.")
-            chunk = response.read(64 * 1024, decode_content=True)
+            # read1: what has arrived (read would wait for the whole 64 KB, past the deadline)
+            chunk = response.read1(64 * 1024, decode_content=True)
             if not chunk:
                 break
             size += len(chunk)

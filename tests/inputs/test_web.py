@@ -229,6 +229,12 @@ def test_a_server_that_does_not_answer_times_out(allow_loopback: None, base: str
         fetch_article(base + "/slow", timeout=0.5)
 
 
+def test_a_page_sent_a_byte_at_a_time_stops_at_the_overall_deadline(allow_loopback: None, base: str) -> None:
+    # every byte comes within the 5 s read timeout; the whole page would take over 8 minutes
+    with pytest.raises(InputError, match="took too long to send its page"):
+        fetch_article(base + "/trickle", timeout=5, total_timeout=1)
+
+
 def test_a_host_that_refuses_connections_is_unreachable(allow_loopback: None) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))

@@ -172,6 +172,8 @@ class NewsSite:
         if path in feeds:
             content_type, body = feeds[path]
             return 200, {"Content-Type": content_type}, body
+        if path == "/trickle":
+            return 200, {"Content-Type": "text/html", "X-Trickle": "1"}, b"<html>" + b" " * 10_000
         if path == "/slow":
             self.release.wait(30)  # until the client gave up and the test ended
             return 200, {"Content-Type": "text/html"}, b"<html></html>"
@@ -198,8 +200,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not streamed:
             self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
+        trickle = headers.get("X-Trickle") is not None
         self.end_headers()
         try:
+            if trickle:  # a byte at a time, each well within the read timeout, until the client leaves
+                for byte in body:
+                    if self.site.release.wait(0.05):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client stopped reading: what the size tests expect
