@@ -76,7 +76,7 @@ def test_the_upload_box_shows_the_real_limits(page_env: None, server_mb: int) ->
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
-    (uploader,) = at.get("file_uploader")
+    uploader = at.file_uploader(key="upload")
     assert uploader.proto.max_upload_size_mb == min(server_mb, MAX_UPLOAD_BYTES // MB)
     captions = [c.value for c in at.sidebar.caption]
     assert limits_sentence(upload_limits(server_mb, images=".png" in uploader.proto.type)) in captions
