@@ -24,6 +24,9 @@ from models.names.recognizer import recognizer_note
 from models.study.vocab import VocabStore, word_lemma
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore
+from models.vowels import VowelsUnavailable
+from models.vowels.background import ready as vowels_ready
+from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for new translations while some are missing
 
@@ -108,6 +111,15 @@ if "reader_id" not in st.session_state:
 finished = _finish(doc, service, settings)  # with every translation in: aligned, names' English
 if service is not None and service.loaded is not None and not service.loaded.ok and pipeline.pending(finished):
     banners.model_banner(service.loaded, settings.model_id)  # with everything cached there is nothing to miss
+vowels_waiting, voweled = False, vowels_ready(finished.text)
+if settings.vowels and voweled is None:
+    try:
+        voweled = voweled_soon(finished.text)  # worked out in the background: the page does not wait
+    except VowelsUnavailable as exc:
+        st.caption(f"Vowels: {exc}")
+    vowels_waiting = voweled is None
+if voweled is not None:  # kept when the mode is off again: the reader hides them, nothing is rebuilt
+    pipeline.add_vowels(finished, voweled)
 st.session_state.doc = finished  # what the page shows (tests compare it with the command line's)
 
 
@@ -122,11 +134,15 @@ def _reading() -> None:
             current, service, st.session_state.reader_id, first=st.session_state.get("selected"),
             beam_size=settings.beam, only_first=bool(st.session_state.get("paused")),
         )
-        if not pipeline.pending(current) and polling:
+        if pipeline.pending(finished) and not pipeline.pending(current):
             st.rerun()  # all in: align and update the glossary on the whole page
     banners.failed_banner(len(pipeline.failed(current)), on_retry=lambda: service and service.retry())
     if waiting and service is not None:
         banners.translation_progress(waiting, len(current.sentences), loading=service.loaded is None)
+    if vowels_waiting and voweled_soon(current.text) is not None:
+        st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
+    if vowels_waiting:
+        st.caption("Adding the vowels…")
     lemmas = sorted({word_lemma(t) for s in current.sentences for t in s.tokens if t.kind == "arabic"})
     reader(
         current,
@@ -138,12 +154,13 @@ def _reading() -> None:
         show_tashkeel=settings.show_tashkeel,
         statuses=_vocab().get_statuses(lemmas),
         on_status=lambda index, status, doc=current: _set_status(doc, index, status),
+        show_vowels=settings.vowels and not vowels_waiting,
         marked=st.session_state.get("marked"),
     )
 
 
 # Poll for the worker's translations only while some are missing and can still come.
-polling = service is not None and bool(pipeline.pending(finished)) and (
+polling = vowels_waiting or service is not None and bool(pipeline.pending(finished)) and (
     service.loaded is None or service.loaded.ok
 )
 main, side = st.columns([7, 3], gap="medium")

@@ -22,6 +22,7 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
         data = [
             {
                 "Arabic": g.lemma,
+                **({"Voweled": g.voweled or ""} if voweled else {}),
                 "English": g.gloss or "",
                 "In this text": g.context_gloss or "",
                 "Transliteration": g.translit or "",
@@ -35,6 +36,7 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
         # indexed by glossary key (hidden), so a picked row tells which entry it is
         return pd.DataFrame(data, index=pd.Index([g.key for g in entries], name="key"))
 
+    voweled = any(g.voweled for g in doc.glossary)  # the vowels mode is on: show them here too
     names = [g for g in doc.glossary if g.kind == "name"]
     words = [g for g in doc.glossary if g.kind == "word"]
     return rows(names, True), rows(words, False)

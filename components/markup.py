@@ -81,6 +81,7 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
     points = sorted(c for c in cuts if sentence.start <= c <= sentence.end)
 
     token_at = _index_by_position(sentence.tokens, first_token)
+    added = _added_marks(sentence.tokens)
     entity_starts = {e.start: e for e in entities}
     entity_ends = {e.end for e in entities}
     out: list[str] = []
@@ -90,7 +91,7 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
         if a in entity_starts:
             ent = entity_starts[a]
             out.append(_open_mark(ent))
-        piece = _with_tashkeel_marks(text[a:b])
+        piece = _with_tashkeel_marks(text, a, b, added)
         found = token_at.get(a)
         if found is not None and found[0].kind in ("arabic", "latin"):
             tok, index = found
@@ -103,21 +104,54 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
 
 
 _TASHKEEL_RUN = re.compile(f"[{TASHKEEL_CHARS}]+")
+_MARK = re.compile(f"[{TASHKEEL_CHARS}]")
 
 
-def _with_tashkeel_marks(text: str) -> str:
-    """Escape `text`, wrapping each run of tashkeel in <span class="tk"> so the reader can hide it.
+def _added_marks(tokens: list[Token]) -> dict[int, str]:
+    """Position in the text → the marks the vowels add right after the character there (from each
+    token's `voweled` form, which is its text with marks inserted and nothing else changed)."""
+    added: dict[int, str] = {}
+    for tok in tokens:
+        if not tok.voweled or tok.voweled == tok.text:
+            continue
+        i = 0  # walks tok.text; every character of `voweled` is either the next one of it or an added mark
+        for ch in tok.voweled:
+            if i < len(tok.text) and ch == tok.text[i]:
+                i += 1
+            elif _MARK.fullmatch(ch) and i > 0:
+                added[tok.start + i - 1] = added.get(tok.start + i - 1, "") + ch
+            else:
+                break  # not an insertion of marks: show the word as written
+    return added
+
+
+def _with_tashkeel_marks(text: str, start: int, end: int, added: dict[int, str] | None = None) -> str:
+    """Escape text[start:end], wrapping each run of tashkeel in <span class="tk"> so the reader can hide
+    it, and the marks the vowels mode adds in <span class="vz"> (shown only in that mode, lighter).
 
     Hidden with `display: none`, the marks drop out of shaping while the letters stay joined,
     and no highlight moves: sentence, word and entity elements are the same either way.
     """
     out = []
-    last = 0
-    for m in _TASHKEEL_RUN.finditer(text):
-        out.append(_esc(text[last : m.start()]))
+    last = start
+    for m in _TASHKEEL_RUN.finditer(text, start, end):
+        out.append(_escaped_with_added(text, last, m.start(), added))
         out.append(f'<span class="tk">{m.group()}</span>')
+        if added and m.end() - 1 in added:
+            out.append(f'<span class="vz">{added[m.end() - 1]}</span>')
         last = m.end()
-    out.append(_esc(text[last:]))
+    out.append(_escaped_with_added(text, last, end, added))
+    return "".join(out)
+
+
+def _escaped_with_added(text: str, start: int, end: int, added: dict[int, str] | None) -> str:
+    if not added:
+        return _esc(text[start:end])
+    out = []
+    for i in range(start, end):
+        out.append(_esc(text[i]))
+        if i in added:
+            out.append(f'<span class="vz">{added[i]}</span>')
     return "".join(out)
 
 
@@ -190,6 +224,7 @@ def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[d
                     "pos": tok.pos,
                     "gloss": tok.gloss,
                     "translit": getattr(tok, "translit", None),
+                    "voweled": tok.voweled,
                     "context": context.get(tok.key or ""),
                     "label": LABEL_NAMES.get(entry.label or "", None) if entry else None,
                     # the vocabulary's word: the reader colours every token with the same one at once

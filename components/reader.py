@@ -36,6 +36,7 @@ def reader_payload(
     *,
     pending_text: str = "Translating…",
     show_tashkeel: bool = True,
+    show_vowels: bool = False,
     statuses: dict[str, str] | None = None,
     marked: str | None = None,
 ) -> dict:
@@ -54,6 +55,7 @@ def reader_payload(
         "selected": selected,
         "pending_text": pending_text,
         "show_tashkeel": show_tashkeel,
+        "show_vowels": show_vowels,
         "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
     }
@@ -67,13 +69,15 @@ def reader(
     on_select: Callable[[int], None] | None = None,
     pending_text: str = "Translating…",
     show_tashkeel: bool = True,
+    show_vowels: bool = False,
     statuses: dict[str, str] | None = None,
     on_status: Callable[[int, str], None] | None = None,
     marked: str | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
-    `show_tashkeel=False` hides short vowels and other marks without rebuilding or moving anything.
+    `show_tashkeel=False` hides short vowels and other marks without rebuilding or moving anything;
+    `show_vowels=True` shows the vowels Qari added (tokens' `voweled`), lighter, just as still.
     `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
     `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
     """
@@ -94,6 +98,7 @@ def reader(
             selected,
             pending_text=pending_text,
             show_tashkeel=show_tashkeel,
+            show_vowels=show_vowels,
             statuses=statuses,
             marked=marked,
         ),

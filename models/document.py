@@ -27,6 +27,7 @@ class Token:
     pos: str | None = None
     gloss: str | None = None
     translit: str | None = None  # simplified ALA-LC (models.text.translit), e.g. "al-maʿlūmāt"
+    voweled: str | None = None  # the word with its short vowels added (models.vowels); only marks added
 
 
 @dataclass
@@ -73,6 +74,7 @@ class GlossaryEntry:
     source: str | None = None  # where the gloss came from, e.g. "buckwalter", "freedict", "cldr"
     translit: str | None = None  # of the lemma (words) or the most frequent form (names): "maʿlūmah"
     context_gloss: str | None = None  # what the word became in this text's translation (models.translation.align)
+    voweled: str | None = None  # its first form in the text, voweled in context (models.vowels)
 
 
 @dataclass

@@ -13,6 +13,8 @@ first and the rest in the background):
 5. `add_alignment`: once every sentence is translated, the word alignment, each glossary entry's
    meaning in this text, and the English the translation gave to names no gazetteer lists.
 
+`add_vowels` (the reader's vowels mode, on demand) gives every Arabic word its voweled form in context.
+
 `fill_translations` translates in the caller's thread instead (tests, scripts with their own translator).
 """
 
@@ -34,6 +36,7 @@ from models.translation.base import Translator
 from models.translation.cache import TranslationStore
 from models.translation.loader import model_key_for
 from models.translation.worker import TranslationService, TranslationWorker
+from models.vowels import Vowels, vowels
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +268,28 @@ def add_alignment(doc: Document, translator: Translator, *, ner_model: str | Non
     gazetteer = get_recognizer(ner_model).gazetteer
     names_from_alignment(doc, listed=lambda key: gazetteer.by_key(key) is not None)
     return True
+
+
+# ---- on demand: vowels ----------------------------------------------------------------------------
+
+
+def add_vowels(doc: Document, voweled: Vowels | None = None) -> None:
+    """Give every Arabic token its form with the short vowels added in context, and every glossary
+    entry the voweled form of its first occurrence. `voweled` is `models.vowels.vowels(doc.text)` when
+    already computed (it takes a second or so for an article)."""
+    voweled = voweled if voweled is not None else vowels(doc.text)
+    first: dict[str, str] = {}
+    for sentence in doc.sentences:
+        for entity in sentence.entities:  # a name as the entity spans it (no proclitic, every word)
+            if entity.key is not None:
+                first.setdefault(entity.key, voweled.span(entity.start, entity.end))
+        for token in sentence.tokens:
+            if token.kind == "arabic":
+                token.voweled = voweled.span(token.start, token.end)
+                if token.key is not None:
+                    first.setdefault(token.key, token.voweled)
+    for entry in doc.glossary:
+        entry.voweled = first.get(entry.key)
 
 
 # ---- all steps at once ----------------------------------------------------------------------------

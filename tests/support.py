@@ -336,7 +336,7 @@ def open_reader(page: Any, url: str) -> None:
     page.goto(url)
     expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=30_000)
     # all translations in: no placeholder left in the English column
-    expect(page.locator("[data-sentence] .placeholder")).to_have_count(0, timeout=60_000)
+    expect(page.locator("[data-sentence] .placeholder")).to_have_count(0, timeout=180_000)
 
 
 def selected_index(page: Any) -> str | None:

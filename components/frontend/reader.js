@@ -20,8 +20,19 @@ export default function (component) {
     st.englishHtml = data.english_html;
   }
   root.classList.toggle("no-tashkeel", data.show_tashkeel === false);
+  root.classList.toggle("vowels", data.show_vowels === true);
   // the tashkeel character class comes from models.text.arabic (one definition)
   const TASHKEEL = new RegExp("[" + data.tashkeel + "]", "g");
+  // A sentence's text as the reader sees it: added vowels only in vowels mode, marks only when shown.
+  const visibleText = (el) => {
+    let out = "";
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!data.show_vowels && n.parentElement?.closest(".vz")) continue;
+      out += n.nodeValue;
+    }
+    return data.show_tashkeel === false && !data.show_vowels ? out.replace(TASHKEEL, "") : out;
+  };
   st.cards = data.cards || [];
   st.links = data.links || [];
   st.translations = data.translations || [];
@@ -68,7 +79,7 @@ export default function (component) {
       return;
     }
     label.textContent = `Sentence ${index + 1} of ${count}`;
-    focusAr.textContent = data.show_tashkeel === false ? opt.textContent.replace(TASHKEEL, "") : opt.textContent;
+    focusAr.textContent = visibleText(opt);
     const t = st.translations[index];
     focusEn.textContent = t ?? data.pending_text ?? "Translating…";
     focusEn.classList.toggle("pending", t === null || t === undefined);
@@ -166,7 +177,8 @@ export default function (component) {
     card.replaceChildren();
     const word = document.createElement("div");
     word.className = "card-word";
-    word.textContent = data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text;
+    word.textContent = data.show_vowels && info.voweled ? info.voweled
+      : data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text;
     card.append(word);
     const meta = [
       info.translit,

@@ -179,11 +179,12 @@ def glossary_csv(doc: Document) -> bytes:
                 e.first_sentence + 1,
                 sentence.text if sentence else "",
                 (sentence.translation or "") if sentence else "",
+                e.voweled or "",  # with the vowels mode on: the first form, voweled in context
             ]
         )
     header = [
         "lemma", "forms", "transliteration", "kind", "entity", "pos", "in this text", "dictionary",
-        "count", "first sentence no.", "sentence", "translation",
+        "count", "first sentence no.", "sentence", "translation", "voweled",
     ]  # fmt: skip
     return _csv(header, rows)
 

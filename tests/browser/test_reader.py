@@ -109,6 +109,31 @@ def test_hiding_diacritics_keeps_every_highlight_in_place(page: Page, app_url: s
     expect(listbox).to_contain_text("اليَابَانُ")
 
 
+def test_the_vowels_mode_shows_added_vowels_lighter_and_moves_nothing(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    listbox = page.get_by_role("listbox")
+    page.get_by_text("Add the short vowels").click()
+    added = page.locator(".vz").first
+    # a span of combining marks has no width of its own: Playwright's "visible" does not apply, CSS does
+    expect(added).to_have_css("display", "inline", timeout=60_000)
+    # lighter than the author's text
+    colours = added.evaluate("el => [getComputedStyle(el).color, getComputedStyle(el.closest('.w')).color]")
+    assert colours[0] != colours[1]
+    assert "الْيَابَان" in listbox.evaluate("el => el.innerText")  # what is rendered, not the DOM text
+    mark = page.locator("mark[data-entity]").first
+    handle = mark.element_handle()
+    before = page.locator('[role="option"]').nth(1).bounding_box()
+    page.get_by_text("Add the short vowels").click()
+    expect(added).to_have_css("display", "none")
+    visible = listbox.evaluate("el => el.innerText")
+    assert "الْيَابَان" not in visible and "اليابان" in visible
+    # the same element, still marked, and the sentence where it was: nothing rebuilt, nothing moved
+    assert handle.evaluate("el => el.isConnected && Boolean(el.dataset.entity)")
+    after = page.locator('[role="option"]').nth(1).bounding_box()
+    assert before is not None and after is not None
+    assert abs(before["x"] - after["x"]) < 2 and abs(before["y"] - after["y"]) < 2
+
+
 def test_uploading_an_html_file_reads_its_text(page: Page, app_url: str, tmp_path) -> None:
     open_reader(page, app_url)
     upload = tmp_path / "article.html"
