@@ -133,3 +133,11 @@ def test_own_imports_are_at_the_top() -> None:
     for module, found in GRAPH.items():
         inside = sorted(name for name, top in found if not top and name.split(".")[0] in ("models", "components"))
         assert not inside, f"{module} imports {inside} inside a function"
+
+
+def test_tests_share_helpers_only_through_tests_support() -> None:
+    """No test module imports another: what tests share lives in tests/support.py."""
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for name, _ in imports(path):
+            if name.startswith("tests."):
+                assert name == "tests.support", f"{path.relative_to(ROOT)} imports {name}"

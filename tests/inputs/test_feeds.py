@@ -13,7 +13,7 @@ from models import registry
 from models.inputs.files import InputError
 from models.inputs.web import Feed, WebPage, fetch_article, open_address, parse_feed
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.inputs.web_server import NewsSite
+from tests.support import NewsSite
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/economy/2026/11/20/japan-jordan-water"

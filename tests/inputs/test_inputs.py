@@ -36,7 +36,7 @@ from models.inputs.files import (
 )
 from models.settings import TESSERACT_ENV
 from models.study.export import ARABIC_FONT_FILE
-from tests.support import CHROMIUM
+from tests.support import CHROMIUM, OCR_LINES, arabic_png
 
 ARABIC = "اتفقت اليابان وكندا على بدء المحادثات رسميًا."
 
@@ -304,47 +304,6 @@ def test_damaged_and_protected_pdfs_are_refused() -> None:
 
 # ------------------------------------------------------------------------------------------- OCR
 
-OCR_LINES = ["اتفقت اليابان وكندا على بدء المحادثات رسميا.", "وقالت وزارة الخارجية إن الاتفاق مهم للمنطقة."]
-
-
-def _arabic_png(lines: list[str], size: int = 36) -> bytes:
-    """Black Arabic text on white, right-aligned, rendered with the repo's Naskh font."""
-    from PIL import Image, ImageDraw, ImageFont, features
-
-    font = ImageFont.truetype(str(ARABIC_FONT_FILE), size)
-    if not features.check("raqm"):  # no shaping engine in Pillow: shape and reorder by hand
-        from arabic_reshaper import reshape
-        from bidi.algorithm import get_display
-
-        lines = [get_display(reshape(line)) for line in lines]
-        direction = None
-    else:
-        direction = "rtl"
-    width = max(int(font.getlength(line, direction=direction)) for line in lines) + 2 * size
-    image = Image.new("L", (width, (2 * len(lines) + 1) * size), 255)
-    draw = ImageDraw.Draw(image)
-    for i, line in enumerate(lines):
-        draw.text((width - size, size // 2 + 2 * i * size), line, font=font, fill=0, direction=direction, anchor="ra")
-    buf = io.BytesIO()
-    image.save(buf, "PNG")
-    return buf.getvalue()
-
-
-@pytest.mark.skipif(
-    shutil.which(os.environ.get(TESSERACT_ENV) or "tesseract") is None,
-    reason="tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-ara)",
-)
-def test_ocr_reads_arabic_from_an_image() -> None:
-    assert ocr_available(), "tesseract is installed but without Arabic data: apt-get install tesseract-ocr-ara"
-    result = read_file(_arabic_png(OCR_LINES), "page.png")
-    assert result.kind == "image" and any("OCR" in note for note in result.notes)
-    words = result.text.split()
-    for word in ("اليابان", "وكندا", "وزارة", "الخارجية", "الاتفاق"):
-        assert word in words, result.text
-    expected = " ".join(OCR_LINES).split()
-    assert sum(word in words for word in expected) >= 0.8 * len(expected), result.text
-
-
 def _fake_tesseract(folder: Path, languages: str) -> Path:
     """A stand-in `tesseract` that only lists `languages` (a shell script)."""
     script = folder / "tesseract"
@@ -362,27 +321,42 @@ def test_missing_tesseract_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv(TESSERACT_ENV, str(tmp_path / "no-such-tesseract"))
     assert not ocr_available()
     with pytest.raises(InputError, match="QARI_TESSERACT.*tesseract-ocr-ara"):
-        decode_bytes(_arabic_png(["كتاب"]), "page.png")
+        decode_bytes(arabic_png(["كتاب"]), "page.png")
 
     monkeypatch.setenv(TESSERACT_ENV, str(_fake_tesseract(tmp_path, "eng\\nosd")))
     assert not ocr_available()
     with pytest.raises(InputError, match="without its Arabic data: install tesseract-ocr-ara"):
-        decode_bytes(_arabic_png(["كتاب"]), "page.png")
+        decode_bytes(arabic_png(["كتاب"]), "page.png")
 
     if not sys.platform.startswith("win"):
         monkeypatch.delenv(TESSERACT_ENV)
         monkeypatch.setenv("PATH", str(tmp_path / "empty"))
         with pytest.raises(InputError, match="not installed: install Tesseract"):
-            decode_bytes(_arabic_png(["كتاب"]), "page.png")
+            decode_bytes(arabic_png(["كتاب"]), "page.png")
 
 
 def test_damaged_images_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(TESSERACT_ENV, str(_fake_tesseract(tmp_path, "ara\\neng")))
     assert ocr_available()
-    good = _arabic_png(["كتاب"])
+    good = arabic_png(["كتاب"])
     for data, name in ((good[: len(good) // 2], "cut.png"), (b"\xff\xd8\xff\xe0" + bytes(200), "bad.jpg")):
         with pytest.raises(InputError, match="could not be read as an image"):
             decode_bytes(data, name)
     # a tesseract failure is one line, naming the file
     with pytest.raises(InputError, match="Tesseract could not read page.png .fake tesseract cannot read images"):
         decode_bytes(good, "page.png")
+
+
+@pytest.mark.skipif(
+    shutil.which(os.environ.get(TESSERACT_ENV) or "tesseract") is None,
+    reason="tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-ara)",
+)
+def test_ocr_reads_arabic_from_an_image() -> None:
+    assert ocr_available(), "tesseract is installed but without Arabic data: apt-get install tesseract-ocr-ara"
+    result = read_file(arabic_png(OCR_LINES), "page.png")
+    assert result.kind == "image" and any("OCR" in note for note in result.notes)
+    words = result.text.split()
+    for word in ("اليابان", "وكندا", "وزارة", "الخارجية", "الاتفاق"):
+        assert word in words, result.text
+    expected = " ".join(OCR_LINES).split()
+    assert sum(word in words for word in expected) >= 0.8 * len(expected), result.text

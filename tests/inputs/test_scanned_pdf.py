@@ -13,7 +13,7 @@ import pytest
 from models.inputs import files
 from models.inputs.files import InputError, read_file
 from models.settings import TESSERACT_ENV
-from tests.inputs.test_inputs import OCR_LINES, _arabic_png
+from tests.support import OCR_LINES, arabic_png
 
 PAGE_TWO = ["وأعلن الأردن عن مشروع جديد لتحلية المياه.", "ويبدأ العمل في المشروع خلال العام المقبل."]
 
@@ -31,7 +31,7 @@ def scanned_pdf(*pages: bytes, resolution: float = 300.0) -> bytes:
 def test_a_scan_really_has_no_text_layer() -> None:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(scanned_pdf(_arabic_png(OCR_LINES), _arabic_png(PAGE_TWO))))
+    reader = PdfReader(io.BytesIO(scanned_pdf(arabic_png(OCR_LINES), arabic_png(PAGE_TWO))))
     assert len(reader.pages) == 2 and all(not page.extract_text().strip() for page in reader.pages)
 
 
@@ -53,7 +53,7 @@ def fake_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_each_page_is_read_in_order_with_progress(fake_tesseract: Path) -> None:
-    pdf = scanned_pdf(_arabic_png(OCR_LINES), _arabic_png(PAGE_TWO), _arabic_png(["صفحة ثالثة."]))
+    pdf = scanned_pdf(arabic_png(OCR_LINES), arabic_png(PAGE_TWO), arabic_png(["صفحة ثالثة."]))
     heard: list[tuple[int, int]] = []
     result = read_file(pdf, "scan.pdf", progress=lambda done, total: heard.append((done, total)))
     assert result.kind == "pdf"
@@ -73,7 +73,7 @@ def test_pages_are_rendered_at_300_dpi(fake_tesseract: Path, monkeypatch: pytest
         return real_ready(frame)
 
     monkeypatch.setattr(files, "_ocr_ready", ready)
-    page = _arabic_png(OCR_LINES)
+    page = arabic_png(OCR_LINES)
     width, height = Image.open(io.BytesIO(page)).size
     read_file(scanned_pdf(page, resolution=150.0), "scan.pdf")  # drawn at 150 dpi: rendered at twice the size
     assert sizes == [(pytest.approx(2 * width, abs=2), pytest.approx(2 * height, abs=2))]
@@ -83,7 +83,7 @@ def test_only_the_first_pages_are_read_and_the_note_says_so(
     fake_tesseract: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(files, "MAX_OCR_PAGES", 2)
-    page = _arabic_png(["صفحة."])
+    page = arabic_png(["صفحة."])
     result = read_file(scanned_pdf(page, page, page, page), "book.pdf")
     assert result.text == "نص الصفحة page0.\nنص الصفحة page1."
     assert len(fake_tesseract.read_text().splitlines()) == 2  # the other pages were not even rendered
@@ -95,7 +95,7 @@ def test_without_ocr_a_scan_is_refused_saying_what_to_install(
 ) -> None:
     monkeypatch.setenv(TESSERACT_ENV, str(tmp_path / "no-tesseract"))
     with pytest.raises(InputError, match=r"scan.pdf has no text layer \(it is probably a scan\)\. .*Tesseract"):
-        read_file(scanned_pdf(_arabic_png(OCR_LINES)), "scan.pdf")
+        read_file(scanned_pdf(arabic_png(OCR_LINES)), "scan.pdf")
 
 
 @pytest.mark.skipif(
@@ -106,7 +106,7 @@ def test_a_scanned_two_page_pdf_comes_back_as_text() -> None:
     assert files.ocr_available(), "tesseract is installed but without Arabic data: apt-get install tesseract-ocr-ara"
     heard: list[tuple[int, int]] = []
     result = read_file(
-        scanned_pdf(_arabic_png(OCR_LINES), _arabic_png(PAGE_TWO)), "scan.pdf",
+        scanned_pdf(arabic_png(OCR_LINES), arabic_png(PAGE_TWO)), "scan.pdf",
         progress=lambda done, total: heard.append((done, total)),
     )
     assert heard == [(0, 2), (1, 2), (2, 2)]
@@ -145,7 +145,7 @@ def test_the_page_opens_an_uploaded_scan(
     registry.reset()
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=120)
     at.run()
-    pdf = scanned_pdf(_arabic_png(OCR_LINES), _arabic_png(PAGE_TWO))
+    pdf = scanned_pdf(arabic_png(OCR_LINES), arabic_png(PAGE_TWO))
     at.file_uploader(key="upload").upload("scan.pdf", pdf, "application/pdf").run()
     assert not at.exception and not at.error
     assert at.session_state["text"] == "نص الصفحة page0.\nنص الصفحة page1."

@@ -19,7 +19,7 @@ from models.inputs import web
 from models.inputs.files import InputError
 from models.inputs.web import check_address, decode_html, fetch_article, looks_like_url, resolve
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.inputs.web_server import ARABIC_SLUG, PAGES, SLOW_NAME, TEST_CA, NewsSite
+from tests.support import ARABIC_SLUG, PAGES, SLOW_NAME, TEST_CA, NewsSite
 
 # Every test here: no connection beyond 127.0.0.1, no name looked up outside the tests' fake DNS.
 pytestmark = pytest.mark.usefixtures("only_loopback")

@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.inputs.web_server import NewsSite
-from tests.support import CHROMIUM, CHROMIUM_ARGS, SENTENCES, start_app, stop_app
+from tests.support import CHROMIUM, CHROMIUM_ARGS, SENTENCES, NewsSite, start_app, stop_app
 
 ARTICLE = "/economy/2026/11/20/japan-jordan-water"
 TITLE = "اليابان والأردن يوقعان اتفاقية لتمويل مشاريع المياه"

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from models import registry
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.inputs.web_server import NewsSite
+from tests.support import NewsSite
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/economy/2026/11/20/japan-jordan-water"
