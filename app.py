@@ -12,9 +12,10 @@ import uuid
 
 import streamlit as st
 
-from components import banners, texts
+from components import account, banners, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
+from components.library import keep_words
 from components.reader import reader
 from components.sidebar import Settings, sidebar
 from models import pipeline
@@ -57,9 +58,8 @@ def _store() -> TranslationStore:
     return TranslationStore()
 
 
-@st.cache_resource
 def _vocab() -> VocabStore:
-    return VocabStore()
+    return account.reader_vocabulary()  # this session's reader's own (never one store for all sessions)
 
 
 def _finish(doc: Document, service: pipeline.TranslationWorker | None, settings: Settings) -> Document:
@@ -86,6 +86,7 @@ def _set_status(doc: Document, token_index: int, status: str) -> None:
 
 
 # ---- settings ----------------------------------------------------------------------------------
+account.require_reader()  # signs the visitor in where sign-in is configured
 texts.ensure_text()
 settings = sidebar()
 banners.input_banners()
@@ -96,6 +97,7 @@ banners.text_notes(st.session_state.get("notes", []), entity_note, get_lexicon()
 
 # ---- the document ------------------------------------------------------------------------------
 doc = _analyze(st.session_state.text, settings.ner_model, entity_note)
+keep_words(doc)  # the library counts this text's words from now on
 service = None
 if settings.translate and settings.model_id:
     # The worker loads the model in its own thread: the text is readable at once, translations follow.

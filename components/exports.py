@@ -10,9 +10,9 @@ import re
 
 import streamlit as st
 
+from components import account
 from models.document import Document
 from models.study import export
-from models.study.vocab import VocabStore
 
 
 def _slug(title: str) -> str:
@@ -22,6 +22,11 @@ def _slug(title: str) -> str:
 def export_panel(doc: Document, title: str) -> None:
     """Six download buttons in the current container."""
     name = _slug(title)
+    words = account.vocabulary()  # this reader's, bound now: the files are built later, on a click
+
+    def vocabulary() -> list:
+        return words.all_entries() if words is not None else []
+
     files = [
         ("Bilingual PDF", lambda: export.bilingual_pdf(doc, title=title), f"{name}.pdf", "application/pdf",
          ":material/picture_as_pdf:"),
@@ -31,9 +36,9 @@ def export_panel(doc: Document, title: str) -> None:
          ":material/table:"),
         ("Glossary (Anki deck)", lambda: export.glossary_apkg(doc, deck_name=f"Qari: {title}"),
          f"{name}-glossary.apkg", "application/octet-stream", ":material/style:"),
-        ("My vocabulary (CSV)", lambda: export.vocabulary_csv(VocabStore().all_entries()),
+        ("My vocabulary (CSV)", lambda: export.vocabulary_csv(vocabulary()),
          "qari-vocabulary.csv", "text/csv", ":material/bookmark:"),
-        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(VocabStore().all_entries()),
+        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary()),
          "qari-vocabulary.apkg", "application/octet-stream", ":material/bookmarks:"),
     ]
     for label, build, file_name, mime, icon in files:

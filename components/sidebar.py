@@ -8,7 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from components import texts
+from components import account, texts
+from components.library import library_section
 from models.inputs.files import IMAGE_TYPES, MB, UPLOAD_TYPES, limits_sentence, ocr_available, upload_limits
 from models.settings import entity_model, translation_model
 
@@ -89,6 +90,9 @@ def sidebar() -> Settings:
             "lists. Empty: the shipped offline recogniser. Set QARI_NER_MODEL to change the default.",
         ).strip()
         downloads = st.expander("Download", icon=":material/download:")
+        st.divider()
+        library_section()
+        account.account_section()
     return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels)
 
 

@@ -1,6 +1,9 @@
 """Which text the reader is reading: the sample, a pasted text, an uploaded file or a web page, kept in
 session state (`source`: where a web page came from, its address and date; `feed`: the news feed whose
-items the sidebar lists).
+items the sidebar lists; `text_id`: the open text's entry in the reader's library).
+
+Every text opened is kept in the reader's library (`components.account`), and the selected sentence is
+its reading position: opening it from the library continues there.
 
 Callbacks for the sidebar's inputs. Nothing already open is lost: a text that cannot be read (or is too
 long, until the reader chooses) leaves the current one in place, with a message (`components.banners`).
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import account
 from models.inputs.files import InputError, prepare_text, read_file
 from models.inputs.web import Feed, WebPage, looks_like_url, open_address
 from models.settings import MAX_CHARS
@@ -34,13 +38,62 @@ def load_sample() -> None:
     st.session_state.notes = []
     st.session_state.marked = None
     st.session_state.source = None
+    _remember("sample")
 
 
-def use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
-    """Open `text`, or keep the current one and say why not."""
+def _remember(kind: str, address: str | None = None, published: str | None = None) -> None:
+    """Keep the open text in the reader's library (the same text again is the same entry)."""
+    st.session_state.text_id = None
+    library = account.library()
+    if library is None:
+        return
+    title = st.session_state.get("title") or "Text"
+    if kind == "paste":  # "Pasted text" says nothing in a list: the text's first words say which
+        words = st.session_state.text.split()
+        title = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    try:
+        st.session_state.text_id = library.add(st.session_state.text, title, kind, address, published).id
+    except ValueError:  # nothing to keep (an empty text is refused before this)
+        pass
+
+
+def open_from_library(text_id: str) -> None:
+    """Open a text of the reader's library where they stopped."""
+    library = account.library()
+    kept = library.open(text_id) if library is not None else None
+    if kept is None:
+        st.session_state.input_error = "That text is no longer in your library."
+        return
+    st.session_state.text = kept.body
+    st.session_state.title = kept.title
+    st.session_state.notes = []
+    st.session_state.marked = None
+    st.session_state.input_error = None
+    st.session_state.too_long = None
+    st.session_state.source = (
+        {"url": kept.address, "date": kept.published, "site": None, "title": kept.title} if kept.source == "web" else None
+    )
+    st.session_state.selected = kept.position
+    st.session_state.text_id = kept.id
+
+
+def _save_position(index: int) -> None:
+    text_id = st.session_state.get("text_id")
+    library = account.library() if text_id else None
+    if library is not None and isinstance(index, int) and index >= 0:
+        library.set_position(text_id, index)
+
+
+def use_text(
+    text: str, title: str, *, confirmed_long: bool = False, kind: str = "paste", address: str | None = None,
+    published: str | None = None,
+) -> None:
+    """Open `text` (and keep it in the library: `kind` is where it came from), or keep the current one and
+    say why not."""
     if len(text) > MAX_CHARS and not confirmed_long:
         # Too long to read comfortably: nothing is lost, the reader chooses what happens.
         st.session_state.too_long = (text, title)
+        st.session_state.too_long_origin = (kind, address, published)
         return
     st.session_state.too_long = None
     try:
@@ -55,12 +108,14 @@ def use_text(text: str, title: str, *, confirmed_long: bool = False) -> None:
     st.session_state.marked = None
     st.session_state.input_error = None
     st.session_state.source = None
+    _remember(kind, address, published)
 
 
 def read_first_part() -> None:
     text, title = st.session_state.too_long
+    kind, address, published = st.session_state.get("too_long_origin") or ("paste", None, None)
     page = st.session_state.get("long_page")
-    use_text(text, title, confirmed_long=True)
+    use_text(text, title, confirmed_long=True, kind=kind, address=address, published=published)
     if page is not None and not st.session_state.get("input_error"):
         _opened(page)
 
@@ -95,7 +150,7 @@ def open_web_address(address: str) -> None:
     if isinstance(page, Feed):
         st.session_state.feed = page  # the reader picks an item; the open text stays
         return
-    use_text(page.text, page.title or page.url)
+    use_text(page.text, page.title or page.url, kind="web", address=page.url, published=page.date)
     if st.session_state.get("too_long"):
         st.session_state.long_page = page  # opened by read_first_part if the reader chooses
     elif not st.session_state.get("input_error"):
@@ -130,16 +185,18 @@ def on_upload() -> None:
     except InputError as exc:
         st.session_state.input_error = str(exc)
         return
-    use_text(found.text, upload.name)
+    use_text(found.text, upload.name, kind="upload", address=upload.name)
     if not st.session_state.get("input_error") and not st.session_state.get("too_long"):
         st.session_state.notes = [*found.notes, *st.session_state.notes]
 
 
 def select(index: int) -> None:
     st.session_state.selected = index
+    _save_position(index)
 
 
 def pick_glossary_entry(index: int, key: str) -> None:
     """A glossary row: select the sentence it first appears in and outline its occurrences."""
     st.session_state.selected = index
     st.session_state.marked = key
+    _save_position(index)

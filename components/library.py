@@ -1,0 +1,141 @@
+"""The reader's library in the sidebar: every text they opened, how much of it they know, where they
+stopped; open, rename, delete; the whole library and vocabulary exported or imported as one file.
+
+Everything goes through the current reader's stores (`components.account`): the list, the buttons and
+their callbacks only ever reach that reader's texts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from components import account, texts
+from models.document import Document
+from models.study.library import LibraryEntry, export_bytes, import_bytes
+from models.study.vocab import word_lemma
+
+EXPORT_NAME = "qari-library.json"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def keep_words(doc: Document) -> None:
+    """Keep the open text's words in the library (once per text), so its counts need no new analysis."""
+    text_id = st.session_state.get("text_id")
+    done = st.session_state.setdefault("words_kept", set())
+    if not text_id or text_id in done:
+        return
+    library = account.library()
+    if library is None:
+        return
+    if not library.has_words(text_id):
+        library.set_words(text_id, {word_lemma(t) for s in doc.sentences for t in s.tokens if t.kind == "arabic"})
+    done.add(text_id)
+
+
+def describe(entry: LibraryEntry) -> str:
+    """One line under a text's title: where from, when, where the reader stopped, how much they know."""
+    where = {"sample": "Sample", "paste": "Pasted", "upload": "File", "web": "Web"}.get(entry.source, entry.source)
+    if entry.source == "web" and entry.address:
+        where += f" · {urlsplit(entry.address).hostname or entry.address}"
+    elif entry.source == "upload" and entry.address:
+        where += f" · {entry.address}"
+    parts = [where, time.strftime("%Y-%m-%d", time.localtime(entry.added)), f"sentence {entry.position + 1}"]
+    if entry.words is not None:
+        shares = entry.shares()
+        parts.append(" · ".join(f"{round(100 * shares[k])} % {k}" for k in ("known", "learning", "new")))
+    # dates, numbers and names isolated left to right inside a right-to-left title's neighbourhood
+    return _escape(" · ".join(f"\u2066{p}\u2069" for p in parts))
+
+
+def library_section() -> None:
+    """The sidebar's library: an expander listing the reader's texts, with export and import."""
+    library = account.library()
+    if library is None:
+        return
+    entries = library.entries()
+    current = st.session_state.get("text_id")
+    with st.expander(f"Your library ({len(entries)})", icon=":material/library_books:"):
+        if not entries:
+            st.caption("Every text you open is kept here, with where you stopped.")
+        for entry in entries:
+            st.button(
+                _escape(entry.title), key=f"library-open-{entry.id}", on_click=open_text, args=(entry.id,),
+                width="stretch", type="primary" if entry.id == current else "secondary",
+                help="Continue where you stopped",
+            )
+            st.caption(describe(entry))
+            with st.popover("Rename or delete", icon=":material/edit:"):
+                st.text_input("Title", value=entry.title, key=f"library-title-{entry.id}")
+                st.button("Rename", key=f"library-rename-{entry.id}", on_click=rename_text, args=(entry.id,))
+                st.button("Delete from the library", key=f"library-delete-{entry.id}", on_click=delete_text,
+                          args=(entry.id,))
+        st.divider()
+        vocabulary = account.vocabulary()
+        if vocabulary is not None:
+            st.download_button(
+                "Export library and vocabulary", data=lambda: export_bytes(library, vocabulary),
+                file_name=EXPORT_NAME, mime="application/json", icon=":material/download:",
+                help="One file with your texts, where you stopped and your words: a backup, or for another machine",
+            )
+        if st.session_state.get("library_importing"):  # the upload box only when asked for
+            st.file_uploader(
+                "Import a library file", type=["json"], key="library-import", on_change=import_file,
+                help="A file exported from Qari: its texts and words are added to yours",
+            )
+            st.button("Cancel", key="library-import-cancel", on_click=_importing, args=(False,), type="tertiary")
+        else:
+            st.button("Import a library file…", key="library-import-start", on_click=_importing, args=(True,),
+                      icon=":material/upload:")
+        message = st.session_state.pop("library_message", None)
+        if message:
+            st.caption(message)
+
+
+def open_text(text_id: str) -> None:
+    texts.open_from_library(text_id)
+
+
+def rename_text(text_id: str) -> None:
+    library = account.library()
+    title = st.session_state.get(f"library-title-{text_id}", "")
+    if library is None:
+        return
+    try:
+        renamed = library.rename(text_id, title)
+    except ValueError as exc:
+        st.session_state.library_message = str(exc)
+        return
+    if renamed and st.session_state.get("text_id") == text_id:
+        st.session_state.title = " ".join(title.split())
+
+
+def delete_text(text_id: str) -> None:
+    library = account.library()
+    if library is not None and library.delete(text_id) and st.session_state.get("text_id") == text_id:
+        st.session_state.text_id = None  # the open text stays on the page, no longer kept
+
+
+def _importing(on: bool) -> None:
+    st.session_state.library_importing = on
+
+
+def import_file() -> None:
+    upload = st.session_state.get("library-import")
+    library, vocabulary = account.library(), account.vocabulary()
+    if upload is None or library is None or vocabulary is None:
+        return
+    try:
+        found_texts, found_words = import_bytes(upload.getvalue(), library, vocabulary)
+    except ValueError as exc:
+        st.session_state.library_message = str(exc)
+        return
+    st.session_state.library_message = f"Imported {found_texts} texts and {found_words} words."
+    st.session_state.library_importing = False
