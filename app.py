@@ -111,9 +111,9 @@ if not doc.sentences:
 if "reader_id" not in st.session_state:
     st.session_state.reader_id = uuid.uuid4().hex  # this reader's place in the worker's queue
 finished = _finish(doc, service, settings)  # with every translation in: aligned, names' English
-if service is not None and service.loaded is not None and not service.loaded.ok and pipeline.pending(finished):
-    banners.model_banner(service.loaded, settings.model_id)  # with everything cached there is nothing to miss
-vowels_waiting, voweled = False, vowels_ready(finished.text)
+st.session_state.vowels_used = st.session_state.get("vowels_used") or settings.vowels
+# once this reader has asked for vowels they stay in the reader, hidden or shown, so the toggle moves nothing
+vowels_waiting, voweled = False, vowels_ready(finished.text) if st.session_state.vowels_used else None
 if settings.vowels and voweled is None:
     try:
         voweled = voweled_soon(finished.text)  # worked out in the background: the page does not wait
@@ -122,6 +122,8 @@ if settings.vowels and voweled is None:
     vowels_waiting = voweled is None
 if voweled is not None:  # kept when the mode is off again: the reader hides them, nothing is rebuilt
     pipeline.add_vowels(finished, voweled)
+if service is not None and service.loaded is not None and not service.loaded.ok and pipeline.pending(finished):
+    banners.model_banner(service.loaded, settings.model_id)  # with everything cached there is nothing to miss
 st.session_state.doc = finished  # what the page shows (tests compare it with the command line's)
 
 
@@ -139,12 +141,12 @@ def _reading() -> None:
         if pipeline.pending(finished) and not pipeline.pending(current):
             st.rerun()  # all in: align and update the glossary on the whole page
     banners.failed_banner(len(pipeline.failed(current)), on_retry=lambda: service and service.retry())
-    if waiting and service is not None:
-        banners.translation_progress(waiting, len(current.sentences), loading=service.loaded is None)
     if vowels_waiting and voweled_soon(current.text) is not None:
         st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
     if vowels_waiting:
         st.caption("Adding the vowels…")
+    if waiting and service is not None:
+        banners.translation_progress(waiting, len(current.sentences), loading=service.loaded is None)
     lemmas = sorted({word_lemma(t) for s in current.sentences for t in s.tokens if t.kind == "arabic"})
     reader(
         current,
@@ -154,9 +156,9 @@ def _reading() -> None:
         else ("Loading the translation model…" if service is not None and service.loaded is None
               else "No translation model loaded."),
         show_tashkeel=settings.show_tashkeel,
+        show_vowels=settings.vowels and not vowels_waiting,
         statuses=_vocab().get_statuses(lemmas),
         on_status=lambda index, status, doc=current: _set_status(doc, index, status),
-        show_vowels=settings.vowels and not vowels_waiting,
         marked=st.session_state.get("marked"),
     )
 

@@ -39,6 +39,7 @@ def reader_payload(
     show_vowels: bool = False,
     statuses: dict[str, str] | None = None,
     marked: str | None = None,
+    selected_by_reader: bool = False,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
     arabic_html = render_arabic(doc, None)
@@ -53,6 +54,9 @@ def reader_payload(
         "marked": marked,
         "count": len(doc.sentences),
         "selected": selected,
+        # the reader chose it in the browser: the browser's own selection stands (a late answer to an
+        # earlier key press must not move it back); otherwise the page moved it (glossary, new text)
+        "selected_by_reader": selected_by_reader,
         "pending_text": pending_text,
         "show_tashkeel": show_tashkeel,
         "show_vowels": show_vowels,
@@ -82,10 +86,14 @@ def reader(
     `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
     """
 
+    choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
+
     def selected_changed() -> None:
         value = st.session_state[key].get("select")
-        if on_select is not None and isinstance(value, int):
-            on_select(value)
+        if isinstance(value, int):
+            st.session_state[choice] = value
+            if on_select is not None:
+                on_select(value)
 
     def status_changed() -> None:
         value = st.session_state[key].get("status")
@@ -101,6 +109,7 @@ def reader(
             show_vowels=show_vowels,
             statuses=statuses,
             marked=marked,
+            selected_by_reader=selected is not None and selected == st.session_state.get(choice),
         ),
         key=key,
         on_select_change=selected_changed,

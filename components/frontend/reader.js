@@ -90,12 +90,13 @@ export default function (component) {
     setTriggerValue("select", index);
   };
 
-  // Python-driven changes (a glossary click, a new text) win; otherwise keep what the reader did,
-  // so fast key presses are not undone by a rerun that answers an earlier press.
-  if (st.dataSelected !== data.selected) {
+  // Page-driven changes (a glossary click, a new text) win; a selection the reader made here stands, so
+  // fast key presses are never undone by a late answer to an earlier press.
+  if (!data.selected_by_reader && st.dataSelected !== data.selected) {
     st.dataSelected = data.selected;
     show(data.selected, true);
   } else {
+    st.dataSelected = data.selected;
     show(st.selected ?? data.selected, false);
   }
 
