@@ -1,4 +1,5 @@
-"""Named entities: the offline gazetteer (`gazetteer`), the CRF tagger and its features (`crf`), a
+"""Named entities: the offline gazetteer (`gazetteer`), the shipped BiLSTM-CRF tagger (`bilstm`), the CRF
+tagger and its features (`crf`, the fallback; the BiLSTM reads the same features), a
 transformers tagger the reader may add (`transformer`), BIO helpers (`bio`), English spellings of names
 (`translit`), the recogniser that merges them (`recognizer`: `get_recognizer`), and scoring on CoNLL
 files (`evaluate`).

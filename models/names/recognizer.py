@@ -33,6 +33,8 @@ from typing import Protocol
 from models import registry
 from models.document import Entity, EntityLabel, Token
 from models.lexicon.lexicon import Lexicon, get_lexicon
+from models.names.bilstm import MODEL_DIR as BILSTM_DIR
+from models.names.bilstm import BiLstmTagger
 from models.names.bio import chunks, entity_tags
 from models.names.crf import MODEL_PATH, CrfTagger, gazetteer_word_labels, person_names
 from models.names.gazetteer import STOPWORDS, Gazetteer, Name, load, person_word_spellings
@@ -165,9 +167,12 @@ class Recognizer(Protocol):
 #   crf      the CRF's spans and labels only (the gazetteer is a feature, and names the entities);
 #   crf+gaz  the CRF's entities, plus each gazetteer entity that overlaps none of them;
 #   gaz+crf  the gazetteer's entities, plus each CRF entity that overlaps none of them;
-#   gaz      the gazetteer alone (v1).
-MERGES = ("crf", "crf+gaz", "gaz+crf", "gaz")
+#   gaz      the gazetteer alone (v1);
+#   crf+curated  the tagger's entities, plus each hand-checked names.tsv entity (ministries, NATO, the UN)
+#            that overlaps none of them: shipped with the BiLSTM tagger (models/data/README.md).
+MERGES = ("crf", "crf+gaz", "gaz+crf", "gaz", "crf+curated")
 DEFAULT_MERGE = "crf+gaz"
+SHIPPED_MERGE = "crf+curated"  # with the shipped BiLSTM tagger
 # When the CRF and the gazetteer find the very same words, the CRF's label stands (it reads the context:
 # ريال مدريد's مدريد, a country's team), except for the hand-checked names.tsv rows (الناتو is ORG).
 # Measured on AQMAR: the same F1 as the CRF's label everywhere; the gazetteer's label everywhere is worse.
@@ -180,6 +185,38 @@ _FUNCTION_WORDS_TEXT = """في من على إلى الى عن مع ضد بين �
     فوق تحت ثم أو أم أن إن أنه أنها قد لقد لا لم لن ما هل هو هي هم هذا هذه ذلك تلك هؤلاء الذي التي الذين
     كان كانت كما مثل أيضا بل لكن حيث عندما"""
 _FUNCTION_WORDS = frozenset(normalize(w) for w in _FUNCTION_WORDS_TEXT.split())
+
+
+# Words that are not names on their own, though taggers trained on news and Wikipedia mark them (issue
+# 13): weekdays (الجمعة "Friday", also a mosque's name in Wikipedia articles), يوم before one, and single
+# words that are mostly common nouns in the news: المدينة "the city" (Medina in Islamic history), تسونامي.
+# A weekday at a name's edge is cut off (روما الأربعاء → روما); a name of one such word is dropped.
+_WEEKDAYS = frozenset(
+    normalize(w) for w in ["الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"]
+)
+_DAY = frozenset(normalize(w) for w in ["يوم", "ويوم", "ليوم", "بيوم", "فيوم"])
+_NOT_ALONE = _WEEKDAYS | frozenset(normalize(w) for w in ["المدينة", "مدينة", "تسونامي"])
+_SPACED = re.compile(r"\S+")
+
+
+def _is_one_of(word: str, forms: frozenset[str]) -> bool:
+    """Whether the word, or what is left of it once proclitics are peeled (والجمعة), is one of `forms`."""
+    return any(rest in forms for _, rest in proclitic_splits(normalize(word)))
+
+
+def _without_common_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without weekdays at its edges, or None when no name is left (see `_WEEKDAYS`)."""
+    words = [(m.start() + start, m.end() + start, m.group()) for m in _SPACED.finditer(text[start:end])]
+    while words and (
+        _is_one_of(words[0][2], _WEEKDAYS)
+        or (normalize(words[0][2]) in _DAY and len(words) > 1 and _is_one_of(words[1][2], _WEEKDAYS))
+    ):
+        words.pop(0)
+    while words and (_is_one_of(words[-1][2], _WEEKDAYS) or normalize(words[-1][2]) in _DAY):
+        words.pop()
+    if not words or (len(words) == 1 and _is_one_of(words[0][2], _NOT_ALONE)):
+        return None
+    return words[0][0], words[-1][1]
 
 
 @dataclass(frozen=True)
@@ -239,6 +276,17 @@ class TrainedRecognizer:
 
     def recognize(self, text: str, tokens: list[Token]) -> list[Entity]:
         """Entities of one sentence; `tokens` carry absolute offsets into `text`, in order."""
+        out = []
+        for e in self._entities(text, tokens):
+            trimmed = _without_common_words(text, e.start, e.end)
+            if trimmed is None:
+                continue
+            if trimmed != (e.start, e.end):
+                e = self._entity(text, trimmed[0], trimmed[1], e.label)
+            out.append(e)
+        return out
+
+    def _entities(self, text: str, tokens: list[Token]) -> list[Entity]:
         if not tokens:
             return []
         document = self._document(text) if self.merge != "gaz" else None
@@ -257,6 +305,19 @@ class TrainedRecognizer:
         if self.merge == "crf":
             return self._same_people(
                 [e for e in crf_entities if covers_whole_words(text, e.start, e.end)], document
+            )
+        if self.merge == "crf+curated":
+            # (a listed longer name replacing the tagger's span, as crf+gaz does, measured worse here)
+            merged = list(crf_entities)
+            for g in gaz_entities:
+                entry = self.gazetteer.by_key(g.key or "")
+                if entry is None or entry.source != "curated":
+                    continue
+                if not any(o.start < g.end and g.start < o.end for o in merged):
+                    merged.append(self._with_nisba(text, tokens, g, merged))
+            return self._same_people(
+                sorted((e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start),
+                document,
             )
         first, second = (
             (crf_entities, gaz_entities) if self.merge == "crf+gaz" else (gaz_entities, crf_entities)
@@ -280,6 +341,23 @@ class TrainedRecognizer:
             sorted((e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start),
             document,
         )
+
+    def _with_nisba(self, text: str, tokens: list[Token], entity: Entity, taken: list[Entity]) -> Entity:
+        """A listed organisation followed by a nationality adjective takes it in: وزارة الخارجية اليابانية
+        (the featurizer's `nat`: an adjective of a listed place), when nothing else claims the word."""
+        featurizer = getattr(self.tagger, "featurizer", None)
+        if entity.label != "ORG" or featurizer is None:
+            return entity
+        after = next((t for t in tokens if t.start >= entity.end), None)
+        if (
+            after is None
+            or after.kind != "arabic"
+            or text[entity.end : after.start].strip()
+            or "nat" not in featurizer.word(after.text, after.kind)
+            or any(o.start < after.end and after.start < o.end for o in taken)
+        ):
+            return entity
+        return replace(entity, end=after.end, text=text[entity.start : after.end])
 
     def _same_people(self, entities: list[Entity], document: _Document | None) -> list[Entity]:
         """A person named again by one word of their full name (وقالت جولي after ميلاني جولي) is the same
@@ -512,18 +590,27 @@ def _model_id(model_id: str | None) -> str:
 
 
 def _shipped(note: str | None = None) -> Recognizer:
-    """A new shipped recogniser: the CRF merged with the gazetteer, else the gazetteer alone."""
+    """A new shipped recogniser: the BiLSTM-CRF tagger with the hand-checked names, else the CRF merged
+    with the gazetteer (no torch, or no model folder), else the gazetteer alone."""
+    gazetteer = load()
     try:
-        recognizer = TrainedRecognizer()
+        tagger = BiLstmTagger(gazetteer, BILSTM_DIR, shared_lexicon())
+        recognizer = TrainedRecognizer(gazetteer=gazetteer, tagger=tagger, merge=SHIPPED_MERGE)
+        recognizer.note = note
+        return recognizer
+    except (ImportError, OSError, ValueError, RuntimeError) as exc:
+        log.warning("BiLSTM entity model unavailable (%s); using the CRF", exc)
+    try:
+        recognizer = TrainedRecognizer(gazetteer=gazetteer)
         recognizer.note = note
         return recognizer
     except (ImportError, OSError) as exc:
         log.warning("Trained entity model unavailable (%s); using the gazetteer alone", exc)
-        gazetteer = GazetteerRecognizer()
-        gazetteer.note = " ".join(
+        fallback = GazetteerRecognizer(gazetteer)
+        fallback.note = " ".join(
             filter(None, [note, "The trained entity model is unavailable: only listed names are marked."])
         )
-        return gazetteer
+        return fallback
 
 
 def _with_model(model_id: str, gazetteer: Gazetteer | None = None) -> tuple[Recognizer | None, str | None]:

@@ -38,11 +38,12 @@ def write_conll(path: Path, sentences: list[list[tuple[str, str]]]) -> Path:
 # ---------------------------------------------------------------- the shipped model
 
 
-def test_the_shipped_model_is_small_and_is_the_default() -> None:
+def test_the_shipped_crf_is_small_and_is_the_fallback() -> None:
+    # the default is the BiLSTM tagger (tests/names/test_bilstm.py); the CRF stands in without torch
     assert ner.MODEL_PATH.is_file() and ner.MODEL_PATH.stat().st_size < 5 * 2**20
-    recognizer = get_recognizer()
-    assert isinstance(recognizer, TrainedRecognizer)
-    assert recognizer.merge == "crf+gaz" and recognizer.propagate
+    recognizer = TrainedRecognizer()
+    assert isinstance(recognizer.tagger, ner.CrfTagger)
+    assert recognizer.merge == "crf+gaz" and recognizer.propagate and get_recognizer().propagate
 
 
 @pytest.mark.parametrize(("name", "english_word"), PEOPLE)
@@ -122,7 +123,7 @@ def test_the_document_stage_finds_surnames_the_sentence_alone_does_not_show(
     one_stage = tmp_path / "ner.crfsuite"
     one_stage.write_bytes(ner.MODEL_PATH.read_bytes())  # without its ner-doc.crfsuite beside it
     assert TrainedRecognizer(model_path=one_stage).tagger.stages == 1
-    assert get_recognizer().tagger.stages == 2
+    assert TrainedRecognizer().tagger.stages == 2
     assert "جولي" not in people(one_stage) and "كيشيدا" not in people(one_stage)
     assert "جولي" in people(ner.MODEL_PATH) and "كيشيدا" in people(ner.MODEL_PATH)
 
@@ -186,6 +187,7 @@ def test_document_features_match_a_direct_count(sentences: list[list[tuple[str, 
 
 
 def test_a_missing_model_falls_back_to_the_gazetteer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(recognizer_module, "BILSTM_DIR", tmp_path / "missing")
     monkeypatch.setattr(recognizer_module, "MODEL_PATH", tmp_path / "missing.crfsuite")
     assert isinstance(load_recognizer(), GazetteerRecognizer)
 

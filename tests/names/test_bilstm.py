@@ -1,0 +1,157 @@
+"""The shipped BiLSTM-CRF entity tagger (issue 13): what it finds in the sample, the rules around it
+(weekdays and "the city" are not names, listed organisations keep their nationality adjective), the
+WikiFANE preparation, and training on tiny data the test writes itself (the corpora are not needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.build import train_names
+from models.document import Entity, Token
+from models.names import bilstm
+from models.names import recognizer as recognizer_module
+from models.names.crf import MODEL_PATH as CRF_PATH
+from models.names.crf import CrfTagger
+from models.names.gazetteer import load
+from models.names.recognizer import TrainedRecognizer, get_recognizer, load_recognizer
+from models.text.arabic import tokenize
+from models.text.segment import split_sentences
+
+
+def recognize(text: str) -> list[tuple[str, str]]:
+    recognizer = get_recognizer()
+    return [
+        (e.text, e.label)
+        for a, b in split_sentences(text)
+        for e in recognizer.recognize(text, tokenize(text, a, b))
+    ]
+
+
+def test_the_shipped_tagger_is_the_bilstm_and_its_files_are_small() -> None:
+    recognizer = get_recognizer()
+    assert isinstance(recognizer, TrainedRecognizer)
+    assert isinstance(recognizer.tagger, bilstm.BiLstmTagger)
+    assert recognizer.merge == recognizer_module.SHIPPED_MERGE == "crf+curated"
+    size = sum(f.stat().st_size for f in bilstm.MODEL_DIR.iterdir())
+    assert size < 20 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("وزارة الخارجية اليابانية", "ORG"),  # a listed ministry with its nationality adjective
+        ("الناتو", "ORG"),
+        ("يوشيماسا هاياشي", "PER"),
+        ("ميلاني جولي", "PER"),
+        ("فوميو كيشيدا", "PER"),
+        ("طوكيو", "LOC"),
+        ("كوريا الجنوبية", "LOC"),
+    ],
+)
+def test_the_sample_names_and_organisations_are_found(entities: list[Entity], name: str, label: str) -> None:
+    assert (name, label) in {(e.text, e.label) for e in entities}
+
+
+def test_weekdays_and_the_city_are_not_names() -> None:
+    found = recognize(
+        "وصل الوزير إلى روما الأربعاء. وقال مسؤولون في المدينة يوم الجمعة إن الجيش الكندي وحلف الناتو "
+        "سيجتمعان يوم السبت في المدينة المنورة."
+    )
+    texts = [t for t, _ in found]
+    assert "روما" in texts  # the weekday after the place is cut off, the place stays
+    assert not [t for t in texts if any(d in t for d in ("الأربعاء", "الجمعة", "السبت"))]
+    assert "المدينة" not in texts  # "the city"
+    assert ("حلف الناتو", "ORG") in found and ("الجيش الكندي", "ORG") in found
+
+
+@pytest.mark.parametrize(
+    ("span", "kept"),
+    [
+        ("روما الأربعاء", "روما"),
+        ("يوم الجمعة", None),
+        ("والجمعة", None),
+        ("المدينة", None),
+        ("تسونامي", None),
+        ("المدينة المنورة", "المدينة المنورة"),
+        ("مسجد الجمعة الكبير", "مسجد الجمعة الكبير"),  # a weekday inside a name stays
+    ],
+)
+def test_common_words_at_a_names_edges(span: str, kept: str | None) -> None:
+    text = f"قال {span} ."
+    start = text.index(span)
+    got = recognizer_module._without_common_words(text, start, start + len(span))
+    assert (text[got[0] : got[1]] if got else None) == kept
+
+
+def test_batched_and_single_sentences_are_tagged_alike(sentences: list[list[Token]]) -> None:
+    tagger = get_recognizer().tagger
+    assert isinstance(tagger, bilstm.BiLstmTagger)
+    together = tagger.tag_document([(toks, None) for toks in sentences])
+    assert [t for t in together if t] and all(
+        len(t) == len(s) for t, s in zip(together, sentences, strict=True)
+    )
+    alone = [tagger.tag(toks) for toks in sentences]
+    same = sum(a == b for a, b in zip(together, alone, strict=True))
+    assert same >= len(sentences) - 1  # char padding differs with the batch: at most a rare word's tag
+
+
+def test_without_the_bilstm_the_crf_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(recognizer_module, "BILSTM_DIR", tmp_path / "missing")
+    recognizer = load_recognizer()
+    assert isinstance(recognizer, TrainedRecognizer) and isinstance(recognizer.tagger, CrfTagger)
+    assert recognizer.merge == "crf+gaz" and CRF_PATH.is_file()
+
+
+# ---------------------------------------------------------------- preparing WikiFANE
+
+
+def test_wikifane_classes_map_to_four() -> None:
+    label = train_names.wikifane_label
+    assert [label(t) for t in ("B-Politician", "I-Group", "B-Nation", "I-Building-Grounds")] == [
+        "B-PER", "I-PER", "B-LOC", "I-LOC",
+    ]  # fmt: skip
+    assert [label(t) for t in ("B-Government", "I-Media", "B-Software", "B-Projectile", "O")] == [
+        "B-ORG", "I-ORG", "B-MISC", "B-MISC", "O",
+    ]  # fmt: skip
+
+
+def test_wikifane_clitics_are_joined_back_into_whitespace_words() -> None:
+    split = [
+        ("و", "O"), ("ل", "O"), ("ال", "O"), ("جامعة", "B-ORG"), ("ال", "I-ORG"), ("عربية", "I-ORG"),
+        ("عاصمة", "O"), ("ها", "O"), ("ب", "O"), ("القاهرة", "B-LOC"), ("ال", "B-PER"), ("مسلمين", "I-PER"),
+    ]  # fmt: skip
+    assert train_names.reattach(split) == [
+        ("وللجامعة", "B-ORG"), ("العربية", "I-ORG"), ("عاصمتها", "O"), ("بالقاهرة", "B-LOC"), ("المسلمين", "B-PER"),
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- training
+
+
+def _documents() -> list[list[list[tuple[str, str]]]]:
+    sentence = [("وصل", "O"), ("هاياشي", "B-PER"), ("إلى", "O"), ("كندا", "B-LOC"), (".", "O")]
+    other = [
+        ("وقالت", "O"),
+        ("وزارة", "B-ORG"),
+        ("الخارجية", "I-ORG"),
+        ("إن", "O"),
+        ("جولي", "B-PER"),
+        ("سافرت", "O"),
+    ]
+    return [[sentence, other] * 4]
+
+
+def test_training_is_deterministic_and_the_model_loads(tmp_path: Path) -> None:
+    import torch
+
+    one = train_names.train(_documents(), tmp_path / "one", epochs=2, log=False)
+    two = train_names.train(_documents(), tmp_path / "two", epochs=2, log=False)
+    a, b = torch.load(one / "model.pt"), torch.load(two / "model.pt")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    assert (one / "vocab.json").read_bytes() == (two / "vocab.json").read_bytes()
+    tagger = bilstm.BiLstmTagger(load(), one)
+    text = "وصل هاياشي إلى كندا ."
+    tags = tagger.tag(tokenize(text))
+    assert len(tags) == 5 and set(tags) <= set(bilstm.TAGS)
