@@ -69,8 +69,7 @@ def library_section() -> None:
             st.button(
                 _escape(entry.title), key=f"library-open-{entry.id}", on_click=open_text, args=(entry.id,),
                 width="stretch", type="primary" if entry.id == current else "secondary",
-                help="Continue where you stopped",
-            )
+            )  # no help= tooltip: with one, Streamlit 1.67 draws the button twice (one hidden)
             st.caption(describe(entry))
             with st.popover("Rename or delete", icon=":material/edit:"):
                 st.text_input("Title", value=entry.title, key=f"library-title-{entry.id}")
