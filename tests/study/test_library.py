@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,45 @@ def test_the_stores_of_one_export_must_be_one_readers(readers_db: Database) -> N
         export_reader(Library(readers_db, ALICE), VocabStore(readers_db, BOB))
     with pytest.raises(ValueError, match="same reader"):
         import_reader({"format": FORMAT, "version": VERSION}, Library(readers_db, ALICE), VocabStore(readers_db, BOB))
+
+
+def test_the_database_is_chosen_by_url(readers_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    public_url = readers_db.url.replace("+psycopg", "").replace("+pysqlite", "")  # as a deployment writes it
+    monkeypatch.setenv("QARI_DATABASE_URL", public_url)
+    VocabStore(reader=ALICE).set_status("كتب", "known")
+    Library(reader=ALICE).add(TEXT, "By URL", "paste")
+    assert VocabStore(readers_db, ALICE).get_statuses(["كتب"]) == {"كتب": "known"}
+    assert [e.title for e in Library(readers_db, ALICE).entries()] == ["By URL"]
+    assert not (tmp_path / "vocabulary.sqlite3").exists()
+    assert "secret" not in repr(Database("postgresql://qari:secret@db.invalid/qari"))
+    with pytest.raises(ValueError, match="SQLite or PostgreSQL"):
+        Database("mysql://qari@db.invalid/qari")
+
+
+def test_concurrent_readers_write_at_once(readers_db: Database) -> None:
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def reader(n: int) -> None:
+        try:
+            start.wait()
+            key = reader_key("http://127.0.0.1:9400", f"reader-{n}")
+            library, words = Library(readers_db, key), VocabStore(readers_db, key)
+            for i in range(10):
+                kept = library.add(f"{TEXT} {i}", f"Text {i}", "paste")
+                library.set_position(kept.id, i % 3)
+                words.set_status(f"كلمة{i}", "learning")
+                library.add(TEXT, "Shared text", "paste")  # everyone's copy of one text: one entry each
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for n in range(6):
+        key = reader_key("http://127.0.0.1:9400", f"reader-{n}")
+        assert len(Library(readers_db, key).entries()) == 11
+        assert len(VocabStore(readers_db, key).all_entries()) == 10
