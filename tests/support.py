@@ -10,6 +10,7 @@ deterministic and never empty.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import ipaddress
@@ -751,3 +752,85 @@ def only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield attempts
     assert not [a for a in attempts if not isinstance(a, str)], f"connections attempted: {attempts}"
+
+
+# ---- sign-in: a local OpenID Connect provider, and Qari signing readers in through it ---------------
+
+
+@contextlib.contextmanager
+def oidc_provider() -> Iterator[str]:
+    """oidc-provider-mock serving on 127.0.0.1 (a free port) from a thread of this process; yields its
+    address, which is also the issuer of its tokens. Any client id and secret are accepted, and any subject
+    typed on its authorisation page signs in. It speaks plain http: the caller sets
+    AUTHLIB_INSECURE_TRANSPORT=1 (loopback only)."""
+    import threading
+
+    import oidc_provider_mock
+    import werkzeug.serving
+
+    server = werkzeug.serving.make_server("127.0.0.1", 0, oidc_provider_mock.app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def sign_in_secrets(folder: Path, app_url: str, issuer: str) -> Path:
+    """A secrets.toml whose [auth] section signs Qari's readers in with the provider at `issuer`."""
+    path = folder / "secrets.toml"
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{app_url}/oauth2callback"\n'
+        f'cookie_secret = "{os.urandom(16).hex()}"\n'
+        'client_id = "qari-tests"\n'
+        'client_secret = "qari-tests-secret"\n'
+        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def start_app_on(port: int, data_dir: Path, model: str, **env_extra: str) -> tuple[subprocess.Popen, str]:
+    """`start_app` on a given port (a sign-in's redirect address names it, and a restart keeps it)."""
+    env = {
+        **os.environ,
+        "QARI_MT_MODEL": model,
+        "QARI_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **env_extra,
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+    ]
+    log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - kept open for the server's life
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((data_dir / "server.log").read_text(errors="replace"))
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("Streamlit did not become healthy in 60 s")
+
+
+def sign_in(page: Any, url: str, subject: str) -> None:
+    """Sign in to Qari at `url` as `subject` through the provider's authorisation page."""
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_placeholder("sub").fill(subject)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{url}/**", timeout=30_000)
+    expect(page.get_by_role("button", name="Sign out")).to_be_attached(timeout=60_000)
