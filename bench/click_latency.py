@@ -1,18 +1,27 @@
 """Click-to-translation latency in a real browser: what a reader waits for after choosing a sentence.
 
-Starts Qari with a given model, opens it in Chromium and measures, for sentences the SQLite cache
-has never seen (unique texts per trial, model already warm) and then for the same sentences again
-(cached, in a fresh browser session):
+For each model (side by side in one run: the tiny test model and the full-size opus-mt-ar-en
+stand-in with random weights, built by bench/translate.py), Qari is started on a fresh data folder
+and opened in Chromium, and the bench measures
 
-    submit → first translation: paste a new text, press Ctrl+Enter, until the selected (first)
-                                sentence's translation is shown in the focus panel;
-    click → translation:        click another untranslated sentence, until its translation is shown
-                                (while background batches of the rest may be running);
-    click (cached):             the same in a new session, every sentence already in SQLite.
+    first paint:            navigation → the sample's sentences visible (role=option), on a server that
+                            has not loaded (for the stand-in: not converted) the model yet; and
+                            navigation → the first translation on the page;
+    click, translated:      click a sentence whose translation the page already holds → its translation
+                            in the focus panel. Timed inside the page (performance.now() around the
+                            click event, and to the next frame), and from Playwright (click → the text
+                            seen, protocol round trips included); also → the server's rerun confirming
+                            the selection (not something the reader waits for);
+    click, not translated:  paste a new text (made unique, so the cache has never seen it), wait for the
+                            first sentence's translation, then — while the rest is being translated —
+                            click the last sentence → its translation in the focus panel;
+    alone:                  the same last sentences translated alone by the same engine in this process
+                            (after the server is stopped): what the click would cost on an idle worker.
 
-    python bench/click_latency.py                      # tiny test model
-    python bench/click_latency.py --model bench/.cache/random-opus-mt-ar-en   # full-size random model
+    python bench/click_latency.py                           # both models
+    python bench/click_latency.py --models tiny --trials 5  # the tiny model only
 
+The stand-in's outputs run to their length cap (random weights never choose </s>): a worst case.
 The last line is a JSON object with the medians in milliseconds.
 """
 
@@ -20,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -28,13 +38,62 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from playwright.sync_api import Page, sync_playwright
+from serve import start_pinned
 
 from models.text.segment import split_sentences
-from tests.support import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from tests.support import CHROMIUM, CHROMIUM_ARGS, stop_app
 
 SAMPLE = (ROOT / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
+SAMPLE_SENTENCES = 10
+
+# The reader's root (.qari, in the component's shadow root or the document) and its state (__qari).
+_ROOT_JS = """
+const qariRoot = () => {
+  const direct = document.querySelector('.qari');
+  if (direct) return direct;
+  for (const e of document.querySelectorAll('*')) {
+    const q = e.shadowRoot && e.shadowRoot.querySelector('.qari');
+    if (q) return q;
+  }
+  return null;
+};
+"""
+
+# True when sentence i is the shown one and the focus panel holds its (known) translation.
+SHOWN_JS = _ROOT_JS + """
+const r = qariRoot();
+if (!r || !r.__qari) return false;
+const s = r.__qari, f = r.querySelector('.focus-en'), t = (s.translations || [])[i];
+return s.selected === i && t !== null && t !== undefined && !f.classList.contains('pending')
+  && f.textContent === t;
+"""
+# True when the server's latest rerun carries sentence i as the selection.
+CONFIRMED_JS = _ROOT_JS + "const r = qariRoot(); return Boolean(r && r.__qari && r.__qari.dataSelected === i);"
+# Click sentence i inside the page and time it: the click handler (synchronous), and the next frame.
+IN_PAGE_CLICK_JS = "async (i) => {" + _ROOT_JS + """
+const r = qariRoot(), s = r.__qari, f = r.querySelector('.focus-en');
+const want = (s.translations || [])[i];
+const opt = r.querySelector(`[role="option"][data-index="${i}"]`);
+const t0 = performance.now();
+opt.click();
+const t1 = performance.now();
+const shown = f.textContent === want && !f.classList.contains('pending');
+await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+return { known: want !== null && want !== undefined, shown, handler_ms: t1 - t0,
+         frame_ms: performance.now() - t0 };
+}"""
+
+
+def log(name: str, what: str, r: dict) -> None:
+    shown = {k: (round(v) if isinstance(v, float) else [round(x) for x in v]) for k, v in r.items() if v}
+    print(f"{name}: {what} {shown}", file=sys.stderr, flush=True)
+
+
+def fn(body: str) -> str:
+    return "(i) => {" + body + "}"
 
 
 def trial_text(trial: int, sentences: int) -> str:
@@ -43,17 +102,8 @@ def trial_text(trial: int, sentences: int) -> str:
     return " ".join(f"{p[:-1]} رقم {trial}{i}." for i, p in enumerate(parts))
 
 
-def translation_shown(page: Page, timeout_ms: int) -> None:
-    page.wait_for_function(
-        "() => { const r = [...document.querySelectorAll('*')].map(e => e.shadowRoot).filter(Boolean);"
-        " for (const s of r) { const f = s.querySelector('.focus-en');"
-        " if (f && f.textContent && !f.classList.contains('pending')) return true; } return false; }",
-        timeout=timeout_ms,
-    )
-
-
-def wait_selected(page: Page, index: int, timeout_ms: int) -> None:
-    page.locator(f'[role="option"][data-index="{index}"][aria-selected="true"]').wait_for(timeout=timeout_ms)
+def no_placeholder(page: Page, timeout_ms: int) -> None:
+    page.locator("[data-sentence] .placeholder").first.wait_for(state="detached", timeout=timeout_ms)
 
 
 def paste(page: Page, text: str) -> None:
@@ -62,82 +112,172 @@ def paste(page: Page, text: str) -> None:
     box.press("Control+Enter")
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", help="model folder (default: the tiny test model, built on the fly)")
-    ap.add_argument("--trials", type=int, default=5)
-    ap.add_argument("--sentences", type=int, default=6, help="sentences per trial text")
-    ap.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one translation")
-    args = ap.parse_args(argv)
+def stand_in_model() -> Path:
+    from translate import DEFAULT_CORPUS, build_random_model
 
-    work = Path(tempfile.mkdtemp(prefix="qari-click-"))
-    if args.model:
-        model = str(Path(args.model).resolve())
-    else:
-        from tests.support import build_tiny_marian
+    return build_random_model(Path(os.environ.get("QARI_BENCH_CORPUS", DEFAULT_CORPUS)))
 
-        model = str(build_tiny_marian(work / "tiny"))
-    proc, url = start_app(work, model)
+
+def alone_ms(model: str, data_dir: Path, texts: list[str], beam: int) -> list[float]:
+    """Each text translated alone by the engine the app uses (same data folder: no new conversion)."""
+    os.environ["QARI_DATA_DIR"] = str(data_dir)
+    from models.translation.loader import load_translator
+
+    loaded = load_translator(model)
+    if loaded.translator is None:
+        raise SystemExit(f"could not load {model}: {loaded.message}")
+    tr = loaded.translator
+    tr.translate([texts[0]], beam_size=beam)  # warm-up
+    out = []
+    for text in texts:
+        t = time.perf_counter()
+        tr.translate([text], beam_size=beam)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def measure(name: str, model: str, args: argparse.Namespace) -> dict[str, list[float] | float]:
+    work = Path(tempfile.mkdtemp(prefix=f"qari-click-{name}-"))
     timeout_ms = int(args.timeout * 1000)
-    submit_ms: list[float] = []
-    click_ms: list[float] = []
-    cached_ms: list[float] = []
+    r: dict[str, list[float] | float] = {k: [] for k in (
+        "handler_ms", "frame_ms", "playwright_ms", "confirmed_ms", "submit_ms", "untranslated_ms")}
+    last = args.sentences - 1
+    clicked: list[str] = []
+    t_start = time.perf_counter()
+    proc, url, pinning = start_pinned(work, model, args.server_cpu, args.browser_cpu)
+    r["server_start_ms"] = (time.perf_counter() - t_start) * 1000
+    print(f"{name}: CPUs {pinning}", file=sys.stderr, flush=True)
     try:
         with sync_playwright() as pw:
             launch = {"executable_path": CHROMIUM} if CHROMIUM else {}
             browser = pw.chromium.launch(args=CHROMIUM_ARGS, **launch)
             page = browser.new_page()
+            # (c) first paint: the sample's sentences, with the model not yet loaded (or converted)
+            start = time.perf_counter()
             page.goto(url)
-            page.get_by_role("option").first.wait_for(timeout=timeout_ms)
-            paste(page, trial_text(99, 2))  # warm-up: the model is loaded (and converted) here
-            wait_selected(page, 0, timeout_ms)
-            translation_shown(page, timeout_ms)
-            last = args.sentences - 1
+            page.get_by_role("option").nth(SAMPLE_SENTENCES - 1).wait_for(timeout=timeout_ms)
+            r["first_paint_ms"] = (time.perf_counter() - start) * 1000
+            log(name, "first paint", r)
+            page.locator("[data-sentence]:not(:has(.placeholder))").first.wait_for(timeout=timeout_ms)
+            r["first_translation_ms"] = (time.perf_counter() - start) * 1000
+            log(name, "first translation", r)
+            no_placeholder(page, timeout_ms)
+            r["all_translated_ms"] = (time.perf_counter() - start) * 1000
+            log(name, "all translated", r)
+            page.wait_for_timeout(1500)  # the final rerun (alignment, glossary) settles
+            warm = browser.new_page()  # a second reader: first paint on a server that has everything loaded
+            start = time.perf_counter()
+            warm.goto(url)
+            warm.get_by_role("option").nth(SAMPLE_SENTENCES - 1).wait_for(timeout=timeout_ms)
+            r["warm_paint_ms"] = (time.perf_counter() - start) * 1000
+            no_placeholder(warm, timeout_ms)
+            r["warm_translated_ms"] = (time.perf_counter() - start) * 1000
+            warm.close()
+            log(name, "warm paint", r)
+
+            # (a) clicks on translated sentences: in the page, then from Playwright
+            for k in range(args.clicks):
+                i = (k * 3 + 1) % SAMPLE_SENTENCES
+                t0 = time.perf_counter()
+                res = page.evaluate(IN_PAGE_CLICK_JS, i)
+                if not (res["known"] and res["shown"]):
+                    raise SystemExit(f"{name}: sentence {i}'s translation was not shown at once: {res}")
+                r["handler_ms"].append(res["handler_ms"])
+                r["frame_ms"].append(res["frame_ms"])
+                page.wait_for_function(fn(CONFIRMED_JS), arg=i, timeout=timeout_ms)
+                r["confirmed_ms"].append((time.perf_counter() - t0) * 1000)
+                page.wait_for_timeout(200)
+            for k in range(args.clicks):
+                i = (k * 7 + 2) % SAMPLE_SENTENCES
+                t0 = time.perf_counter()
+                page.locator(f'[role="option"][data-index="{i}"]').click()
+                page.wait_for_function(fn(SHOWN_JS), arg=i, timeout=timeout_ms)
+                r["playwright_ms"].append((time.perf_counter() - t0) * 1000)
+                page.wait_for_function(fn(CONFIRMED_JS), arg=i, timeout=timeout_ms)
+                page.wait_for_timeout(200)
+
+            log(name, "clicks on translated sentences", r)
+            # (b) a click on a sentence not translated yet, while the rest is being translated
             for trial in range(args.trials):
+                text = trial_text(trial, args.sentences)
+                start_last, end_last = split_sentences(text)[-1]
+                clicked.append(text[start_last:end_last])
                 page.wait_for_timeout(300)
-                start = time.perf_counter()
-                paste(page, trial_text(trial, args.sentences))
-                page.locator(f'[role="option"][data-index="{last}"]').wait_for(timeout=timeout_ms)
-                wait_selected(page, 0, timeout_ms)
-                translation_shown(page, timeout_ms)
-                submit_ms.append((time.perf_counter() - start) * 1000)
-
-                start = time.perf_counter()
+                t0 = time.perf_counter()
+                paste(page, text)
+                # the new text is on the page: its last sentence carries this trial's number
+                page.get_by_role("option").filter(has_text=f"رقم {trial}{last}").wait_for(timeout=timeout_ms)
+                page.wait_for_function(fn(SHOWN_JS), arg=0, timeout=timeout_ms)
+                r["submit_ms"].append((time.perf_counter() - t0) * 1000)
+                t0 = time.perf_counter()
                 page.locator(f'[role="option"][data-index="{last}"]').click()
-                translation_shown(page, timeout_ms)
-                click_ms.append((time.perf_counter() - start) * 1000)
-                # let the background batches finish so the next trial starts idle
-                page.locator("[data-sentence] .placeholder").first.wait_for(state="detached", timeout=timeout_ms)
-
-            for trial in range(args.trials):
-                fresh = browser.new_page()
-                fresh.goto(url)
-                fresh.get_by_role("option").first.wait_for(timeout=timeout_ms)
-                paste(fresh, trial_text(trial, args.sentences))
-                fresh.locator("[data-sentence] .placeholder").first.wait_for(state="detached", timeout=timeout_ms)
-                start = time.perf_counter()
-                fresh.locator(f'[role="option"][data-index="{last - 1}"]').click()
-                wait_selected(fresh, last - 1, timeout_ms)
-                translation_shown(fresh, timeout_ms)
-                cached_ms.append((time.perf_counter() - start) * 1000)
-                fresh.close()
+                page.wait_for_function(fn(SHOWN_JS), arg=last, timeout=timeout_ms)
+                r["untranslated_ms"].append((time.perf_counter() - t0) * 1000)
+                no_placeholder(page, timeout_ms)  # the next trial starts with an idle worker
+                log(name, f"trial {trial}", r)
             browser.close()
     finally:
         stop_app(proc)
+    r["alone_ms"] = alone_ms(model, work, clicked, args.beam)
+    return r
 
-    def row(name: str, values: list[float]) -> None:
-        print(f"{name:<28} median {statistics.median(values):8.0f} ms   min {min(values):8.0f}   max {max(values):8.0f}")
 
-    print(f"model: {model}   trials: {args.trials}   sentences per text: {args.sentences}")
-    row("submit → first translation", submit_ms)
-    row("click → translation (warm)", click_ms)
-    row("click → translation (cached)", cached_ms)
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--models", nargs="+", default=["tiny", "stand-in"],
+                    help="tiny, stand-in (the random full-size opus-mt-ar-en), or model folders")
+    ap.add_argument("--trials", type=int, default=3, help="untranslated-sentence clicks per model")
+    ap.add_argument("--clicks", type=int, default=10, help="clicks on translated sentences per model")
+    ap.add_argument("--sentences", type=int, default=6, help="sentences per pasted text")
+    ap.add_argument("--beam", type=int, default=4, help="the app's beam (its default is 4)")
+    ap.add_argument("--timeout", type=float, default=400.0, help="seconds to wait for one step")
+    ap.add_argument("--server-cpu", default="0", help="CPU list for the server (taskset -c); '' to not pin")
+    ap.add_argument("--browser-cpu", default="1", help="CPU list for this process and Chromium; '' to not pin")
+    args = ap.parse_args(argv)
+
+    results: dict[str, dict] = {}
+    for name in args.models:
+        if name == "tiny":
+            from tests.support import build_tiny_marian
+
+            model = str(build_tiny_marian(Path(tempfile.mkdtemp(prefix="qari-tiny-")) / "tiny"))
+        elif name == "stand-in":
+            model = str(stand_in_model())
+        else:
+            model = str(Path(name).resolve())
+        print(f"measuring {name} ({model})…", file=sys.stderr, flush=True)
+        results[name] = measure(name, model, args)
+
+    def med(v: list[float] | float) -> float:
+        return statistics.median(v) if isinstance(v, list) else v
+
+    rows = [
+        ("server start → healthy", "server_start_ms"),
+        ("first paint: sentences visible", "first_paint_ms"),
+        ("  → first translation on the page", "first_translation_ms"),
+        ("  → whole sample translated", "all_translated_ms"),
+        ("first paint, second reader (all loaded)", "warm_paint_ms"),
+        ("  → its translations shown (cached)", "warm_translated_ms"),
+        ("click translated: click handler", "handler_ms"),
+        ("click translated: to next frame", "frame_ms"),
+        ("click translated: Playwright click → seen", "playwright_ms"),
+        ("click translated: → server confirms", "confirmed_ms"),
+        ("submit → first sentence translated", "submit_ms"),
+        ("click untranslated → translation shown", "untranslated_ms"),
+        ("that sentence translated alone", "alone_ms"),
+    ]
+    print(f"{'median ms (min–max)':<44}" + "".join(f"{n:>26}" for n in results))
+    for label, key in rows:
+        cells = []
+        for r in results.values():
+            v = r[key]
+            cells.append(f"{med(v):.1f} ({min(v):.0f}–{max(v):.0f})" if isinstance(v, list) else f"{v:.0f}")
+        print(f"{label:<44}" + "".join(f"{c:>26}" for c in cells))
     print(json.dumps({
-        "model": Path(model).name,
-        "submit_ms": round(statistics.median(submit_ms)),
-        "click_ms": round(statistics.median(click_ms)),
-        "cached_click_ms": round(statistics.median(cached_ms)),
-        "trials": args.trials,
+        name: {key: round(med(r[key]), 1) for _, key in rows} | {
+            "untranslated_minus_alone_ms": round(med(r["untranslated_ms"]) - med(r["alone_ms"]), 1),
+            "trials": args.trials, "clicks": args.clicks}
+        for name, r in results.items()
     }))
 
 

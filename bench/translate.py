@@ -201,13 +201,15 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             out_len = tr.model.generate(**enc, num_beams=1).shape[1] - 1  # minus the start token
         src_tokens = [len(ids) for ids in tr.tokenizer(sentences)["input_ids"]]
     else:
-        from models.translation.ct2 import CT2Translator
+        from models.translation.ct2 import CT2Translator, compute_type_for
 
+        # auto: what Qari itself runs on this CPU (QARI_MT_COMPUTE, CT2_FORCE_CPU_ISA, CT2_USE_MKL honoured)
+        compute_type = compute_type_for() if args.compute_type == "auto" else args.compute_type
         tr = CT2Translator(
             args.ct2_folder,
             args.folder,
             batch_size=args.batch_size,
-            compute_type=args.compute_type,
+            compute_type=compute_type,
             threads=args.threads,
             inter_threads=args.inter_threads,
             use_vmap=args.vmap,
@@ -221,6 +223,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit(f"{args.worker}: produced {out_len} tokens, not the forced {n}")
     times: dict[str, list[float]] = {}
     for beam in (1, 4):
+        if beam not in args.beams:
+            times[f"beam{beam}"] = [float("nan")]
+            continue
         tr.translate(sentences, beam_size=beam)  # warm-up: caches, allocator, thread pools
         runs = []
         for _ in range(args.reps):
@@ -230,6 +235,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         times[f"beam{beam}"] = runs
     return {
         "engine": args.worker,
+        "compute_type": "float32" if args.worker == "transformers" else tr.compute_type,
         "load_s": load_s,
         "greedy_s": statistics.median(times["beam1"]),
         "beam4_s": statistics.median(times["beam4"]),
@@ -249,9 +255,20 @@ LEVERS: list[tuple[str, dict[str, Any]]] = [
     ("ctranslate2 int8, 1 thread", {"threads": 1}),
 ]
 
+# CTranslate2's CPU paths measured with --cpu-paths (label, environment of the engine worker): the CPU's
+# own path, the AVX2 path (no VNNI: where oneDNN's u8s8 int8 kernels saturate and Qari picks float32),
+# and, for comparison, int8 forced on that path and MKL's int8 GEMM. `--compute-type auto` (the default)
+# lets each worker choose as Qari does (models.translation.ct2.compute_type_for).
+CPU_PATHS: list[tuple[str, dict[str, str]]] = [
+    ("ct2, this CPU's path, Qari's choice", {}),
+    ("ct2, AVX2 path, Qari's choice", {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0"}),
+    ("ct2, AVX2 path, int8 forced", {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "QARI_MT_COMPUTE": "int8"}),
+    ("ct2, MKL (CT2_USE_MKL=1), Qari's choice", {"CT2_USE_MKL": "1"}),
+]
+
 
 def run_worker(engine: str, args: argparse.Namespace, folder: Path, ct2_folder: Path | None,
-               **over: Any) -> dict[str, Any]:
+               env_extra: dict[str, str] | None = None, **over: Any) -> dict[str, Any]:
     opts = {
         "threads": args.threads,
         "compute_type": args.compute_type,
@@ -263,11 +280,12 @@ def run_worker(engine: str, args: argparse.Namespace, folder: Path, ct2_folder: 
     cmd += ["--text", str(args.text), "--tokens", str(args.tokens), "--reps", str(args.reps)]
     cmd += ["--threads", str(opts["threads"]), "--batch-size", str(args.batch_size)]
     cmd += ["--compute-type", opts["compute_type"], "--inter-threads", str(opts["inter_threads"])]
+    cmd += ["--beams", *(str(b) for b in args.beams)]
     if ct2_folder is not None:
         cmd += ["--ct2-folder", str(ct2_folder)]
     if opts["vmap"]:
         cmd.append("--vmap")
-    env = dict(os.environ, OMP_NUM_THREADS=str(opts["threads"]), HF_HUB_OFFLINE="1")
+    env = dict(os.environ, OMP_NUM_THREADS=str(opts["threads"]), HF_HUB_OFFLINE="1", **(env_extra or {}))
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"The {engine} worker failed:\n{proc.stderr[-4000:]}")
@@ -310,7 +328,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=2, help="baseline/engine workers alternate this often")
     ap.add_argument("--threads", type=int, default=0, help="threads per engine (0: the usable cores)")
     ap.add_argument("--batch-size", type=int, default=8, help="sentences per batch, both engines")
-    ap.add_argument("--compute-type", default="int8", help="CTranslate2 compute type (int8, int8_float32…)")
+    ap.add_argument("--compute-type", default="auto",
+                    help="CTranslate2 compute type: auto (what Qari picks on this CPU), int8, float32, int8_float32…")
+    ap.add_argument("--cpu-paths", action="store_true",
+                    help="the engine on each CPU path (own ISA, forced AVX2, int8 forced there, MKL), side by side")
+    ap.add_argument("--beams", type=int, nargs="+", default=[1, 4], choices=[1, 4],
+                    help="decoding modes to time (1: greedy, 4: beam 4)")
     ap.add_argument("--inter-threads", type=int, default=1, help="CTranslate2 parallel batches")
     ap.add_argument("--vmap", action="store_true", help="Qari's engine with its target vocabulary map")
     ap.add_argument("--levers", action="store_true", help="also measure other CTranslate2 settings")
@@ -341,18 +364,25 @@ def main(argv: list[str] | None = None) -> None:
     sentences = sample_sentences(args.text)
 
     engine_label = f"ctranslate2 {args.compute_type}" + (" + target vmap" if args.vmap else "")
-    configs: list[tuple[str, str, dict[str, Any]]] = []
+    configs: list[tuple[str, str, dict[str, Any], dict[str, str]]] = []
     if not args.engine_only:
-        configs.append(("transformers fp32", "transformers", {}))
-    configs.append((engine_label, "ctranslate2", {}))
+        configs.append(("transformers fp32", "transformers", {}, {}))
+    if args.cpu_paths:
+        engine_label = CPU_PATHS[0][0]
+        configs += [(label, "ctranslate2", {}, env) for label, env in CPU_PATHS]
+    else:
+        configs.append((engine_label, "ctranslate2", {}, {}))
     if args.levers:
-        configs += [(label, "ctranslate2", over) for label, over in LEVERS]
-    runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in configs}
+        configs += [(label, "ctranslate2", over, {}) for label, over in LEVERS]
+    runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _, _ in configs}
     for _ in range(max(1, args.rounds)):  # alternate, so a noisy minute hits every configuration alike
-        for label, engine, over in configs:
+        for label, engine, over, env in configs:
             print(f"measuring {label}…", file=sys.stderr)
             runs[label].append(run_worker(engine, args, folder, ct2_folder if engine != "transformers" else None,
-                                          **over))
+                                          env, **over))
+            done = runs[label][-1]  # as it goes: a run cut short still leaves its figures in the log
+            print(f"  {label}: {done['compute_type']}, greedy {done['greedy_s']:.3f} s, beam 4 {done['beam4_s']:.3f} s, "
+                  f"peak RSS {done['peak_rss_mb']:.0f} MB", file=sys.stderr, flush=True)
     pooled = {label: _pool(r) for label, r in runs.items()}
     base = pooled.get("transformers fp32")
     eng = pooled[engine_label]
@@ -364,13 +394,13 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.tokens} output tokens each (forced), batch {args.batch_size}, {args.threads} threads, "
         f"{args.rounds} rounds x {args.reps} runs"
     )
-    head = f"{'engine':<34}{'greedy s':>9}{'(min)':>7}{'beam4 s':>9}{'(min)':>7}{'x greedy':>9}{'x beam4':>8}"
+    head = f"{'engine':<42}{'compute':>9}{'greedy s':>9}{'(min)':>7}{'beam4 s':>9}{'(min)':>7}{'x greedy':>9}{'x beam4':>8}"
     print(head + f"{'peak RSS MB':>12}{'load s':>7}")
     for label, r in pooled.items():
         x1 = f"{base['greedy_s'] / r['greedy_s']:.2f}" if base else "-"
         x4 = f"{base['beam4_s'] / r['beam4_s']:.2f}" if base else "-"
         print(
-            f"{label:<34}{r['greedy_s']:>9.3f}{r['greedy_min']:>7.2f}{r['beam4_s']:>9.3f}{r['beam4_min']:>7.2f}"
+            f"{label:<42}{r['compute_type']:>9}{r['greedy_s']:>9.3f}{r['greedy_min']:>7.2f}{r['beam4_s']:>9.3f}{r['beam4_min']:>7.2f}"
             f"{x1:>9}{x4:>8}{r['peak_rss_mb']:>12.0f}{r['load_s']:>7.2f}"
         )
     summary: dict[str, Any] = {
@@ -388,6 +418,12 @@ def main(argv: list[str] | None = None) -> None:
         "tokens": args.tokens,
         "batch_size": args.batch_size,
         "engine": engine_label,
+        "compute_type": eng["compute_type"],
+        "cpu_paths": {label: {"compute_type": r["compute_type"], "greedy_s": round(r["greedy_s"], 3),
+                              "beam4_s": round(r["beam4_s"], 3), "peak_rss_mb": round(r["peak_rss_mb"], 1),
+                              "ratio": round(base["beam4_s"] / r["beam4_s"], 3) if base else None,
+                              "ratio_greedy": round(base["greedy_s"] / r["greedy_s"], 3) if base else None}
+                      for label, r in pooled.items()} if args.cpu_paths else None,
         "rounds": args.rounds,
         "reps": args.reps,
     }
