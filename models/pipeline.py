@@ -35,7 +35,7 @@ from models.translation.align import align_document, can_align
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore
 from models.translation.loader import model_key_for
-from models.translation.worker import TranslationService, TranslationWorker
+from models.translation.worker import BATCH_SIZE, TranslationService, TranslationWorker
 from models.vowels import Vowels, vowels
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,6 @@ Progress = Callable[[int, int], None]  # (sentences done, sentences to do)
 # sentence is translated clause by clause and shown as one sentence. The estimate, not the loaded
 # tokenizer, decides the cuts, so the pieces (and their cache keys) do not depend on the model.
 MAX_PIECE_TOKENS = 80
-# Sentences per translation call after the first: small, so a click between batches waits for one batch
-# at most; the page and the command use the same size so they get the very same translations.
-BATCH_SIZE = 4
 FAILED_MESSAGE = "The model could not translate this sentence."
 WORKER_KIND = "translation-worker"
 

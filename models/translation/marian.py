@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from models.settings import translation_threads
 from models.translation.base import CrossAttention, Pieces, layer_indices
 
 if TYPE_CHECKING:
@@ -51,8 +52,12 @@ class MarianTranslator:
 
     @classmethod
     def from_folder(cls, folder: str | Path, model_key: str, batch_size: int = 8) -> MarianTranslator:
-        """Load from a local model folder; never goes to the network."""
+        """Load from a local model folder; never goes to the network. Uses `QARI_MT_THREADS` threads."""
+        import torch
         from transformers import MarianMTModel, MarianTokenizer
+
+        # torch's pool is per process: a process serving a class is given its share of the cores
+        torch.set_num_threads(translation_threads())
 
         with warnings.catch_warnings():
             # Without sacremoses the tokenizer skips Moses punctuation normalisation and warns on every load.
