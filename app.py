@@ -131,7 +131,8 @@ st.session_state.doc = finished  # what the page shows (tests compare it with th
 def _reading() -> None:
     current = copy.deepcopy(finished)
     waiting = 0
-    if service is not None and pipeline.pending(current):
+    # a model that could not be loaded translates nothing: its banner says so, no progress is shown
+    if service is not None and pipeline.pending(current) and (service.loaded is None or service.loaded.ok):
         model_key = pipeline.model_key_for(settings.model_id)
         pipeline.restore_translations(current, _store(), model_key, service.failures())
         waiting = pipeline.request_translations(

@@ -106,6 +106,8 @@ def test_missing_model_gives_a_banner_and_the_reader_still_works(
     assert data["pending_text"] == "No translation model loaded."
     assert len(at.dataframe[0].value) > 5  # names still listed
     assert any(b.label.startswith("Download") for b in at.button)
+    # nothing pretends to translate: no progress bar, no Pause button
+    assert not at.get("progress") and not any(b.label == "Pause translation" for b in at.button)
 
 
 def test_empty_paste_is_refused_and_the_text_is_kept(model: Path) -> None:
