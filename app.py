@@ -129,6 +129,8 @@ st.session_state.doc = finished  # what the page shows (tests compare it with th
 
 # ---- reader (redrawn alone on a click, a key or a new translation), glossary, downloads ---------
 def _reading() -> None:
+    if loading and service is not None and service.loaded is not None and not service.loaded.ok:
+        st.rerun()  # the model turned out to be missing: the page shows why, and stops polling
     current = copy.deepcopy(finished)
     waiting = 0
     # a model that could not be loaded translates nothing: its banner says so, no progress is shown
@@ -164,6 +166,7 @@ def _reading() -> None:
     )
 
 
+loading = service is not None and service.loaded is None  # the model is still loading at this run
 # Poll for the worker's translations only while some are missing and can still come.
 polling = vowels_waiting or service is not None and bool(pipeline.pending(finished)) and (
     service.loaded is None or service.loaded.ok
