@@ -49,9 +49,10 @@ def _gap(text: str) -> str:
 
 def _sentence(doc: Document, sentence: Sentence, selected: int | None, first_token: int) -> str:
     is_selected = "true" if sentence.index == selected else "false"
-    status = _status(sentence)
+    # No translation status here: the Arabic markup stays the same while translations arrive (the
+    # reader marks failed sentences itself), so the browser never rebuilds it for a translation.
     opening = (
-        f'<span role="option" id="qari-s{sentence.index}" class="sentence {status}" '
+        f'<span role="option" id="qari-s{sentence.index}" class="sentence" '
         f'data-index="{sentence.index}" aria-selected="{is_selected}">'
     )
     out = [opening]

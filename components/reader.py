@@ -49,6 +49,7 @@ def reader_payload(
         "arabic_html": arabic_html,
         "english_html": render_english(doc, None),
         "translations": [s.translation for s in doc.sentences],
+        "failed": [s.translation_error is not None for s in doc.sentences],
         "cards": token_cards(doc, statuses),
         "links": alignment_links(doc),
         "marked": marked,

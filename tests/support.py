@@ -299,9 +299,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(data_dir: Path, model: str, **env_extra: str) -> tuple[subprocess.Popen, str]:
-    """Run `streamlit run app.py` on a free loopback port with its own data folder; return (process, url)."""
-    port = free_port()
+def start_app(
+    data_dir: Path, model: str, port: int | None = None, **env_extra: str
+) -> tuple[subprocess.Popen, str]:
+    """Run `streamlit run app.py` on a loopback port (a free one, or `port`: a sign-in's redirect address
+    names it, and a restart keeps it) with its own data folder; return (process, url)."""
+    port = port or free_port()
     env = {
         **os.environ,
         "QARI_MT_MODEL": model,
@@ -315,10 +318,10 @@ def start_app(data_dir: Path, model: str, **env_extra: str) -> tuple[subprocess.
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--server.fileWatcherType", "none",
     ]
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - kept open for the server's life
+    log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - kept open for the server's life
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError((data_dir / "server.log").read_text(errors="replace"))
@@ -329,7 +332,7 @@ def start_app(data_dir: Path, model: str, **env_extra: str) -> tuple[subprocess.
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("Streamlit did not become healthy in 30 s")
+    raise RuntimeError("Streamlit did not become healthy in 60 s")
 
 
 def stop_app(proc: subprocess.Popen) -> None:
@@ -341,6 +344,26 @@ def stop_app(proc: subprocess.Popen) -> None:
 
 
 SENTENCES = 10  # the sample article
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    """For pytest-playwright: Debian's Chromium when present; otherwise Playwright's own
+    (`playwright install chromium`). Imported by the conftest or module of each browser test."""
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS} if CHROMIUM else {"args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_available(browser_type: Any, browser_type_launch_args: dict) -> None:
+    """Skip the browser tests, saying what to install, on a machine without a Chromium to drive."""
+    try:
+        browser = browser_type.launch(**browser_type_launch_args)
+    except Exception as exc:  # noqa: BLE001 - Playwright reports a missing browser in several ways
+        pytest.skip(
+            "needs Chromium: `sudo apt-get install chromium` (Debian/Ubuntu) or `playwright install chromium`"
+            f" ({type(exc).__name__})"
+        )
+    browser.close()
 
 
 def open_reader(page: Any, url: str) -> None:
@@ -792,38 +815,6 @@ def sign_in_secrets(folder: Path, app_url: str, issuer: str) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def start_app_on(port: int, data_dir: Path, model: str, **env_extra: str) -> tuple[subprocess.Popen, str]:
-    """`start_app` on a given port (a sign-in's redirect address names it, and a restart keeps it)."""
-    env = {
-        **os.environ,
-        "QARI_MT_MODEL": model,
-        "QARI_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        **env_extra,
-    }
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-    ]
-    log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - kept open for the server's life
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError((data_dir / "server.log").read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("Streamlit did not become healthy in 60 s")
 
 
 def sign_in(page: Any, url: str, subject: str) -> None:

@@ -45,6 +45,10 @@ export default function (component) {
     w.classList.toggle("marked", Boolean(data.marked) && card.key === data.marked);
   });
   const count = data.count || 0;
+  // failed translations are marked here, not in the Arabic markup (which stays as it is while they arrive)
+  ar.querySelectorAll('[role="option"]').forEach((o) => {
+    o.classList.toggle("failed", Boolean((data.failed || [])[Number(o.dataset.index)]));
+  });
 
   const options = () => ar.querySelectorAll('[role="option"]');
   // Scroll only the column, never the page, so the page heading and panel stay where the reader left them.

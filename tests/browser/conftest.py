@@ -4,30 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict:
-    # Debian's Chromium when present; otherwise Playwright's own (`playwright install chromium`)
-    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS} if CHROMIUM else {"args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def chromium_available(browser_type: Any, browser_type_launch_args: dict) -> None:
-    """Skip the browser tests, saying what to install, on a machine without a Chromium to drive."""
-    try:
-        browser = browser_type.launch(**browser_type_launch_args)
-    except Exception as exc:  # noqa: BLE001 - Playwright reports a missing browser in several ways
-        pytest.skip(
-            "needs Chromium: `sudo apt-get install chromium` (Debian/Ubuntu) or `playwright install chromium`"
-            f" ({type(exc).__name__})"
-        )
-    browser.close()
+from tests.support import (  # noqa: F401 - the browser fixtures, for every test here
+    browser_type_launch_args,
+    chromium_available,
+    start_app,
+    stop_app,
+)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from tests.support import (
     selected_index,
     sign_in,
     sign_in_secrets,
-    start_app_on,
+    start_app,
     stop_app,
 )
 
@@ -83,7 +83,7 @@ def test_two_signed_in_readers_keep_their_own_library_place_and_words(
     with oidc_provider() as issuer:
         secrets = sign_in_secrets(tmp_path, f"http://127.0.0.1:{port}", issuer)
         env = {"STREAMLIT_SECRETS_FILES": str(secrets), "AUTHLIB_INSECURE_TRANSPORT": "1"}
-        proc, url = start_app_on(port, tmp_path, str(tiny_model_dir), **env)
+        proc, url = start_app(tmp_path, str(tiny_model_dir), port, **env)
         try:
             # a visitor who is not signed in sees the sign-in page and nothing of anyone's
             stranger = browser.new_context().new_page()
@@ -118,7 +118,7 @@ def test_two_signed_in_readers_keep_their_own_library_place_and_words(
         assert "alice" not in log and "bob" not in log
 
         # a restart: each signs in again and finds their texts, their place and their words
-        proc, url = start_app_on(port, tmp_path, str(tiny_model_dir), **env)
+        proc, url = start_app(tmp_path, str(tiny_model_dir), port, **env)
         try:
             alice = signed_in_page(browser, url, "alice")
             expect(alice.locator(MARKED)).to_have_attribute("data-status", "known")

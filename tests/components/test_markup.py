@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 from components.markup import render_arabic, render_english, token_cards
 from models.document import Document, Entity, Sentence
+from models.pipeline import analyze
 from models.text.arabic import tokenize
 from models.text.segment import split_sentences
 
@@ -130,3 +131,13 @@ def test_tashkeel_is_wrapped_so_it_can_be_hidden_without_moving_marks() -> None:
     assert "".join(tree.text) == text
     (entity,) = [t for tag, a, t in tree.elements if tag == "mark"]
     assert "".join(entity) == "اليَابَان"
+
+
+def test_the_arabic_markup_does_not_change_as_translations_arrive() -> None:
+    """The browser rebuilds the Arabic column only when its markup changes: a translation arriving (or
+    failing) must not rebuild it, or the reader's hover, focus and highlights would be lost each time."""
+    doc = analyze("اتفقت اليابان وكندا. وقالت الوزارة إن الاتفاق مهم.")
+    before = render_arabic(doc, 0)
+    doc.sentences[0].translation = "Japan and Canada agreed."
+    doc.sentences[1].translation_error = "The model could not translate this sentence."
+    assert render_arabic(doc, 0) == before

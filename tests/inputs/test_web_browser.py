@@ -4,34 +4,22 @@ and replaces the sample in the reader with its own sentences only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.support import CHROMIUM, CHROMIUM_ARGS, SENTENCES, NewsSite, start_app, stop_app
+from tests.support import (  # noqa: F401 - the browser fixtures, for this module
+    SENTENCES,
+    NewsSite,
+    browser_type_launch_args,
+    chromium_available,
+    start_app,
+    stop_app,
+)
 
 ARTICLE = "/economy/2026/11/20/japan-jordan-water"
 TITLE = "اليابان والأردن يوقعان اتفاقية لتمويل مشاريع المياه"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict:
-    # as tests/browser: Debian's Chromium when present, otherwise Playwright's own
-    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS} if CHROMIUM else {"args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def chromium_available(browser_type: Any, browser_type_launch_args: dict) -> None:
-    try:
-        browser = browser_type.launch(**browser_type_launch_args)
-    except Exception as exc:  # noqa: BLE001 - Playwright reports a missing browser in several ways
-        pytest.skip(
-            "needs Chromium: `sudo apt-get install chromium` (Debian/Ubuntu) or `playwright install chromium`"
-            f" ({type(exc).__name__})"
-        )
-    browser.close()
 
 
 @pytest.fixture(scope="module")
