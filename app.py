@@ -131,10 +131,15 @@ st.session_state.doc = finished  # what the page shows (tests compare it with th
 def _reading() -> None:
     if loading and service is not None and service.loaded is not None and not service.loaded.ok:
         st.rerun()  # the model turned out to be missing: the page shows why, and stops polling
-    current = copy.deepcopy(finished)
-    waiting = 0
     # a model that could not be loaded translates nothing: its banner says so, no progress is shown
-    if service is not None and pipeline.pending(current) and (service.loaded is None or service.loaded.ok):
+    translating = service is not None and bool(pipeline.pending(finished)) and (
+        service.loaded is None or service.loaded.ok
+    )
+    # new translations are restored into a copy (`finished` belongs to the last full run); a click on a
+    # finished text just redraws it
+    current = copy.deepcopy(finished) if translating else finished
+    waiting = 0
+    if translating:
         model_key = pipeline.model_key_for(settings.model_id)
         pipeline.restore_translations(current, _store(), model_key, service.failures())
         waiting = pipeline.request_translations(

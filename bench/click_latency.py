@@ -41,29 +41,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from playwright.sync_api import Page, sync_playwright
-from serve import start_pinned
+from serve import ROOT_JS, start_pinned
 
 from models.text.segment import split_sentences
-from tests.support import CHROMIUM, CHROMIUM_ARGS, stop_app
+from tests.support import CHROMIUM, CHROMIUM_ARGS, SAMPLE, stop_app
 
-SAMPLE = (ROOT / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
 SAMPLE_SENTENCES = 10
 
-# The reader's root (.qari, in the component's shadow root or the document) and its state (__qari).
-_ROOT_JS = """
-const qariRoot = () => {
-  const direct = document.querySelector('.qari');
-  if (direct) return direct;
-  for (const e of document.querySelectorAll('*')) {
-    const q = e.shadowRoot && e.shadowRoot.querySelector('.qari');
-    if (q) return q;
-  }
-  return null;
-};
-"""
 
 # True when sentence i is the shown one and the focus panel holds its (known) translation.
-SHOWN_JS = _ROOT_JS + """
+SHOWN_JS = ROOT_JS + """
 const r = qariRoot();
 if (!r || !r.__qari) return false;
 const s = r.__qari, f = r.querySelector('.focus-en'), t = (s.translations || [])[i];
@@ -71,9 +58,9 @@ return s.selected === i && t !== null && t !== undefined && !f.classList.contain
   && f.textContent === t;
 """
 # True when the server's latest rerun carries sentence i as the selection.
-CONFIRMED_JS = _ROOT_JS + "const r = qariRoot(); return Boolean(r && r.__qari && r.__qari.dataSelected === i);"
+CONFIRMED_JS = ROOT_JS + "const r = qariRoot(); return Boolean(r && r.__qari && r.__qari.dataSelected === i);"
 # Click sentence i inside the page and time it: the click handler (synchronous), and the next frame.
-IN_PAGE_CLICK_JS = "async (i) => {" + _ROOT_JS + """
+IN_PAGE_CLICK_JS = "async (i) => {" + ROOT_JS + """
 const r = qariRoot(), s = r.__qari, f = r.querySelector('.focus-en');
 const want = (s.translations || [])[i];
 const opt = r.querySelector(`[role="option"][data-index="${i}"]`);

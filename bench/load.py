@@ -45,28 +45,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from playwright.async_api import Browser, Page, async_playwright
-from serve import cpu_seconds, start_pinned
+from serve import ROOT_JS, cpu_seconds, start_pinned
 
 from models.text.segment import split_sentences
-from tests.support import CHROMIUM, CHROMIUM_ARGS, build_tiny_marian, stop_app
+from tests.support import CHROMIUM, CHROMIUM_ARGS, SAMPLE, build_tiny_marian, stop_app
 
 SENTENCES = 10  # the sample article
-SAMPLE = (ROOT / "seeds" / "japan-canada-intelligence.txt").read_text(encoding="utf-8")
 
-_ROOT_JS = """
-const qariRoot = () => {
-  const direct = document.querySelector('.qari');
-  if (direct) return direct;
-  for (const e of document.querySelectorAll('*')) {
-    const q = e.shadowRoot && e.shadowRoot.querySelector('.qari');
-    if (q) return q;
-  }
-  return null;
-};
-"""
 # Click sentence i in the page; time → its translation in the focus panel, and → the server's rerun
 # carrying i as the selection (polled every 5 ms; gives up after `limit` ms).
-CLICK_JS = "async ([i, limit]) => {" + _ROOT_JS + """
+CLICK_JS = "async ([i, limit]) => {" + ROOT_JS + """
 const r = qariRoot(), s = r.__qari, f = r.querySelector('.focus-en');
 const t0 = performance.now();
 r.querySelector(`[role="option"][data-index="${i}"]`).click();

@@ -41,3 +41,18 @@ def cpu_seconds(pid: int) -> float:
     """utime + stime of process `pid` (all its threads), in seconds, from /proc/<pid>/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK  # fields 14 and 15 of proc(5)
+
+
+# The reader's root (.qari, in the component's shadow root or the document) and its state (__qari),
+# for scripts run in the page by the benchmarks.
+ROOT_JS = """
+const qariRoot = () => {
+  const direct = document.querySelector('.qari');
+  if (direct) return direct;
+  for (const e of document.querySelectorAll('*')) {
+    const q = e.shadowRoot && e.shadowRoot.querySelector('.qari');
+    if (q) return q;
+  }
+  return null;
+};
+"""

@@ -33,8 +33,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+import streamlit as st
 from playwright.sync_api import expect
+from streamlit.testing.v1 import AppTest
 
+from models import registry
 from models.document import Entity
 from models.study.export import ARABIC_FONT_FILE
 from models.text.arabic import ARABIC_WORD, strip_tashkeel
@@ -218,6 +221,24 @@ class Recording:
         if self.fail_on & set(texts):
             raise RuntimeError("simulated model failure")
         return self.inner.translate(texts, beam_size=beam_size)
+
+
+# ---- the page in AppTest --------------------------------------------------------------------------
+
+
+def forget_loaded_state() -> None:
+    """What a fresh process would have: Streamlit's caches and the model registry, both process-wide."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    registry.reset()
+
+
+def run_page() -> AppTest:
+    """The page in AppTest (the same script, in-process), run once, without an exception."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 # ---- entities -------------------------------------------------------------------------------------

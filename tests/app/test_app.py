@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from models import registry
@@ -22,6 +21,7 @@ from models.lexicon.lexicon import Lexicon
 from models.translation.cache import TranslationStore
 from models.vowels.background import wait as wait_for_vowels
 from tests.support import SAMPLE as SAMPLE_TEXT
+from tests.support import forget_loaded_state, run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,9 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     """Streamlit caches and the model registry are process-wide; each test starts clean."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    registry.reset()
+    forget_loaded_state()
     yield
     registry.reset()
 
@@ -56,10 +54,8 @@ def settle(at: AppTest) -> AppTest:
 
 
 def run_app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return settle(at)
+    """The page, run until the translations it asked for are in."""
+    return settle(run_page())
 
 
 def payload(at: AppTest) -> dict:
@@ -85,9 +81,7 @@ def test_translations_persist_and_are_shown_without_the_model(model: Path, qari_
     assert TranslationStore(qari_data_dir / "qari.sqlite3").count() == 11
     # the model disappears; a new process (fresh caches) still shows every translation from SQLite
     shutil.rmtree(model)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    registry.reset()
+    forget_loaded_state()
     at = run_app()
     assert payload(at)["translations"] == first
     assert not at.warning

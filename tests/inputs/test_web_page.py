@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from models import registry
 from models.settings import ALLOW_PRIVATE_URLS_ENV
-from tests.support import NewsSite
+from tests.support import NewsSite, forget_loaded_state, run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/economy/2026/11/20/japan-jordan-water"
@@ -27,18 +26,10 @@ def base(news_site: tuple[NewsSite, str], tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("QARI_MT_MODEL", str(tmp_path / "no-model"))
     monkeypatch.setenv("QARI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv(ALLOW_PRIVATE_URLS_ENV, "1")  # the local site is on 127.0.0.1
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    registry.reset()
+    forget_loaded_state()
     yield news_site[1]
     registry.reset()
 
-
-def run_app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_address(at: AppTest, address: str) -> None:
@@ -49,7 +40,7 @@ def open_address(at: AppTest, address: str) -> None:
 
 
 def test_an_address_opens_its_article_with_title_and_source(base: str) -> None:
-    at = run_app()
+    at = run_page()
     open_address(at, base + ARTICLE)
     assert not at.error
     assert at.subheader[0].value == TITLE
@@ -61,7 +52,7 @@ def test_an_address_opens_its_article_with_title_and_source(base: str) -> None:
 
 
 def test_an_address_pasted_into_the_text_box_opens_its_page(base: str) -> None:
-    at = run_app()
+    at = run_page()
     at.text_area(key="pasted").input(f"  {base}/news.php \n")
     (button,) = [b for b in at.button if b.label == "Read this text"]
     button.click().run()
@@ -75,7 +66,7 @@ def test_an_address_pasted_into_the_text_box_opens_its_page(base: str) -> None:
     [("/english", "has no Arabic text to read"), ("/report.pdf", "is not a web page"), ("/missing", "404")],
 )
 def test_a_page_that_cannot_be_read_leaves_the_open_text(base: str, path: str, message: str) -> None:
-    at = run_app()
+    at = run_page()
     open_address(at, base + ARTICLE)
     before = at.session_state["text"]
     open_address(at, base + path)
@@ -87,7 +78,7 @@ def test_a_page_that_cannot_be_read_leaves_the_open_text(base: str, path: str, m
 def test_an_address_into_the_servers_network_is_refused_on_the_page(
     base: str, monkeypatch: pytest.MonkeyPatch, only_loopback: list[object]
 ) -> None:
-    at = run_app()
+    at = run_page()
     sample = at.session_state["text"]
     monkeypatch.delenv(ALLOW_PRIVATE_URLS_ENV)
     open_address(at, "http://169.254.169.254/latest/meta-data/")

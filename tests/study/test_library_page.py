@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
@@ -16,6 +15,7 @@ from components.account import EVERY_ADDRESS, exposure
 from models import registry
 from models.study.library import Library, export_bytes, import_bytes
 from models.study.vocab import LOCAL_READER, VocabStore, reader_key
+from tests.support import forget_loaded_state, run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PASTED = "اتفقت اليابان وكندا على بدء المحادثات. وقالت الوزارة إن الجانبين يهدفان إلى اتفاق. وانتهى اللقاء."
@@ -25,18 +25,10 @@ PASTED = "اتفقت اليابان وكندا على بدء المحادثات.
 def page_without_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No translation model (the reader works without one); Streamlit's caches cleared around each test."""
     monkeypatch.setenv("QARI_MT_MODEL", str(tmp_path / "no-model-here"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    registry.reset()
+    forget_loaded_state()
     yield
     registry.reset()
 
-
-def run_app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def paste(at: AppTest, text: str) -> None:
@@ -50,7 +42,7 @@ def library_button(at: AppTest, text_id: str):
 
 
 def test_every_opened_text_is_kept_and_reopened_where_the_reader_stopped() -> None:
-    at = run_app()
+    at = run_page()
     library = Library(reader=LOCAL_READER)
     (sample,) = library.entries()
     assert sample.source == "sample" and sample.words and sample.words > 20  # its words kept once analysed
@@ -76,14 +68,14 @@ def test_every_opened_text_is_kept_and_reopened_where_the_reader_stopped() -> No
     assert at.session_state["text_id"] == pasted.id
 
     # a new session (a restart, another tab) finds the same library
-    again = run_app()
+    again = run_page()
     assert {b.key for b in again.button if b.key and b.key.startswith("library-open-")} == {
         f"library-open-{sample.id}", f"library-open-{pasted.id}",
     }  # fmt: skip
 
 
 def test_rename_and_delete_from_the_library() -> None:
-    at = run_app()
+    at = run_page()
     paste(at, PASTED)
     library = Library(reader=LOCAL_READER)
     pasted = library.entries()[0]
@@ -106,7 +98,7 @@ def test_export_and_import_on_the_page(tmp_path: Path) -> None:
     other_words.set_status("كندا", "learning")
     data = export_bytes(other_library, other_words)
 
-    at = run_app()
+    at = run_page()
     assert not [u for u in at.get("file_uploader") if u.proto.label == "Import a library file"]
     at.button(key="library-import-start").click().run()  # the upload box only when asked for
     (uploader,) = [u for u in at.get("file_uploader") if u.proto.label == "Import a library file"]
@@ -142,12 +134,12 @@ def test_a_page_without_sign_in_says_when_others_can_reach_it(
 
 def test_the_page_says_it_is_open_to_the_network_without_sign_in() -> None:
     # .streamlit/config.toml keeps a lone reader's page to this machine: nothing to say
-    assert not [i for i in run_app().info if "no sign-in" in i.value]
+    assert not [i for i in run_page().info if "no sign-in" in i.value]
     # served on every address of the machine (`--server.address 0.0.0.0`, or the option unset)
     previous = st_config.get_option("server.address")
     st_config.set_option("server.address", "")
     try:
-        at = run_app()
+        at = run_page()
     finally:
         st_config.set_option("server.address", previous)
     notices = [i.value for i in at.info if "no sign-in" in i.value]
@@ -158,5 +150,5 @@ def test_the_page_says_it_is_open_to_the_network_without_sign_in() -> None:
 def test_signed_in_readers_are_kept_apart_from_the_local_reader() -> None:
     # what the page does for a signed-in reader: stores bound to their key (the sign-in itself: Chromium)
     alice = reader_key("http://127.0.0.1:1", "alice")
-    run_app()
+    run_page()
     assert Library(reader=alice).entries() == [] and len(Library(reader=LOCAL_READER).entries()) == 1
