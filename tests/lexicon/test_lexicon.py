@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -194,21 +193,13 @@ def test_without_freedict(lex_plain: Lexicon) -> None:
     assert lex_plain.analyze("المعيارية") == []
 
 
-def test_speed_on_the_sample() -> None:
+def test_the_sample_is_read_and_a_second_reading_is_the_same() -> None:
+    # timings (load, cold, warm) are measured by `python bench/names.py`, not asserted here
     text = SAMPLE.read_text(encoding="utf-8")
     words = [text[s:e] for s, e, kind in iter_tokens(text) if kind == "arabic"]
-    t0 = time.perf_counter()
     fresh = Lexicon()
-    t1 = time.perf_counter()
-    for w in words:
-        fresh.analyze(w)
-    t2 = time.perf_counter()
-    for w in words:
-        fresh.analyze(w)
-    t3 = time.perf_counter()
-    assert t1 - t0 < 3.0, f"load {t1 - t0:.2f} s"
-    assert t3 - t2 < 0.1, f"warm {t3 - t2:.3f} s"
-    assert t2 - t1 < 2.0, f"cold {t2 - t1:.3f} s"
+    first = [fresh.analyze(w) for w in words]
+    assert [fresh.analyze(w) for w in words] == first  # the cache answers as the analysis did
     known = sum(1 for w in words if fresh.best(w) is not None)
     assert known / len(words) > 0.95
 
