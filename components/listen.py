@@ -13,6 +13,7 @@ it is dropped when the session no longer shows it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,21 @@ def listen_section() -> Listening:
     if error and voice == "server":
         st.caption(error)
     return Listening(clamp_speed(speed), str(voice))
+
+
+def anki_audio() -> Callable[[str], bytes | None] | None:
+    """For the Anki decks: text → MP3 at the reader's speed (None where the server has no voice)."""
+    if server_voice_error() is not None:
+        return None
+    speed = clamp_speed(st.session_state.get("listen.speed", 1.0))
+
+    def audio(text: str) -> bytes | None:
+        try:
+            return speak(text, speed).audio
+        except (NothingToSay, SpeechUnavailable):
+            return None
+
+    return audio
 
 
 def on_speak(value: Any) -> None:

@@ -181,3 +181,44 @@ def test_the_command_line_refuses_empty_input(engine: Espeak, tmp_path: Path,
     assert main(["speak", "only English here", "--out", str(out)]) != 0
     assert "nothing in Arabic" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_anki_cards_carry_the_word_and_the_sentence_audio(cache: SpeechCache, tmp_path: Path) -> None:
+    import json
+    import sqlite3
+    import zipfile
+
+    from models.study.export import ANKI_AUDIO_MODEL_ID, vocabulary_apkg
+    from models.study.vocab import VocabEntry
+
+    entries = [
+        VocabEntry("كتب", "كَتَبَ", "learning", "write", "وكتب أحدهم هنا.", "Someone wrote.", 1.0, 1.0),
+        VocabEntry("news", "news", "new", "a Latin word", "", "", 1.0, 1.0),  # nothing to read: no sound
+    ]
+    asked: list[str] = []
+
+    def audio(text: str) -> bytes | None:
+        asked.append(text)
+        try:
+            return speak(text, 1.0, cache=cache).audio
+        except NothingToSay:
+            return None
+
+    data = vocabulary_apkg(entries, audio=audio)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        media = json.loads(package.read("media"))
+        (tmp_path / "c.anki2").write_bytes(package.read("collection.anki2"))
+        files = {name: package.read(number) for number, name in media.items()}
+    with sqlite3.connect(tmp_path / "c.anki2") as conn:
+        notes = [flds.split("\x1f") for (flds,) in conn.execute("SELECT flds FROM notes ORDER BY id")]
+        models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+    conn.close()
+    assert str(ANKI_AUDIO_MODEL_ID) in models
+    word, sentence = notes[0][4], notes[0][5]
+    assert word.startswith("[sound:") and sentence.startswith("[sound:") and word != sentence
+    assert notes[1][4] == "" and notes[1][5] == ""  # "news" has no Arabic to read
+    assert set(files) == {word[7:-1], sentence[7:-1]}
+    for mp3 in files.values():
+        samples, rate = decoded(mp3)
+        assert len(samples) / rate > 0.3 and np.abs(samples.astype(np.int32)).max() > 3000
+    assert "كَتَبَ" in asked and "وكتب أحدهم هنا." in asked
