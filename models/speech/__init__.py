@@ -1,7 +1,7 @@
 """Speech: Arabic read aloud, from the voweled text, by espeak-ng.
 
 Owns the espeak-ng driver (`engine`: the library by ctypes, its Arabic voice, word events), the reading
-of a text (`speech`: voweled by `models.vowels` first, MP3 by the soundfile wheel, a cache on disk per
+of a text (`speech`: voweled by `models.vowels` first, MP3 by LAME (lameenc), a cache on disk per
 text and speed), and each reader's listening settings (`prefs`: speed and voice, in the readers' database).
 
     >>> from models.speech import speak

@@ -126,7 +126,8 @@ class Espeak:
             ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
             ctypes.c_void_p, ctypes.c_void_p,
         ]
-        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, None, _INITIALIZE_DONT_EXIT)
+        # audio handed over a second at a time: few calls back into Python
+        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 1000, None, _INITIALIZE_DONT_EXIT)
         if rate <= 0:
             raise SpeechUnavailable(f"Server voice: espeak-ng's data was not found. Install it with: {INSTALL}.")
         if lib.espeak_SetVoiceByName(VOICE.encode()) != 0:
