@@ -38,9 +38,9 @@ from models.speech.speech import voweled_for_speech
 
 REQUEST = "listen.request"
 VOICE_LABELS = {
-    "auto": "Browser's Arabic voice, else the server's",
-    "browser": "Browser's voice",
-    "server": "Server's voice (espeak-ng)",
+    "auto": "Auto: browser's, else server's",
+    "browser": "The browser's voice",
+    "server": "The server's (espeak-ng)",
 }
 
 
@@ -88,7 +88,8 @@ def listen_section() -> Listening:
     )
     voice = st.selectbox(
         "Voice", VOICES, key="listen.voice", format_func=VOICE_LABELS.get, on_change=_save, args=("voice",),
-        help="The server's voice reads the text with the short vowels Qari adds.",
+        help="Auto: the browser's own Arabic voice where it has one (Chrome, Edge, Safari), else the server's. "
+        "Both read the text with the short vowels Qari adds; the server's voice is espeak-ng.",
     )
     error = server_voice_error()
     if error and voice == "server":

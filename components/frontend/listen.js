@@ -79,7 +79,7 @@ function qariListen(component, ctx) {
 
   const request = (req) => {
     if (noVoice()) {
-      stop(`No voice to read with: this browser has no Arabic voice, and ${L.server_error}`);
+      stop(`No voice to read with. This browser has no Arabic voice. ${L.server_error}`);
       return;
     }
     S.seq = Math.max(S.seq + 1, Date.now() % 2147483647);
@@ -167,7 +167,7 @@ function qariListen(component, ctx) {
       window.speechSynthesis.speak(u);
       say("");
     } else {
-      stop(L.server_error || "No Arabic voice in this browser.");
+      stop(L.server_error || "This browser has no Arabic voice: choose the server's voice in the sidebar (Listen).");
     }
     buttons();
   };

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import os
 import threading
 from dataclasses import dataclass
 
 import numpy as np
+
+from models.settings import espeak_library
 
 INSTALL = "apt-get install espeak-ng (Debian, Ubuntu) or brew install espeak-ng (macOS)"
 VOICE = "ar"
@@ -110,7 +111,7 @@ class Espeak:
 
     @staticmethod
     def _load() -> Espeak:
-        name = os.environ.get("QARI_ESPEAK_LIBRARY") or ctypes.util.find_library("espeak-ng")
+        name = espeak_library() or ctypes.util.find_library("espeak-ng")
         if not name:
             raise SpeechUnavailable(f"Server voice: espeak-ng is not installed. Install it with: {INSTALL}.")
         try:
