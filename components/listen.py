@@ -34,7 +34,7 @@ from models.speech import (
     speak,
 )
 from models.speech.engine import Espeak
-from models.speech.speech import voweled_for_speech
+from models.speech.speech import voweled_for_speech, warm_up
 
 REQUEST = "listen.request"
 VOICE_LABELS = {
@@ -76,6 +76,7 @@ def _save(field: str) -> None:
 
 def listen_section() -> Listening:
     """The sidebar's Listen settings, loaded from and saved to the reader's own settings."""
+    warm_up()
     if "listen.speed" not in st.session_state:
         prefs = _prefs()
         saved = prefs.get() if prefs is not None else None

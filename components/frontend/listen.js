@@ -35,6 +35,11 @@ function qariListen(component, ctx) {
   const status = bar.querySelector(".listen-status");
   const audio = root.querySelector("audio.qari-audio");
 
+  // Chrome fills the voice list after a first call (voiceschanged): ask early
+  if ("speechSynthesis" in window && !S.voicesAsked) {
+    S.voicesAsked = true;
+    window.speechSynthesis.getVoices();
+  }
   const browserVoice = () => {
     if (!("speechSynthesis" in window)) return null;
     return window.speechSynthesis.getVoices().find((v) => /^ar(\b|[-_])/i.test(v.lang)) || null;

@@ -19,6 +19,7 @@ import math
 import os
 import threading
 import wave
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,9 +65,19 @@ def clamp_speed(speed: float) -> float:
     return round(max(SPEEDS[0], min(SPEEDS[1], value)), 2)
 
 
+_voweled: OrderedDict[str, tuple[str, list[int]]] = OrderedDict()
+_voweled_lock = threading.Lock()
+KEEP_VOWELED = 512  # sentences whose voweled form is kept (the page asks again on every rerun)
+
+
 def voweled_for_speech(text: str) -> tuple[str, list[int], str | None]:
     """The text the voice reads (voweled), for each of its characters the original character it belongs
     to (an added mark: the letter before it), and a note when no vowels could be added."""
+    with _voweled_lock:
+        if text in _voweled:
+            _voweled.move_to_end(text)
+            spoken, origin = _voweled[text]
+            return spoken, origin, None
     if not has_arabic(text):
         raise NothingToSay(
             "There is nothing in Arabic to read aloud here." if text.strip() else "There is no text to read aloud."
@@ -85,6 +96,10 @@ def voweled_for_speech(text: str) -> tuple[str, list[int], str | None]:
         if i < len(text):
             spoken.append(text[i])
             origin.append(i)
+    with _voweled_lock:  # only what was voweled is kept: a diacritizer that loads later is used then
+        _voweled[text] = ("".join(spoken), origin)
+        while len(_voweled) > KEEP_VOWELED:
+            _voweled.popitem(last=False)
     return "".join(spoken), origin, None
 
 
@@ -179,6 +194,24 @@ class SpeechCache:
 
 
 _default_cache = SpeechCache()
+_warming = threading.Event()
+
+
+def warm_up() -> None:
+    """Load espeak-ng and the diacritizer in the background, once per process, so the first ▶ does not
+    wait for them (the diacritizer takes seconds to load)."""
+    if _warming.is_set():
+        return
+    _warming.set()
+
+    def load() -> None:
+        try:
+            Espeak.get()
+            voweled_for_speech("مرحبا")
+        except (SpeechUnavailable, NothingToSay):
+            pass  # said to the reader when they ask to listen
+
+    threading.Thread(target=load, name="qari-speech-warm-up", daemon=True).start()
 
 
 def speak(text: str, speed: float = 1.0, cache: SpeechCache | None = None) -> Speech:
@@ -199,4 +232,4 @@ def speak(text: str, speed: float = 1.0, cache: SpeechCache | None = None) -> Sp
 
 
 __all__ = ["MIME", "SPEEDS", "NothingToSay", "Speech", "SpeechCache", "SpeechUnavailable", "clamp_speed", "mp3",
-           "speak", "synthesize", "voweled_for_speech", "wav"]
+           "speak", "synthesize", "voweled_for_speech", "warm_up", "wav"]
