@@ -89,7 +89,7 @@ function qariListen(component, ctx) {
     }
     S.seq = Math.max(S.seq + 1, Date.now() % 2147483647);
     S.want = { ...req, seq: S.seq, voice: wantBrowser() ? "browser" : "server" };
-    say("Getting the voice ready…");
+    if (!S.current) say("Getting the voice ready…"); // reading on from a sentence made ahead: nothing to wait for
     buttons();
     setTriggerValue("speak", S.want);
   };

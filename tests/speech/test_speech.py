@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ import pytest
 import soundfile
 
 from models.__main__ import main
-from models.db import database, sqlite_url
+from models.db import Database, database, sqlite_url
 from models.speech import (
     INSTALL,
     ListenPrefs,
@@ -25,7 +27,7 @@ from models.speech import (
 from models.speech.engine import Espeak
 from models.text.arabic import TASHKEEL_CHARS
 from models.text.segment import split_sentences
-from tests.support import SAMPLE, SAMPLE_PATH
+from tests.support import POSTGRES_MISSING, SAMPLE, SAMPLE_PATH, PostgresServer, postgres_bin
 
 MARKS = re.compile(f"[{TASHKEEL_CHARS}]")
 
@@ -141,8 +143,23 @@ def test_speeds_are_kept_in_range() -> None:
     assert clamp_speed(float("nan")) == 1.0 and clamp_speed("fast") == 1.0  # type: ignore[arg-type]
 
 
-def test_each_reader_keeps_their_own_speed_and_voice(tmp_path: Path) -> None:
-    db = database(sqlite_url(tmp_path / "readers.sqlite3"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def readers_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh readers' database: a SQLite file, or a database on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        db = database(sqlite_url(tmp_path / "readers.sqlite3"))
+    else:
+        if postgres_bin() is None:
+            pytest.skip(POSTGRES_MISSING)
+        server = PostgresServer().start()
+        request.addfinalizer(server.stop)
+        db = database(server.create_database(f"qari_{uuid.uuid4().hex[:12]}"))
+    yield db
+    db.engine.dispose()
+
+
+def test_each_reader_keeps_their_own_speed_and_voice(readers_db: Database) -> None:
+    db = readers_db
     ana, ben = ListenPrefs(db, "ana"), ListenPrefs(db, "ben")
     assert ana.get().speed == 1.0 and ana.get().voice == "auto"
     ana.set(speed=0.7)
