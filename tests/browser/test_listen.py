@@ -5,6 +5,7 @@ card's button reads a word."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from models.speech import SpeechUnavailable
 from models.speech.engine import Espeak
-from tests.support import open_reader, selected_index
+from tests.support import SENTENCES, open_reader, selected_index, start_app, stop_app
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -107,3 +108,27 @@ def test_the_hover_card_reads_a_word(listening_page: Page, app_url: str) -> None
     expect(audio).to_have_attribute("data-playing", "true", timeout=60_000)
     expect(audio).to_have_attribute("data-index", "")
     assert 0.2 < audio_state(page)["duration"] < 3  # one word
+
+
+@pytest.fixture(scope="module")
+def app_without_espeak(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The page on a server whose espeak-ng library cannot be found."""
+    proc, url = start_app(tmp_path_factory.mktemp("no-espeak"), str(tiny_model_dir),
+                          QARI_ESPEAK_LIBRARY="/nonexistent/libespeak-ng.so.1")
+    yield url
+    stop_app(proc)
+
+
+def test_without_any_voice_the_controls_say_what_to_install(listening_page: Page, app_without_espeak: str) -> None:
+    page = listening_page
+    page.goto(app_without_espeak)
+    expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=60_000)
+    if page.evaluate("() => speechSynthesis.getVoices().some(v => v.lang.startsWith('ar'))"):
+        pytest.skip("this Chromium has an Arabic voice of its own")
+    page.get_by_role("option").nth(0).click()
+    page.get_by_role("button", name="▶ Listen").click()
+    status = page.locator(".listen-status")
+    expect(status).to_contain_text("apt-get install espeak-ng")
+    expect(status).to_contain_text("brew install espeak-ng")
+    expect(page.get_by_role("button", name="▶ Listen")).to_be_visible()  # nothing is left waiting
+    assert audio_state(page)["src"] == ""
