@@ -177,6 +177,12 @@ function qariListen(component, ctx) {
     buttons();
   };
 
+  // the Arabic column may have been rebuilt (the vowels came in): mark the sentence being read again
+  if (S.current && S.current.kind === "sentence") {
+    ar.querySelector(`#qari-s${S.current.index}`)?.classList.add("speaking");
+    S.word = undefined; // and the word, at the next frame
+  }
+
   // ---- the answer to the last request, once ----
   const reply = L.reply;
   if (reply && S.want && reply.seq === S.want.seq && S.handled !== reply.seq) {
