@@ -11,6 +11,7 @@ import re
 import streamlit as st
 
 from components import account
+from components.listen import anki_audio
 from models.document import Document
 from models.study import export
 
@@ -23,6 +24,7 @@ def export_panel(doc: Document, title: str) -> None:
     """Six download buttons in the current container."""
     name = _slug(title)
     words = account.vocabulary()  # this reader's, bound now: the files are built later, on a click
+    audio = anki_audio()  # the decks' cards carry the word's and the sentence's audio (espeak-ng)
 
     def vocabulary() -> list:
         return words.all_entries() if words is not None else []
@@ -34,11 +36,11 @@ def export_panel(doc: Document, title: str) -> None:
          ":material/web:"),
         ("Glossary (CSV)", lambda: export.glossary_csv(doc), f"{name}-glossary.csv", "text/csv",
          ":material/table:"),
-        ("Glossary (Anki deck)", lambda: export.glossary_apkg(doc, deck_name=f"Qari: {title}"),
+        ("Glossary (Anki deck)", lambda: export.glossary_apkg(doc, deck_name=f"Qari: {title}", audio=audio),
          f"{name}-glossary.apkg", "application/octet-stream", ":material/style:"),
         ("My vocabulary (CSV)", lambda: export.vocabulary_csv(vocabulary()),
          "qari-vocabulary.csv", "text/csv", ":material/bookmark:"),
-        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary()),
+        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary(), audio=audio),
          "qari-vocabulary.apkg", "application/octet-stream", ":material/bookmarks:"),
     ]
     for label, build, file_name, mime, icon in files:

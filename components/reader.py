@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.listen import listen_payload, on_speak
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
 from models.text.arabic import TASHKEEL_CHARS
@@ -25,8 +26,9 @@ def _component():  # Streamlit's renderer type is private
     return st.components.v2.component(
         "qari.reader",
         html=(_FRONTEND / "reader.html").read_text(encoding="utf-8"),
-        css=(_FRONTEND / "reader.css").read_text(encoding="utf-8"),
-        js=(_FRONTEND / "reader.js").read_text(encoding="utf-8"),
+        css="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("reader.css", "listen.css")),
+        # listen.js defines qariListen (hoisted in the module), which reader.js calls at its end
+        js="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("listen.js", "reader.js")),
     )
 
 
@@ -101,18 +103,24 @@ def reader(
         if on_status is not None and isinstance(value, dict) and isinstance(value.get("t"), int):
             on_status(value["t"], str(value.get("status")))
 
+    def speak_requested() -> None:
+        on_speak(st.session_state[key].get("speak"))
+
+    data = reader_payload(
+        doc,
+        selected,
+        pending_text=pending_text,
+        show_tashkeel=show_tashkeel,
+        show_vowels=show_vowels,
+        statuses=statuses,
+        marked=marked,
+        selected_by_reader=selected is not None and selected == st.session_state.get(choice),
+    )
+    data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     _component()(
-        data=reader_payload(
-            doc,
-            selected,
-            pending_text=pending_text,
-            show_tashkeel=show_tashkeel,
-            show_vowels=show_vowels,
-            statuses=statuses,
-            marked=marked,
-            selected_by_reader=selected is not None and selected == st.session_state.get(choice),
-        ),
+        data=data,
         key=key,
         on_select_change=selected_changed,
         on_status_change=status_changed,
+        on_speak_change=speak_requested,
     )

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import account, texts
 from components.library import library_section
+from components.listen import listen_section
 from models.inputs.files import IMAGE_TYPES, MB, UPLOAD_TYPES, limits_sentence, ocr_available, upload_limits
 from models.settings import entity_model, translation_model
 
@@ -72,6 +73,7 @@ def sidebar() -> Settings:
             "drawn lighter than the ones the text has. Machine-made: about 7 words in 100 differ from a "
             "careful human reading.",
         )
+        listen_section()  # speed and voice, saved for the reader (components/listen.py)
         st.subheader("Translation")
         model_id = st.text_input(
             "Marian model (hub id or local folder)",

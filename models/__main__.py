@@ -1,6 +1,7 @@
 """Command line: `python -m models analyze FILE|URL --json [--no-translate]`, `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
-`python -m models vowelize FILE` (FILE's text with its short vowels added)."""
+`python -m models vowelize FILE` (FILE's text with its short vowels added),
+`python -m models speak TEXT_OR_FILE --out FILE.wav` (the voweled text read aloud by espeak-ng)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from models.inputs.web import fetch_article, looks_like_url
 from models.names.evaluate import main as evaluate_ner
 from models.pipeline import pending, read
 from models.settings import translation_model
+from models.speech import NothingToSay, SpeechUnavailable, synthesize, wav
 from models.translation.download import download_model
 from models.vowels import VowelsUnavailable, vowelize
 
@@ -47,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     vowels.add_argument("file", help="a UTF-8 text file, or - for standard input")
 
+    speak = commands.add_parser("speak", help="read an Arabic text aloud from its voweled form into a WAV file")
+    speak.add_argument("text", help="a UTF-8 text file, - for standard input, or the Arabic text itself")
+    speak.add_argument("--out", required=True, help="the WAV file to write")
+    speak.add_argument("--speed", type=float, default=1.0, help="0.5 (slow) to 1.5 (fast); default 1")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "analyze":
@@ -55,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate_ner(args)
         if args.command == "vowelize":
             return _vowelize(args)
+        if args.command == "speak":
+            return _speak(args)
         return _download(args)
     except KeyboardInterrupt:
         return 130
@@ -127,6 +136,33 @@ def _vowelize(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.buffer.write(voweled.encode("utf-8"))
     sys.stdout.flush()
+    return 0
+
+
+def _speak(args: argparse.Namespace) -> int:
+    source = args.text
+    if source == "-" or (len(source) < 4096 and "\n" not in source and Path(source).is_file()):
+        try:
+            data = sys.stdin.buffer.read(MAX_UPLOAD_BYTES + 1) if source == "-" else Path(source).read_bytes()
+            text = data.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"qari: cannot read {source} as UTF-8 text: {exc}", file=sys.stderr)
+            return 2
+    else:
+        text = source
+    try:
+        synthesis, _spoken, _origin, note = synthesize(text, args.speed)
+    except (NothingToSay, SpeechUnavailable) as exc:
+        print(f"qari: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, NothingToSay) else 1
+    if note:
+        print(f"qari: {note}", file=sys.stderr)
+    try:
+        Path(args.out).write_bytes(wav(synthesis.samples, synthesis.rate))
+    except OSError as exc:
+        print(f"qari: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {synthesis.seconds:.1f} s, {len(synthesis.words)} words read", file=sys.stderr)
     return 0
 
 

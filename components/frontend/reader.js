@@ -220,4 +220,6 @@ export default function (component) {
   };
   ar.onmouseleave = hideCard;
   ar.onscroll = hideCard;
+  // reading aloud: components/frontend/listen.js (concatenated before this file)
+  qariListen(component, { root, ar, en, card, state: st, choose });
 }

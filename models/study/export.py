@@ -6,7 +6,9 @@ Every function returns the file's bytes, ready for `st.download_button`.
   cells that a spreadsheet would run as a formula (starting with = + - @ or a tab) get a leading '.
 - Anki (.apkg, genanki): one note per word with the word, its gloss, the sentence it came from and that
   sentence's English. Model and deck ids are fixed, and a note's GUID comes from the word's matching
-  key, so importing a newer export updates the cards instead of duplicating them.
+  key, so importing a newer export updates the cards instead of duplicating them. Given an `audio`
+  function (text → MP3 bytes, e.g. `models.speech`, passed in by the page), the notes carry the word's and
+  the sentence's audio as Anki media ([sound:…]), in a note type of their own (Qari word with audio).
 - PDF (reportlab): no shaping engine runs in reportlab, so Arabic is shaped with arabic-reshaper
   (contextual letter forms, lam-alef) and put in display order with python-bidi, *line by line after
   line breaking in logical order* (reordering a whole paragraph first would put its end on the first
@@ -22,11 +24,13 @@ from __future__ import annotations
 import base64
 import csv
 import functools
+import hashlib
 import html
 import io
+import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +58,7 @@ ARABIC_BOLD_FONT_FILE = FONT_DIR / "NotoNaskhArabic-Bold.ttf"
 
 # Fixed ids: Anki recognises the note type and decks of an earlier import by them.
 ANKI_MODEL_ID = 1_738_204_117
+ANKI_AUDIO_MODEL_ID = 1_738_204_163
 ANKI_VOCABULARY_DECK_ID = 1_738_204_131
 ANKI_GLOSSARY_DECK_ID = 1_738_204_149
 
@@ -239,12 +244,48 @@ def _anki_model() -> Any:
     )
 
 
-def anki_deck(cards: Sequence[Card], deck_name: str, deck_id: int = ANKI_VOCABULARY_DECK_ID) -> bytes:
-    """An .apkg with one note per card (fields: Word, Gloss, Sentence, Translation; all HTML-escaped)."""
+@functools.cache
+def _anki_audio_model() -> Any:
+    import genanki
+
+    plain = _anki_model()
+    template = plain.templates[0]
+    return genanki.Model(
+        ANKI_AUDIO_MODEL_ID,
+        "Qari word with audio",
+        fields=[*plain.fields, {"name": "WordAudio"}, {"name": "SentenceAudio"}],
+        templates=[{"name": template["name"], "qfmt": template["qfmt"] + "{{WordAudio}}",
+                    "afmt": template["afmt"] + "{{SentenceAudio}}"}],
+        css=_ANKI_CSS,
+    )
+
+
+AudioFor = Callable[[str], "bytes | None"]  # Arabic text → MP3 bytes, or None when there is nothing to read
+
+
+def _sound(text: str, audio: AudioFor, media: dict[str, bytes]) -> str:
+    """An Anki [sound:…] field for `text` (its MP3 made once per deck), or "" where there is no audio."""
+    if not text.strip():
+        return ""
+    name = "qari-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20] + ".mp3"
+    if name not in media:
+        data = audio(text)
+        if not data:
+            return ""
+        media[name] = data
+    return f"[sound:{name}]"
+
+
+def anki_deck(
+    cards: Sequence[Card], deck_name: str, deck_id: int = ANKI_VOCABULARY_DECK_ID, audio: AudioFor | None = None
+) -> bytes:
+    """An .apkg with one note per card (fields: Word, Gloss, Sentence, Translation; all HTML-escaped; with
+    `audio`, WordAudio and SentenceAudio too, the MP3s packed as the deck's media)."""
     import genanki
 
     deck = genanki.Deck(deck_id, deck_name)
     seen: set[str] = set()
+    media: dict[str, bytes] = {}
     for card in cards:
         if card.key in seen:  # one note per word: Anki rejects two notes with one GUID
             continue
@@ -255,26 +296,36 @@ def anki_deck(cards: Sequence[Card], deck_name: str, deck_id: int = ANKI_VOCABUL
             card.sentence_html or html.escape(card.sentence),
             html.escape(card.translation),
         ]
+        if audio is not None:
+            fields += [_sound(card.word, audio, media), _sound(card.sentence, audio, media)]
         tags = ["qari", *(t.replace(" ", "_") for t in card.tags if t)]
         guid = genanki.guid_for("qari", card.key)
-        deck.add_note(genanki.Note(model=_anki_model(), fields=fields, tags=tags, guid=guid))
+        model = _anki_model() if audio is None else _anki_audio_model()
+        deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=guid))
     buf = io.BytesIO()
-    genanki.Package(deck).write_to_file(buf, timestamp=time.time())
+    with tempfile.TemporaryDirectory(prefix="qari-anki-") as tmp:  # genanki packs media from files
+        for name, data in media.items():
+            (Path(tmp) / name).write_bytes(data)
+        package = genanki.Package(deck, media_files=[str(Path(tmp) / name) for name in media])
+        package.write_to_file(buf, timestamp=time.time())
     return buf.getvalue()
 
 
 def glossary_apkg(
-    doc: Document, deck_name: str = "Qari glossary", kinds: Sequence[str] = ("word", "name")
+    doc: Document, deck_name: str = "Qari glossary", kinds: Sequence[str] = ("word", "name"),
+    audio: AudioFor | None = None,
 ) -> bytes:
-    """The glossary of `doc` as an Anki deck (words and names; `kinds` picks)."""
+    """The glossary of `doc` as an Anki deck (words and names; `kinds` picks; `audio`: see `anki_deck`)."""
     entries = [e for e in doc.glossary if e.kind in kinds]
-    return anki_deck(glossary_cards(doc, entries), deck_name, ANKI_GLOSSARY_DECK_ID)
+    return anki_deck(glossary_cards(doc, entries), deck_name, ANKI_GLOSSARY_DECK_ID, audio)
 
 
-def vocabulary_apkg(entries: Iterable[VocabEntry], deck_name: str = "Qari vocabulary") -> bytes:
-    """Saved words as an Anki deck; ignored words are left out."""
+def vocabulary_apkg(
+    entries: Iterable[VocabEntry], deck_name: str = "Qari vocabulary", audio: AudioFor | None = None
+) -> bytes:
+    """Saved words as an Anki deck; ignored words are left out (`audio`: see `anki_deck`)."""
     kept = [e for e in entries if e.status != "ignored"]
-    return anki_deck(vocabulary_cards(kept), deck_name, ANKI_VOCABULARY_DECK_ID)
+    return anki_deck(vocabulary_cards(kept), deck_name, ANKI_VOCABULARY_DECK_ID, audio)
 
 
 # ------------------------------------------------------------------------------------------------ PDF
