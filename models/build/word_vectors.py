@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from models.build.train_names import corpora
 from models.names.crf import DATA_DIR
 from models.text.arabic import iter_tokens, normalize, strip_tashkeel
 
@@ -46,8 +47,6 @@ def _words(text: str) -> list[str]:
 
 def unlabeled_sentences(data: Path) -> Iterator[list[str]]:
     """Every unlabeled sentence, normalised words, in a fixed order (see the module docstring)."""
-    from models.build.train_names import corpora
-
     parts = corpora(data)
     for name in ("news_train", "aqmar", "wiki_train"):
         for document in parts[name]:
