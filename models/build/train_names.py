@@ -346,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
         "--vectors", type=Path, default=None, help="unlabeled-text word vectors (models.build.word_vectors)"
     )
     parser.add_argument(
+        "--wiki-docs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --dev: only the first N WikiFANE training documents (a cheaper comparison)",
+    )
+    parser.add_argument(
         "--keep", type=Path, default=None, help="with --dev: write the dev model here (for bench/names.py)"
     )
     args = parser.parse_args(argv)
@@ -354,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dev:
         with tempfile.TemporaryDirectory() as tmp:
             folder = train(
-                parts["news_train"] + parts["aqmar"] + parts["wiki_train"],
+                parts["news_train"] + parts["aqmar"] + parts["wiki_train"][: args.wiki_docs],
                 args.keep or Path(tmp),
                 args.epochs,
                 vectors=args.vectors,
