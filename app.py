@@ -168,6 +168,7 @@ def _reading() -> None:
         statuses=_vocab().get_statuses(lemmas),
         on_status=lambda index, status, doc=current: _set_status(doc, index, status),
         marked=st.session_state.get("marked"),
+        interlinear=settings.interlinear,
     )
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
+from models.interlinear import interlinear_glosses
 from models.text.arabic import TASHKEEL_CHARS
 
 _FRONTEND = Path(__file__).parent / "frontend"
@@ -40,9 +41,14 @@ def reader_payload(
     statuses: dict[str, str] | None = None,
     marked: str | None = None,
     selected_by_reader: bool = False,
+    interlinear: str = "off",
 ) -> dict:
-    """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
-    arabic_html = render_arabic(doc, None)
+    """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
+
+    `interlinear`: "off", "new" (glosses under words not yet known or ignored) or "all" (under every word).
+    """
+    glosses = interlinear_glosses(doc) if interlinear in ("new", "all") else None
+    arabic_html = render_arabic(doc, None, glosses)
     return {
         # The Arabic DOM is rebuilt only when this changes, so focus and scroll survive reruns.
         "doc_id": hashlib.sha1(arabic_html.encode("utf-8")).hexdigest(),
@@ -61,6 +67,7 @@ def reader_payload(
         "pending_text": pending_text,
         "show_tashkeel": show_tashkeel,
         "show_vowels": show_vowels,
+        "interlinear": interlinear if glosses is not None else "off",
         "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
     }
@@ -78,6 +85,7 @@ def reader(
     statuses: dict[str, str] | None = None,
     on_status: Callable[[int, str], None] | None = None,
     marked: str | None = None,
+    interlinear: str = "off",
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -85,6 +93,7 @@ def reader(
     `show_vowels=True` shows the vowels Qari added (tokens' `voweled`), lighter, just as still.
     `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
     `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
+    `interlinear` ("off", "new", "all") shows each word's English under it (`models.interlinear`).
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -111,6 +120,7 @@ def reader(
             statuses=statuses,
             marked=marked,
             selected_by_reader=selected is not None and selected == st.session_state.get(choice),
+            interlinear=interlinear,
         ),
         key=key,
         on_select_change=selected_changed,

@@ -21,6 +21,9 @@ export default function (component) {
   }
   root.classList.toggle("no-tashkeel", data.show_tashkeel === false);
   root.classList.toggle("vowels", data.show_vowels === true);
+  // word by word: glosses under the words (all, or only those not yet known); marking hides them at once
+  root.classList.toggle("il", Boolean(data.interlinear) && data.interlinear !== "off");
+  root.classList.toggle("il-new", data.interlinear === "new");
   // the tashkeel character class comes from models.text.arabic (one definition)
   const TASHKEEL = new RegExp("[" + data.tashkeel + "]", "g");
   // A sentence's text as the reader sees it: added vowels only in vowels mode, marks only when shown.
@@ -29,6 +32,7 @@ export default function (component) {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!data.show_vowels && n.parentElement?.closest(".vz")) continue;
+      if (n.parentElement?.closest("rt")) continue; // word-by-word glosses are not the sentence
       out += n.nodeValue;
     }
     return data.show_tashkeel === false && !data.show_vowels ? out.replace(TASHKEEL, "") : out;

@@ -1,0 +1,70 @@
+"""Word by word in Chromium: every gloss under its word, none over another gloss or the next line's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support import open_reader
+
+# Per ruby: its word (the base: the ruby's content before the <rt>) and its gloss, as page rectangles.
+BOXES = """rubies => rubies.map(r => {
+  const rt = r.querySelector("rt");
+  const range = document.createRange();
+  range.setStartBefore(r.firstChild);
+  range.setEndBefore(rt);
+  const b = range.getBoundingClientRect(), g = rt.getBoundingClientRect();
+  return {word: [b.left, b.top, b.right, b.bottom], gloss: [g.left, g.top, g.right, g.bottom],
+          text: rt.textContent, rects: [...range.getClientRects()].map(c => [c.top, c.bottom])};
+})"""
+
+
+def overlap(a: list[float], b: list[float]) -> float:
+    """The area two rectangles share (0 when they only touch)."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+@pytest.mark.parametrize("width", [1400, 820])
+def test_glosses_sit_under_their_words_without_overlap(page: Page, app_url: str, width: int, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_reader(page, app_url)
+    page.get_by_text("Every word", exact=True).click()
+    rubies = page.locator("ruby.il")
+    expect(rubies.first).to_be_visible(timeout=30_000)
+    page.evaluate("document.fonts.ready")
+    boxes = rubies.evaluate_all(BOXES)
+    page.screenshot(path=tmp_path / f"interlinear-{width}.png")  # to look at: pytest -s prints where
+    print(f"screenshot: {tmp_path / f'interlinear-{width}.png'}")
+    assert len(boxes) > 250  # the sample's words
+    glossed = [b for b in boxes if b["text"].strip()]
+    assert len(glossed) / len(boxes) > 0.95
+    for box in boxes:
+        tops, bottoms = [t for t, _ in box["rects"]], [b for _, b in box["rects"]]
+        assert max(tops) < min(bottoms), f"the word over {box['text']!r} broken across lines"
+        assert box["gloss"][1] >= box["word"][3] - 1, f"gloss {box['text']!r} not under its word"
+    for i, a in enumerate(glossed):
+        for b in glossed[i + 1 :]:
+            assert overlap(a["gloss"], b["gloss"]) < 1, f"glosses {a['text']!r} and {b['text']!r} overlap"
+        for b in boxes:
+            assert overlap(a["gloss"], b["word"]) < 1, f"gloss {a['text']!r} covers a word"
+    # the lines really wrapped: several rows of words at this width
+    assert len({round(b["word"][1]) for b in boxes}) > 5
+
+
+def test_new_and_learning_mode_hides_a_known_word_s_gloss_at_once(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    page.get_by_text("New and learning", exact=True).click()
+    ruby = page.locator("ruby.il[data-t]").nth(3)
+    expect(ruby).to_be_visible(timeout=30_000)
+    gloss = ruby.locator("rt")
+    assert gloss.evaluate("g => getComputedStyle(g).visibility") == "visible"
+    ruby.locator(".w").first.hover()
+    page.keyboard.press("3")
+    expect(ruby).to_have_attribute("data-status", "known")
+    assert gloss.evaluate("g => getComputedStyle(g).visibility") == "hidden"
+    # the word kept its place: hiding a gloss moves nothing
+    page.keyboard.press("1")
+    expect(ruby).to_have_attribute("data-status", "new")
+    assert gloss.evaluate("g => getComputedStyle(g).visibility") == "visible"
