@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from models.document import Document, Entity, Sentence, Token
-from models.study.vocab import word_lemma
+from models.study.vocab import vocab_key, word_lemma
 from models.text.arabic import TASHKEEL_CHARS
 
 LABEL_NAMES = {"PER": "Person", "LOC": "Place", "ORG": "Organisation", "MISC": "Other name"}
@@ -246,14 +246,18 @@ def _english_words(translation: str, words: list[tuple[int, int]] | None) -> str
     return "".join(out)
 
 
-def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def token_cards(
+    doc: Document, statuses: dict[str, str] | None = None, forms: dict[tuple[str, str], str] | None = None
+) -> list[dict[str, Any]]:
     """What the hover card shows for each token, in global token order (plain data, escaped by the JS).
 
-    `statuses` maps a word's lemma (as `word_lemma` gives it) to its vocabulary status.
+    `statuses` maps a word's lemma (as `word_lemma` gives it) to its vocabulary status; `forms` maps
+    (word as written, lemma) to a status saved for that form only, which wins.
     """
     names = {g.key: g for g in doc.glossary if g.kind == "name"}
     context = {g.key: g.context_gloss for g in doc.glossary if getattr(g, "context_gloss", None)}
     statuses = statuses or {}
+    forms = forms or {}
     cards: list[dict[str, Any]] = []
     for sentence in doc.sentences:
         for tok in sentence.tokens:
@@ -271,7 +275,9 @@ def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[d
                     "label": LABEL_NAMES.get(entry.label or "", None) if entry else None,
                     # the vocabulary's word: the reader colours every token with the same one at once
                     "vocab": word_lemma(tok) if tok.kind == "arabic" else None,
-                    "status": statuses.get(word_lemma(tok)) if tok.kind == "arabic" and not entry else None,
+                    "status": forms.get((tok.text, word_lemma(tok)), statuses.get(word_lemma(tok)))
+                    if tok.kind == "arabic" and not entry else None,
+                    "form": vocab_key(tok.text) if tok.kind == "arabic" else None,  # "this form only"
                 }
             )
     return cards

@@ -42,6 +42,7 @@ def reader_payload(
     marked: str | None = None,
     selected_by_reader: bool = False,
     interlinear: str = "off",
+    form_statuses: dict[tuple[str, str], str] | None = None,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
 
@@ -56,7 +57,7 @@ def reader_payload(
         "english_html": render_english(doc, None),
         "translations": [s.translation for s in doc.sentences],
         "failed": [s.translation_error is not None for s in doc.sentences],
-        "cards": token_cards(doc, statuses),
+        "cards": token_cards(doc, statuses, form_statuses),
         "links": alignment_links(doc),
         "marked": marked,
         "count": len(doc.sentences),
@@ -86,6 +87,8 @@ def reader(
     on_status: Callable[[int, str], None] | None = None,
     marked: str | None = None,
     interlinear: str = "off",
+    form_statuses: dict[tuple[str, str], str] | None = None,
+    on_form_status: Callable[[int, str], None] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -94,6 +97,8 @@ def reader(
     `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
     `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
     `interlinear` ("off", "new", "all") shows each word's English under it (`models.interlinear`).
+    Shift+1–4 marks the hovered form only: `on_form_status(global token index, status)`; `form_statuses`
+    ((form, lemma) → status) are such marks, which win over the lemma's.
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -107,6 +112,10 @@ def reader(
 
     def status_changed() -> None:
         value = st.session_state[key].get("status")
+        if isinstance(value, dict) and value.get("form") is True and isinstance(value.get("t"), int):
+            if on_form_status is not None:
+                on_form_status(value["t"], str(value.get("status")))
+            return
         if on_status is not None and isinstance(value, dict) and isinstance(value.get("t"), int):
             on_status(value["t"], str(value.get("status")))
 
@@ -121,6 +130,7 @@ def reader(
             marked=marked,
             selected_by_reader=selected is not None and selected == st.session_state.get(choice),
             interlinear=interlinear,
+            form_statuses=form_statuses,
         ),
         key=key,
         on_select_change=selected_changed,

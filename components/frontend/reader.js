@@ -123,17 +123,21 @@ export default function (component) {
   };
   const STATUS_KEYS = { 1: "new", 2: "learning", 3: "known", 4: "ignored" };
   ar.onkeydown = (e) => {
-    if (e.key in STATUS_KEYS && st.hovered !== null && st.hovered !== undefined && !e.ctrlKey && !e.metaKey) {
+    // 1–4 mark the word's lemma (every form of it); Shift+1–4 this form only (e.code: Shift changes e.key)
+    const digit = /^(?:Digit|Numpad)([1-4])$/.exec(e.code || "");
+    const formOnly = Boolean(digit) && e.shiftKey;
+    const statusKey = formOnly ? digit[1] : e.key;
+    if (statusKey in STATUS_KEYS && st.hovered !== null && st.hovered !== undefined && !e.ctrlKey && !e.metaKey) {
       const info = st.cards[st.hovered];
       if (info && !info.label) {
         e.preventDefault();
-        const status = STATUS_KEYS[e.key];
-        // Show it at once on every occurrence of the word; the rerun confirms it.
+        const status = STATUS_KEYS[statusKey];
+        // Show it at once on every occurrence of the word (or of this form); the rerun confirms it.
         ar.querySelectorAll("[data-t]").forEach((w) => {
           const other = st.cards[Number(w.dataset.t)];
-          if (other && other.vocab === info.vocab) w.dataset.status = status;
+          if (other && other.vocab === info.vocab && (!formOnly || other.form === info.form)) w.dataset.status = status;
         });
-        setTriggerValue("status", { t: st.hovered, status });
+        setTriggerValue("status", formOnly ? { t: st.hovered, status, form: true } : { t: st.hovered, status });
       }
       return;
     }
@@ -214,7 +218,8 @@ export default function (component) {
     if (!info.label && info.lemma !== undefined) {
       const k = document.createElement("div");
       k.className = "card-meta";
-      k.textContent = `${info.status ? info.status + " · " : ""}keys: 1 new · 2 learning · 3 known · 4 ignore`;
+      k.textContent = `${info.status ? info.status + " · " : ""}keys: 1 new · 2 learning · 3 known · 4 ignore`
+        + " (every form; Shift: this form only)";
       card.append(k);
     }
     const r = w.getBoundingClientRect();

@@ -56,7 +56,6 @@ __all__ = [
     "reader_key",
     "readers_database",
     "vocab_key",
-    "word_form",
     "word_lemma",
 ]
 
@@ -143,11 +142,6 @@ def _setup(db: Database, conn: Connection) -> None:
 def word_lemma(token: Token) -> str:
     """What the vocabulary stores for a word: its lemma, or the word itself when the lexicon has none."""
     return token.lemma or token.text
-
-
-def word_form(token: Token) -> str:
-    """The matching key of a word as written (for "this form only"): normalised like a lemma."""
-    return vocab_key(token.text)
 
 
 def vocab_key(lemma: str) -> str:
