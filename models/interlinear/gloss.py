@@ -33,7 +33,10 @@ def clitic_gloss(prefix: str, stem_gloss: str, suffix: str = "", pos: str | None
     ("ب", "book", "ه") → "by-his-book"; ("", "write", "ها", "VERB") → "write-it"."""
     if not stem_gloss:
         return ""
-    before = [PROCLITICS[m] for m in prefix.split("+") if m in PROCLITICS]
+    morphemes = prefix.split("+")
+    # لل (ل + ال with its alef dropped) comes as "ل+ل": the second is the article
+    morphemes = [("ال" if m == "ل" and i > 0 and morphemes[i - 1] == "ل" else m) for i, m in enumerate(morphemes)]
+    before = [PROCLITICS[m] for m in morphemes if m in PROCLITICS]
     if before and before[-1] == "for" and pos == "VERB":
         before[-1] = "to"  # لِ before a verb: "to write"
     morphs = [m for m in suffix.split("+") if m]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ BOXES = """rubies => rubies.map(r => {
   const range = document.createRange();
   range.setStartBefore(r.firstChild);
   range.setEndBefore(rt);
-  const b = range.getBoundingClientRect(), g = rt.getBoundingClientRect();
+  const inner = document.createRange();  // the gloss's text, not its box (whose padding is room, not ink)
+  inner.selectNodeContents(rt);
+  const b = range.getBoundingClientRect(), g = inner.getBoundingClientRect();
   return {word: [b.left, b.top, b.right, b.bottom], gloss: [g.left, g.top, g.right, g.bottom],
           text: rt.textContent, rects: [...range.getClientRects()].map(c => [c.top, c.bottom])};
 })"""
@@ -35,8 +38,8 @@ def test_glosses_sit_under_their_words_without_overlap(page: Page, app_url: str,
     expect(rubies.first).to_be_visible(timeout=30_000)
     page.evaluate("document.fonts.ready")
     boxes = rubies.evaluate_all(BOXES)
-    page.screenshot(path=tmp_path / f"interlinear-{width}.png")  # to look at: pytest -s prints where
-    print(f"screenshot: {tmp_path / f'interlinear-{width}.png'}")
+    shots = Path(os.environ.get("QARI_SCREENSHOTS") or tmp_path)  # to look at
+    page.screenshot(path=shots / f"interlinear-{width}.png", full_page=True)
     assert len(boxes) > 250  # the sample's words
     glossed = [b for b in boxes if b["text"].strip()]
     assert len(glossed) / len(boxes) > 0.95

@@ -32,6 +32,7 @@ def test_clitics_are_glossed_compactly_around_the_first_sense() -> None:
     assert found["."] == ""
     assert first_sense("from/about") == "from" and first_sense('Minh (in "Ho Chi Minh")') == "Minh"
     assert clitic_gloss("ل", "write", "", "VERB") == "to-write"
+    assert clitic_gloss("و+ل+ل", "information") == "and-for-the-information"  # ولل: ل + ال
     assert clitic_gloss("", "write", "نا", "VERB") == "write"  # كتبنا: "we wrote", no object
 
 
