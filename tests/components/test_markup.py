@@ -179,3 +179,11 @@ def test_glosses_are_escaped_and_the_mode_reaches_the_browser() -> None:
     assert on["interlinear"] == "new" and "<ruby" in on["arabic_html"] and on["doc_id"] != off["doc_id"]
     # new-only and every-word are one markup: switching between them only toggles a class
     assert reader_payload(doc, None, interlinear="all")["doc_id"] == on["doc_id"]
+
+
+def test_a_form_marked_on_its_own_keeps_its_status_on_its_card() -> None:
+    doc = analyze("جاء بكتابه والكتاب.")
+    lemma = next(t.lemma for s in doc.sentences for t in s.tokens if t.text == "بكتابه")
+    cards = {c["text"]: c for c in token_cards(doc, {lemma: "known"}, {("بكتابه", lemma): "learning"})}
+    assert cards["بكتابه"]["status"] == "learning" and cards["والكتاب"]["status"] == "known"
+    assert cards["بكتابه"]["vocab"] == cards["والكتاب"]["vocab"] and cards["بكتابه"]["form"] != cards["والكتاب"]["form"]
