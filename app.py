@@ -202,7 +202,8 @@ main, side = st.columns([7, 3], gap="medium")
 with main:
     st.fragment(_reading, run_every=POLL_SECONDS if polling else None)()
 with side:
-    words_panel(finished, _vocab)
     glossary_panel(finished, on_select=texts.pick_glossary_entry)
+with st.sidebar:  # under the settings: the page's own buttons stay first in the main column
+    words_panel(finished, _vocab)
 with settings.downloads:
     export_panel(finished, st.session_state.get("title") or "Qari reading")

@@ -38,6 +38,7 @@ def words_panel(doc: Document, vocabulary: Callable[[], VocabStore], *, key: str
         _, before = st.session_state.pop(undo_key)
         vocabulary().restore(before)
 
+    st.subheader("This text")
     with st.expander(f"New words in this text ({len(fresh)})", icon=":material/checklist:"):
         if fresh:
             labels = {w.lemma: f"{w.lemma} — {w.gloss or '?'} ({w.count}×)" for w in fresh}
