@@ -80,3 +80,32 @@ def test_new_and_learning_mode_hides_a_known_word_s_gloss_at_once(page: Page, ap
     page.keyboard.press("1")
     expect(ruby).to_have_attribute("data-status", "new", timeout=30_000)  # after the rerun of the first key too
     expect(gloss).to_have_css("visibility", "visible", timeout=30_000)
+
+
+def test_shift_and_a_number_marks_this_form_only(page: Page, app_url: str) -> None:
+    open_reader(page, app_url)
+    page.get_by_role("option").first.click()  # the reader has focus: keys go to it
+    # two words of one lemma written differently (e.g. المعلومات and للمعلومات), neither marked yet
+    pair = page.locator(".qari").evaluate("""q => {
+      const cards = q.__qari.cards;
+      for (let i = 0; i < cards.length; i++) for (let j = 0; j < cards.length; j++) {
+        const a = cards[i], b = cards[j];
+        if (a.vocab && !a.label && !a.status && !b.status && a.vocab === b.vocab && a.form !== b.form) return [i, j];
+      }
+      return null;
+    }""")
+    assert pair is not None, "the sample has a lemma in two forms"
+    first, other = (page.locator(f'.w[data-t="{i}"]').first for i in pair)
+    first.hover()
+    page.keyboard.press("Shift+Digit3")
+    expect(first).to_have_attribute("data-status", "known")
+    # the page saved it and sent the statuses back: the other form is still unmarked after that
+    page.wait_for_function(SAVED, arg=pair[0], timeout=30_000)
+    expect(first).to_have_attribute("data-status", "known")
+    assert other.get_attribute("data-status") != "known"
+
+
+SAVED = """i => [...document.querySelectorAll("*")].some(el => {
+  const q = el.shadowRoot && el.shadowRoot.querySelector(".qari");
+  return Boolean(q && q.__qari && q.__qari.cards[i] && q.__qari.cards[i].status === "known");
+})"""
