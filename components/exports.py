@@ -13,6 +13,7 @@ import streamlit as st
 from components import account
 from components.listen import anki_audio
 from models.document import Document
+from models.interlinear import interlinear_glosses
 from models.study import export
 
 
@@ -29,11 +30,17 @@ def export_panel(doc: Document, title: str) -> None:
     def vocabulary() -> list:
         return words.all_entries() if words is not None else []
 
+    word_by_word = st.checkbox("Word by word in the PDF and web page", key="export-interlinear",
+                               help="Each Arabic word with its English under it, as the reader's word-by-word mode shows.")
+
+    def glosses() -> list[list[str]] | None:
+        return interlinear_glosses(doc) if word_by_word else None
+
     files = [
-        ("Bilingual PDF", lambda: export.bilingual_pdf(doc, title=title), f"{name}.pdf", "application/pdf",
-         ":material/picture_as_pdf:"),
-        ("Bilingual web page", lambda: export.bilingual_html(doc, title=title), f"{name}.html", "text/html",
-         ":material/web:"),
+        ("Bilingual PDF", lambda: export.bilingual_pdf(doc, title=title, interlinear=glosses()), f"{name}.pdf",
+         "application/pdf", ":material/picture_as_pdf:"),
+        ("Bilingual web page", lambda: export.bilingual_html(doc, title=title, interlinear=glosses()),
+         f"{name}.html", "text/html", ":material/web:"),
         ("Glossary (CSV)", lambda: export.glossary_csv(doc), f"{name}-glossary.csv", "text/csv",
          ":material/table:"),
         ("Glossary (Anki deck)", lambda: export.glossary_apkg(doc, deck_name=f"Qari: {title}", audio=audio),

@@ -16,6 +16,7 @@ import streamlit as st
 from components.listen import listen_payload, on_speak
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
+from models.interlinear import interlinear_glosses
 from models.text.arabic import TASHKEEL_CHARS
 
 _FRONTEND = Path(__file__).parent / "frontend"
@@ -42,9 +43,15 @@ def reader_payload(
     statuses: dict[str, str] | None = None,
     marked: str | None = None,
     selected_by_reader: bool = False,
+    interlinear: str = "off",
+    form_statuses: dict[tuple[str, str], str] | None = None,
 ) -> dict:
-    """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
-    arabic_html = render_arabic(doc, None)
+    """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
+
+    `interlinear`: "off", "new" (glosses under words not yet known or ignored) or "all" (under every word).
+    """
+    glosses = interlinear_glosses(doc) if interlinear in ("new", "all") else None
+    arabic_html = render_arabic(doc, None, glosses)
     return {
         # The Arabic DOM is rebuilt only when this changes, so focus and scroll survive reruns.
         "doc_id": hashlib.sha1(arabic_html.encode("utf-8")).hexdigest(),
@@ -52,7 +59,7 @@ def reader_payload(
         "english_html": render_english(doc, None),
         "translations": [s.translation for s in doc.sentences],
         "failed": [s.translation_error is not None for s in doc.sentences],
-        "cards": token_cards(doc, statuses),
+        "cards": token_cards(doc, statuses, form_statuses),
         "links": alignment_links(doc),
         "marked": marked,
         "count": len(doc.sentences),
@@ -63,6 +70,7 @@ def reader_payload(
         "pending_text": pending_text,
         "show_tashkeel": show_tashkeel,
         "show_vowels": show_vowels,
+        "interlinear": interlinear if glosses is not None else "off",
         "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
     }
@@ -80,6 +88,9 @@ def reader(
     statuses: dict[str, str] | None = None,
     on_status: Callable[[int, str], None] | None = None,
     marked: str | None = None,
+    interlinear: str = "off",
+    form_statuses: dict[tuple[str, str], str] | None = None,
+    on_form_status: Callable[[int, str], None] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -87,6 +98,9 @@ def reader(
     `show_vowels=True` shows the vowels Qari added (tokens' `voweled`), lighter, just as still.
     `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
     `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
+    `interlinear` ("off", "new", "all") shows each word's English under it (`models.interlinear`).
+    Shift+1–4 marks the hovered form only: `on_form_status(global token index, status)`; `form_statuses`
+    ((form, lemma) → status) are such marks, which win over the lemma's.
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -100,6 +114,10 @@ def reader(
 
     def status_changed() -> None:
         value = st.session_state[key].get("status")
+        if isinstance(value, dict) and value.get("form") is True and isinstance(value.get("t"), int):
+            if on_form_status is not None:
+                on_form_status(value["t"], str(value.get("status")))
+            return
         if on_status is not None and isinstance(value, dict) and isinstance(value.get("t"), int):
             on_status(value["t"], str(value.get("status")))
 
@@ -115,6 +133,8 @@ def reader(
         statuses=statuses,
         marked=marked,
         selected_by_reader=selected is not None and selected == st.session_state.get(choice),
+        interlinear=interlinear,
+        form_statuses=form_statuses,
     )
     data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     _component()(

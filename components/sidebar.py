@@ -26,6 +26,7 @@ class Settings:
     ner_model: str  # "" means the shipped recogniser
     downloads: Any  # the sidebar container the download buttons go in
     vowels: bool = False  # show the short vowels Qari adds (lighter than the author's)
+    interlinear: str = "off"  # word by word: "off", "new" (new and learning words), "all"
 
 
 def sidebar() -> Settings:
@@ -74,6 +75,12 @@ def sidebar() -> Settings:
             "careful human reading.",
         )
         listen_section()  # speed and voice, saved for the reader (components/listen.py)
+        interlinear = st.radio(
+            "Word by word", INTERLINEAR_MODES, format_func=INTERLINEAR_MODES.get, key="interlinear",
+            horizontal=True,
+            help="The English of each word under it, in small type: its word in this sentence's translation, "
+            "else the dictionary's first meaning; names in their English spelling.",
+        )
         st.subheader("Translation")
         model_id = st.text_input(
             "Marian model (hub id or local folder)",
@@ -95,9 +102,11 @@ def sidebar() -> Settings:
         st.divider()
         library_section()
         account.account_section()
-    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels)
+    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels,
+                    interlinear or "off")
 
 
+INTERLINEAR_MODES = {"off": "Off", "new": "New and learning", "all": "Every word"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m models analyze FILE|URL --json [--no-translate]`, `python -m models download`,
+"""Command line: `python -m models analyze FILE|URL --json [--no-translate] [--interlinear]`, `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
 `python -m models vowelize FILE` (FILE's text with its short vowels added),
 `python -m models speak TEXT_OR_FILE --out FILE.wav` (the voweled text read aloud by espeak-ng)."""
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
 from models.inputs.web import fetch_article, looks_like_url
+from models.interlinear import interlinear_glosses
 from models.names.evaluate import main as evaluate_ner
 from models.pipeline import pending, read
 from models.settings import translation_model
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--no-translate", action="store_true", help="skip machine translation")
     analyze.add_argument("--model", default=None, help="Marian model id or local folder (default: QARI_MT_MODEL)")
     analyze.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    analyze.add_argument(
+        "--interlinear", action="store_true",
+        help="give every word in the JSON an `interlinear` field: its gloss as the page's word-by-word mode shows it",
+    )
 
     download = commands.add_parser("download", help="fetch translation models into the local cache for offline use")
     download.add_argument("models", nargs="*", help="model ids (default: the configured model)")
@@ -97,11 +102,19 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"qari: no translation: {translation.loaded.error}", file=sys.stderr)
 
     if args.json:
-        json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        data = doc.to_dict()
+        if args.interlinear:
+            for sentence, row in zip(data["sentences"], interlinear_glosses(doc), strict=True):
+                for token, gloss in zip(sentence["tokens"], row, strict=True):
+                    token["interlinear"] = gloss
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         for sentence in doc.sentences:
             print(f"[{sentence.index}] {sentence.text}")
+            if args.interlinear:
+                row = interlinear_glosses(doc)[sentence.index]
+                print("    " + " | ".join(f"{t.text} {g}" for t, g in zip(sentence.tokens, row, strict=True) if g))
             if sentence.translation:
                 print(f"    {sentence.translation}")
     return 0

@@ -30,6 +30,7 @@ ALLOWED = {
     "models.inputs": {"models.text"},
     "models.vowels": {"models.text", "models.lexicon"},
     "models.speech": {"models.text", "models.vowels"},
+    "models.interlinear": {"models.text", "models.lexicon"},
 }
 
 

@@ -37,6 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from models.document import Document, GlossaryEntry, Sentence
+from models.study.interlinear_export import (
+    INTERLINEAR_CSS,
+    interlinear_flowable,
+    interlinear_html,
+    sentence_words,
+)
 from models.study.vocab import VocabEntry, vocab_key
 
 __all__ = [
@@ -498,9 +504,13 @@ def _flowable_class() -> type:
 
 
 def bilingual_pdf(
-    doc: Document, title: str = "Qari — bilingual reading", with_glossary: bool = True
+    doc: Document, title: str = "Qari — bilingual reading", with_glossary: bool = True,
+    interlinear: list[list[str]] | None = None,
 ) -> bytes:
-    """A4 PDF: each Arabic sentence with its translation below, then the glossary (if any)."""
+    """A4 PDF: each Arabic sentence with its translation below, then the glossary (if any).
+
+    `interlinear` (per sentence, a gloss per token) sets each Arabic word over its English instead.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
@@ -536,7 +546,8 @@ def bilingual_pdf(
         story.append(
             KeepTogether(
                 [
-                    _para(sentence.text, rtl=True, size=15),
+                    _para(sentence.text, rtl=True, size=15) if interlinear is None
+                    else _interlinear_pdf(sentence, interlinear[sentence.index]),
                     _para(english, rtl=False, size=10.5, color=grey),
                     Spacer(1, 0.35 * cm),
                 ]
@@ -613,8 +624,12 @@ def bilingual_html(
     title: str = "Qari — bilingual reading",
     with_glossary: bool = True,
     embed_font: bool = True,
+    interlinear: list[list[str]] | None = None,
 ) -> bytes:
-    """A self-contained UTF-8 HTML page: sentence pairs, then the glossary. No scripts, all text escaped."""
+    """A self-contained UTF-8 HTML page: sentence pairs, then the glossary. No scripts, all text escaped.
+
+    `interlinear` (per sentence, a gloss per token) puts each word's English under it.
+    """
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -625,7 +640,7 @@ def bilingual_html(
         _CSP,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
-        f"<style>{_font_face() if embed_font else ''}{_HTML_CSS}</style>",
+        f"<style>{_font_face() if embed_font else ''}{_HTML_CSS}{INTERLINEAR_CSS if interlinear is not None else ''}</style>",
         "</head>",
         "<body>",
         f"<h1>{e(title)}</h1>",
@@ -638,8 +653,10 @@ def bilingual_html(
             else '<p class="en missing" dir="ltr" lang="en">(not translated)</p>'
         )
         parts.append(
-            f'<section class="pair" id="s{s.index + 1}"><p class="ar" dir="rtl" lang="ar">{e(s.text)}</p>'
-            f"{english}</section>"
+            f'<section class="pair" id="s{s.index + 1}">'
+            + (f'<p class="ar" dir="rtl" lang="ar">{e(s.text)}</p>' if interlinear is None
+               else f'<p class="ar il" dir="rtl" lang="ar">{interlinear_html(doc.text, s, interlinear[s.index])}</p>')
+            + f"{english}</section>"
         )
     parts.append("</main>")
     if with_glossary and doc.glossary:
@@ -661,3 +678,9 @@ def bilingual_html(
         parts += ["</tbody>", "</table>"]
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts).encode("utf-8")
+
+
+
+def _interlinear_pdf(sentence: Sentence, glosses: list[str]) -> Any:
+    words = sentence_words(sentence, glosses, clean=_clean)
+    return interlinear_flowable(words, fonts=_fonts(), shape=_shape, runs=_runs)
