@@ -25,6 +25,7 @@ class Settings:
     ner_model: str  # "" means the shipped recogniser
     downloads: Any  # the sidebar container the download buttons go in
     vowels: bool = False  # show the short vowels Qari adds (lighter than the author's)
+    pausal: bool = False  # no case ending on a word before a pause (full stop, comma, end of line)
 
 
 def sidebar() -> Settings:
@@ -72,6 +73,12 @@ def sidebar() -> Settings:
             "drawn lighter than the ones the text has. Machine-made: about 7 words in 100 differ from a "
             "careful human reading.",
         )
+        pausal = vowels and st.toggle(
+            "Pausal reading",
+            value=False,
+            help="No case ending on a word before a full stop, a comma or the end of a line, as Arabic is "
+            "read aloud (the least certain vowels); a word inside a phrase keeps its own.",
+        )
         st.subheader("Translation")
         model_id = st.text_input(
             "Marian model (hub id or local folder)",
@@ -93,7 +100,7 @@ def sidebar() -> Settings:
         st.divider()
         library_section()
         account.account_section()
-    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels)
+    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels, pausal)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
