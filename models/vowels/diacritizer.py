@@ -29,6 +29,7 @@ Each letter gets the model's most probable class. Then, word by word:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -268,17 +269,27 @@ def vowels_with(engine: Engine, text: str, lexicon: Lexicon | None = None, secon
         return Vowels(text)
     probs = engine.probabilities(text, letters)
     classes = [CLASSES[int(k)] for k in probs.argmax(-1)]
-    seconds = second.classes(text, letters) if second is not None else None
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = []  # (token number, its letters' rows first..last+1)
     k = 0
-    for t, (start, end) in enumerate(tokens):
+    for t, (_start, end) in enumerate(tokens):
         first = k
         while k < len(letters) and letters[k] < end:
             k += 1
-        if k == first:
-            continue
+        if k > first:
+            words.append((t, first, k))
+    seconds: list[str | None] = [None] * len(letters)
+    if second is not None:
+        # text2tashkeel can only change an ending dengjen gave less than this probability: it is run
+        # on the sentences that have one (about half the time of running it on everything)
+        doubt = 1 / (1 + math.exp(-weight))
+        hesitant = {k - 1 for _t, first, k in words if k - first >= 2 and probs[k - 1].max() < doubt}
+        if hesitant:
+            seconds = second.classes(text, letters, hesitant)
+    for t, first, k in words:
+        start, end = tokens[t]
         word = "".join(text[i] for i in letters[first:k])
-        if seconds is not None and k - first >= 2:
+        if k - first >= 2:
             classes[k - 1] = vote(probs[k - 1], seconds[k - 1], weight)
         following = text[tokens[t + 1][0] : tokens[t + 1][1]] if t + 1 < len(tokens) else ""
         if k - first >= 3 and lexicon is not None:

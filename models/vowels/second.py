@@ -5,7 +5,8 @@
 character. Its training text differs from dengjen's (more classical), so its errors differ too; where
 the two agree on a word's last letter, that ending is much more often right (`diacritizer` weighs the
 vote). We run the graph ourselves (as the package does: NFD letters, marks stripped) so that each class
-lines up with a letter of the input; nothing is downloaded.
+lines up with a letter of the input, sentence by sentence, and only where it can change something;
+nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from models.vowels.engine import MARKS, canon
+from models.vowels.engine import MARKS, canon, chunks
 
 PACKAGE = "text2tashkeel"
 MODEL = "rawi_ensemble.int8.onnx"
 VOCAB = "rawi_v2.vocab.json"
-_SENTENCE = 2000  # characters per run: a BiLSTM is linear in its input, this only bounds memory
 
 
 def model_folder() -> Path:
@@ -71,22 +71,22 @@ class Rawi:
                 where.append(i)
         return ids, where
 
-    def classes(self, text: str, letters: list[int]) -> list[str | None]:
-        """rawi's class for each letter (indices into text); None where it gave none Qari can write."""
+    def classes(self, text: str, letters: list[int], wanted: set[int] | None = None) -> list[str | None]:
+        """rawi's class for each letter (indices into text), None where it gave none Qari can write.
+        Run sentence by sentence (`engine.chunks`, as dengjen is); with `wanted` (rows of `letters`),
+        only the sentences that hold one of those letters are run, the other letters get None."""
         out: list[str | None] = [None] * len(letters)
         row = {i: k for k, i in enumerate(letters)}
-        lo = 0
-        while lo < len(text):
-            hi = min(len(text), lo + _SENTENCE)
-            if hi < len(text):  # cut at a space so no word is split
-                cut = text.rfind(" ", lo, hi)
-                hi = cut + 1 if cut > lo else hi
+        wanted_at = None if wanted is None else {letters[k] for k in wanted}
+        for lo, hi in chunks(text):
+            if wanted_at is not None and not any(lo <= i < hi for i in wanted_at):
+                continue
             ids, where = self._bare(text, lo, hi)
-            if ids:
-                found = self.session.run(["gated_cls"], {"input": np.array([ids], dtype=np.int64)})[0][0]
-                for i, c in zip(where, found):
-                    k = row.get(i)
-                    if k is not None and out[k] is None:  # a letter's first character (NFD: its base)
-                        out[k] = self.marks.get(int(c))
-            lo = hi
+            if not ids:
+                continue
+            found = self.session.run(["gated_cls"], {"input": np.array([ids], dtype=np.int64)})[0][0]
+            for i, c in zip(where, found):
+                k = row.get(i)
+                if k is not None and out[k] is None:  # a letter's first character (NFD: its base)
+                    out[k] = self.marks.get(int(c))
         return out
