@@ -290,15 +290,16 @@ def main() -> None:
             })
         print(f"{name}: {n_news} news sentences in {seconds:.1f} s, {n_tash} Tashkeela lines in {tseconds:.1f} s",
               file=sys.stderr)
+        if not args.json:  # each tool's rows as soon as they are there (a long run may be stopped)
+            if len(results) == len(scores):
+                print("| tool | data | words | DER | WER | DER no case ending | WER no case ending |")
+                print("|---|---|---:|---:|---:|---:|---:|")
+            for r in results[-len(scores):]:
+                print(f"| {r['tool']} | {r['data']} | {r['words']} | {r['der']:.2f} | {r['wer']:.2f} | "
+                      f"{r['der_no_case']:.2f} | {r['wer_no_case']:.2f} |", flush=True)
 
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
-        return
-    print("| tool | data | words | DER | WER | DER no case ending | WER no case ending |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for r in results:
-        print(f"| {r['tool']} | {r['data']} | {r['words']} | {r['der']:.2f} | {r['wer']:.2f} | "
-              f"{r['der_no_case']:.2f} | {r['wer_no_case']:.2f} |")
 
 
 if __name__ == "__main__":

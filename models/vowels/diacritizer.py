@@ -8,6 +8,13 @@ to a written shadda).
 
 Each letter gets the model's most probable class. Then, word by word:
 
+0. The case ending (the last letter's class) is put to a vote: text2tashkeel's rawi ensemble
+   (`second`), trained on other text and wrong in other places, adds `AGREEMENT` nats (1.5) to the class
+   it gives the letter, so it decides where dengjen hesitated (its own class below ~0.82) and never where
+   dengjen is sure. The weight was chosen on the dev sets only (WikiNews's dev half, 500 lines of the
+   Tashkeela validation split; `python bench/vowels.py --weights …`): 1 was best on the news, larger
+   weights on the classical text; 1.5 costs the news 0.1 point and gains the classical 0.3.
+
 1. Buckwalter's readings of the word (`models.lexicon`) break near-ties: the reading whose stem vowels
    the model finds most probable replaces the model's stem vowels when it costs at most
    `LEXICON_MARGIN` (0.5) against the model's own choice (the sum over its letters of the model's
@@ -64,7 +71,7 @@ SUKUN_WORDS = frozenset(
     ["من", "عن", "ومن", "وعن", "فمن", "قد", "لقد", "وقد", "فقد", "أو", "لم", "ولم", "فلم", "هل", "بل", "لكن", "ولكن", "إذ"]
 )
 _TOKEN = re.compile(r"\S+")
-AGREEMENT = 1.5  # nats added to text2tashkeel's class for a word's last letter (bench/README.md: on dev sets)
+AGREEMENT = 1.5  # nats added to text2tashkeel's class for a word's last letter (see step 0 above)
 # How much less probable than the model's choice a lexicon reading may be: summed differences of
 # probability (measured as nats before it was seen that the model's "logits" are already probabilities:
 # the log of that softmax is the probability itself, up to a constant, so the rule is unchanged)
