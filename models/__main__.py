@@ -1,6 +1,6 @@
 """Command line: `python -m models analyze FILE|URL --json [--no-translate]`, `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
-`python -m models vowelize FILE` (FILE's text with its short vowels added)."""
+`python -m models vowelize FILE [--pausal]` (FILE's text with its short vowels added)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from models.names.evaluate import main as evaluate_ner
 from models.pipeline import pending, read
 from models.settings import translation_model
 from models.translation.download import download_model
-from models.vowels import VowelsUnavailable, vowelize
+from models.vowels import VowelsUnavailable, pausal, vowelize, vowels
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         "vowelize", help="print a UTF-8 text file with its short vowels added (only marks are added: line for line)"
     )
     vowels.add_argument("file", help="a UTF-8 text file, or - for standard input")
+    vowels.add_argument("--pausal", action="store_true", help="no case ending before a pause (full stop, comma, line end)")
 
     args = parser.parse_args(argv)
     try:
@@ -121,7 +122,7 @@ def _vowelize(args: argparse.Namespace) -> int:
         print(f"qari: {args.file} is not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
         return 2
     try:
-        voweled = vowelize(text)
+        voweled = pausal(vowels(text)).voweled if args.pausal else vowelize(text)
     except VowelsUnavailable as exc:
         print(f"qari: {exc}", file=sys.stderr)
         return 1

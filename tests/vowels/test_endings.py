@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from models import registry
+from models.__main__ import main
 from models.vowels import Vowels, get_diacritizer, pausal, vowels
 from models.vowels import diacritizer as diacritizer_module
 from models.vowels import second as second_module
@@ -165,3 +166,12 @@ def test_a_word_is_right_if_it_matches_any_accepted_reading() -> None:
         Score().add_line_any(["كَتَبَ"], "كَتَبَ وَلَدٌ")
     with pytest.raises(ValueError):
         Score().add_line_any(["كَتَبَ"], "كَتَمَ")
+
+
+def test_the_command_reads_pausally_on_request(tmp_path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    assert main(["vowelize", "--pausal", str(path)]) == 0
+    assert capsysbinary.readouterr().out.decode("utf-8") == pausal(vowels(TEXT)).voweled
+    assert main(["vowelize", str(path)]) == 0
+    assert capsysbinary.readouterr().out.decode("utf-8") == vowels(TEXT).voweled
