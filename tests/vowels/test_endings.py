@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import registry
 from models.__main__ import main
 from models.vowels import Vowels, get_diacritizer, pausal, vowels
 from models.vowels import diacritizer as diacritizer_module
@@ -67,19 +66,14 @@ def test_rawi_classes_line_up_with_text2tashkeels_own_output() -> None:
         assert [c or "" for c in ours] == [c or "" for c in theirs]
 
 
-def test_without_text2tashkeel_dengjen_decides_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    registry.reset()
-
+def test_without_text2tashkeel_dengjen_decides_alone(clean_registry: None, monkeypatch: pytest.MonkeyPatch) -> None:
     def missing() -> None:
         raise ImportError("text2tashkeel is not installed (pip install -r requirements.txt)")
 
     monkeypatch.setattr(second_module, "model_folder", missing)
-    try:
-        loaded = get_diacritizer()
-        assert loaded.ok and loaded.second is None
-        assert vowels("ذهب الولد إلى المدرسة.").voweled == "ذَهَبَ الْوَلَدُ إِلَى الْمَدْرَسَةِ."
-    finally:
-        registry.reset()
+    loaded = get_diacritizer()
+    assert loaded.ok and loaded.second is None
+    assert vowels("ذهب الولد إلى المدرسة.").voweled == "ذَهَبَ الْوَلَدُ إِلَى الْمَدْرَسَةِ."
 
 
 # --- pausal reading -------------------------------------------------------------------------------
