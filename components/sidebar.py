@@ -73,9 +73,10 @@ def sidebar() -> Settings:
             "drawn lighter than the ones the text has. Machine-made: on news 6 to 11 words in 100 differ from "
             "a careful human reading, most of them only in the case ending.",
         )
-        pausal = vowels and st.toggle(
+        pausal = st.toggle(  # always drawn (greyed out with the vowels off): it keeps its place and value
             "Pausal reading",
             value=False,
+            disabled=not vowels,
             help="No case ending on a word before a full stop, a comma or the end of a line, as Arabic is "
             "read aloud (the least certain vowels); a word inside a phrase keeps its own.",
         )
