@@ -26,7 +26,7 @@ from models.names.recognizer import recognizer_note
 from models.study.vocab import VocabStore, word_lemma
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore
-from models.vowels import VowelsUnavailable
+from models.vowels import VowelsUnavailable, pausal
 from models.vowels.background import ready as vowels_ready
 from models.vowels.background import voweled_soon
 
@@ -139,7 +139,7 @@ if settings.vowels and voweled is None:
         st.caption(f"Vowels: {exc}")
     vowels_waiting = voweled is None
 if voweled is not None:  # kept when the mode is off again: the reader hides them, nothing is rebuilt
-    pipeline.add_vowels(finished, voweled)
+    pipeline.add_vowels(finished, pausal(voweled) if settings.pausal else voweled)
 if service is not None and service.loaded is not None and not service.loaded.ok and pipeline.pending(finished):
     banners.model_banner(service.loaded, settings.model_id)  # with everything cached there is nothing to miss
 st.session_state.doc = finished  # what the page shows (tests compare it with the command line's)

@@ -1,6 +1,6 @@
 """Command line: `python -m models analyze FILE|URL --json [--no-translate] [--interlinear]`, `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
-`python -m models vowelize FILE` (FILE's text with its short vowels added),
+`python -m models vowelize FILE [--pausal]` (FILE's text with its short vowels added),
 `python -m models speak TEXT_OR_FILE --out FILE.wav` (the voweled text read aloud by espeak-ng)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from models.pipeline import pending, read
 from models.settings import translation_model
 from models.speech import NothingToSay, SpeechUnavailable, synthesize, wav
 from models.translation.download import download_model
-from models.vowels import VowelsUnavailable, vowelize
+from models.vowels import VowelsUnavailable, pausal, vowelize, vowels
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         "vowelize", help="print a UTF-8 text file with its short vowels added (only marks are added: line for line)"
     )
     vowels.add_argument("file", help="a UTF-8 text file, or - for standard input")
+    vowels.add_argument("--pausal", action="store_true", help="no case ending before a pause (full stop, comma, line end)")
 
     speak = commands.add_parser("speak", help="read an Arabic text aloud from its voweled form into a WAV file")
     speak.add_argument("text", help="a UTF-8 text file, - for standard input, or the Arabic text itself")
@@ -143,7 +144,7 @@ def _vowelize(args: argparse.Namespace) -> int:
         print(f"qari: {args.file} is not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
         return 2
     try:
-        voweled = vowelize(text)
+        voweled = pausal(vowels(text)).voweled if args.pausal else vowelize(text)
     except VowelsUnavailable as exc:
         print(f"qari: {exc}", file=sys.stderr)
         return 1

@@ -188,12 +188,12 @@ class Engine:
             ids, hints, where = self.encode(text, lo, hi)
             if not any(i in row for i in where):
                 continue
-            logits = self.session.run(["logits"], {
+            # the output named "logits" is already a softmax (each row sums to 1)
+            x = self.session.run(["logits"], {
                 "char_inputs": np.array([ids], dtype=np.int64),
                 "diac_inputs": np.array([hints], dtype=np.int64),
                 "input_lengths": np.array([len(ids)], dtype=np.int64),
-            })[0][0]
-            x = np.exp(logits - logits.max(-1, keepdims=True))
+            })[0][0].astype(np.float32)
             x[:, 0] = 0.0  # padding
             p = x @ self._projection
             p /= np.maximum(p.sum(-1, keepdims=True), 1e-12)

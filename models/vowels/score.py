@@ -13,6 +13,8 @@ What is computed, exactly:
 * DER = letters whose predicted class differs from the gold class / all letters.
 * WER = words with at least one letter whose class differs / words with at least one letter
   (words = whitespace-separated tokens; tokens without an Arabic letter are not counted).
+* Where the data has several accepted readings of a word (`add_line_any`), the word is right when it
+  matches any of them, and its letter errors are counted against the closest one.
 * "without case ending" = the same with each word's last letter left out (a word's last
   letter is the last letter of the whitespace token; one-letter words, which have no other
   letter, drop out of both the DER letters and the WER words).
@@ -75,6 +77,38 @@ class Score:
             self.letter_errors_noce += sum(wrong[:-1])
             self.words_noce += 1
             self.word_errors_noce += any(wrong[:-1])
+
+    def add_word_any(self, golds: list[str], pred: str) -> None:
+        """One word scored against several accepted readings: right if it matches any of them (with and
+        without its last letter, each on its own); its letter errors are those against the closest. Readings
+        spelled with other letters are left out."""
+        p = word_classes(pred)
+        # a reading spelled otherwise (إسْتراتيجية for استراتيجية) is not one of this word's
+        gs = [g for g in map(word_classes, golds) if [c for c, _ in g] == [c for c, _ in p]]
+        if not gs:
+            raise ValueError(f"letters differ: {golds!r} vs {pred!r}")
+        if not p:
+            return
+        wrong = [[a[1] != b[1] for a, b in zip(g, p)] for g in gs]
+        self.letters += len(p)
+        self.letter_errors += min(sum(w) for w in wrong)
+        self.words += 1
+        self.word_errors += all(any(w) for w in wrong)
+        if len(p) > 1:
+            self.letters_noce += len(p) - 1
+            self.letter_errors_noce += min(sum(w[:-1]) for w in wrong)
+            self.words_noce += 1
+            self.word_errors_noce += all(any(w[:-1]) for w in wrong)
+
+    def add_line_any(self, golds: list[str], pred: str) -> None:
+        """A line against several accepted readings of it (same words): `add_word_any` word by word."""
+        pw = pred.split()
+        gws = [g.split() for g in golds]
+        for gw in gws:
+            if len(gw) != len(pw):
+                raise ValueError(f"word count differs: {len(gw)} vs {len(pw)}")
+        for k, word in enumerate(pw):
+            self.add_word_any([gw[k] for gw in gws], word)
 
     def add_line(self, gold: str, pred: str) -> None:
         gw, pw = gold.split(), pred.split()

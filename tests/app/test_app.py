@@ -296,3 +296,31 @@ def test_the_vowels_mode_adds_vowels_without_making_the_page_wait(model: Path) -
     assert "Voweled" in at.dataframe[1].value.columns
     next(t for t in at.toggle if t.label == "Add the short vowels").set_value(False).run()
     assert payload(at)["show_vowels"] is False
+
+
+def _endings_before_pauses(doc: Document) -> tuple[list[str], list[str]]:
+    """(the voweled words right before a full stop or comma, the others), Arabic words only."""
+    at_pause, inside = [], []
+    for sentence in doc.sentences:
+        for token in sentence.tokens:
+            if token.kind == "arabic" and token.voweled:
+                after = doc.text[token.end : token.end + 4].lstrip(" »\"”’)")  # a closing quote: still a pause
+                (at_pause if after[:1] in (".", "،", ",", "\n", "") else inside).append(token.voweled)
+    return at_pause, inside
+
+
+def test_pausal_reading_takes_case_endings_off_before_a_pause_only(model: Path) -> None:
+    at = run_app()
+    next(t for t in at.toggle if t.label == "Add the short vowels").set_value(True).run()
+    assert wait_for_vowels(SAMPLE_TEXT, timeout=120) is not None
+    at.run()
+    full_pause, full_inside = _endings_before_pauses(at.session_state["doc"])
+    next(t for t in at.toggle if t.label == "Pausal reading").set_value(True).run()
+    assert not at.exception, at.exception
+    read_pause, read_inside = _endings_before_pauses(at.session_state["doc"])
+    endings = set("\u064b\u064c\u064d\u064e\u064f\u0650")  # short vowels and tanween
+    assert len(read_pause) >= 10 and not any(w[-1] in endings for w in read_pause)
+    assert sum(w[-1] in endings for w in full_pause) >= 5  # …which the full reading had
+    assert read_inside == full_inside
+    next(t for t in at.toggle if t.label == "Pausal reading").set_value(False).run()
+    assert _endings_before_pauses(at.session_state["doc"]) == (full_pause, full_inside)
