@@ -29,6 +29,7 @@ ALLOWED = {
     "models.study": {"models.text", "models.lexicon"},
     "models.inputs": {"models.text"},
     "models.vowels": {"models.text", "models.lexicon"},
+    "models.review": {"models.study", "models.text", "models.lexicon"},
 }
 
 
