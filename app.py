@@ -12,7 +12,7 @@ import uuid
 
 import streamlit as st
 
-from components import account, banners, texts
+from components import account, banners, progress, review, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.library import keep_words
@@ -87,6 +87,15 @@ def _set_status(doc: Document, token_index: int, status: str) -> None:
 
 # ---- settings ----------------------------------------------------------------------------------
 account.require_reader()  # signs the visitor in where sign-in is configured
+view = review.choose_view()  # Read / Review (with the number due) / Progress, atop the sidebar
+if view != "read":
+    if view == "review":
+        review.review_view()
+    else:
+        progress.progress_view()
+    with st.sidebar:
+        account.account_section()
+    st.stop()
 texts.ensure_text()
 settings = sidebar()
 banners.input_banners()

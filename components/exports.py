@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import account
 from models.document import Document
+from models.review.context import anki_contexts
 from models.study import export
 
 
@@ -23,9 +24,13 @@ def export_panel(doc: Document, title: str) -> None:
     """Six download buttons in the current container."""
     name = _slug(title)
     words = account.vocabulary()  # this reader's, bound now: the files are built later, on a click
+    texts = account.library()
 
     def vocabulary() -> list:
         return words.all_entries() if words is not None else []
+
+    def sentences() -> dict:  # each word marked in a sentence of the reader's library
+        return anki_contexts(texts, vocabulary()) if texts is not None else {}
 
     files = [
         ("Bilingual PDF", lambda: export.bilingual_pdf(doc, title=title), f"{name}.pdf", "application/pdf",
@@ -38,7 +43,7 @@ def export_panel(doc: Document, title: str) -> None:
          f"{name}-glossary.apkg", "application/octet-stream", ":material/style:"),
         ("My vocabulary (CSV)", lambda: export.vocabulary_csv(vocabulary()),
          "qari-vocabulary.csv", "text/csv", ":material/bookmark:"),
-        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary()),
+        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary(), contexts=sentences()),
          "qari-vocabulary.apkg", "application/octet-stream", ":material/bookmarks:"),
     ]
     for label, build, file_name, mime, icon in files:
