@@ -87,13 +87,13 @@ def _library_shares(entries: list) -> None:
             rows.append({"text": entry.title, "status": status, "share": share})
     if not rows:
         return
-    height = 28 * len({r["text"] for r in rows}) + 20
+    height = max(60, 32 * len({r["text"] for r in rows}))
     chart = alt.Chart(pd.DataFrame(rows), title="Known words per text", height=height).mark_bar().encode(
         y=alt.Y("text:N", title=None, sort=None),
         x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), stack="normalize"),
         color=alt.Color("status:N", scale=alt.Scale(domain=["known", "learning", "new"],
                                                     range=["#54a24b", "#f2b134", "#bab0ac"]),
-                        legend=alt.Legend(orient="bottom", title=None)),
+                        legend=alt.Legend(title=None)),
         order=alt.Order("order:Q"),
         tooltip=["text:N", "status:N", alt.Tooltip("share:Q", format=".0%")],
     ).transform_calculate(order="indexof(['known', 'learning', 'new'], datum.status)")

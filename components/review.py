@@ -4,7 +4,7 @@ A card shows the word marked in a sentence of the reader's own library; Space (o
 answer: the word's lemma with its vowels, transliteration and gloss, and the sentence's English. Keys 1-4
 (or the buttons) answer Again / Hard / Good / Easy, each button saying when the word comes back.
 
-The view lives in `st.session_state.view`, owned here; the store is made for this session's reader only
+The view lives in `st.session_state.view` (the switch's key); the store is made for this session's reader only
 (`components.account`), every run.
 """
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
 import streamlit as st
 
@@ -23,6 +25,7 @@ from models.review.store import RATINGS, DueCard, ReviewStore
 from models.settings import translation_model
 from models.translation.cache import TranslationStore
 
+_KEYS_JS = Path(__file__).parent / "frontend" / "review_keys.js"
 VIEWS = {"read": "Read", "review": "Review", "progress": "Progress"}
 KEYS = {1: "1", 2: "2", 3: "3", 4: "4"}
 
@@ -45,25 +48,31 @@ def reviews() -> ReviewStore | None:
     return ReviewStore(reader=reader) if reader is not None else None
 
 
-def _go(view: str) -> None:
-    st.session_state.view = view
+def _left_view() -> None:
     st.session_state.pop("review_shown", None)
 
 
+def due_line(due: int) -> str:
+    """The sidebar's line under the switch."""
+    if due == 0:
+        return "No words due for review."
+    return f"**{due}** word{'s' if due != 1 else ''} due for review."
+
+
 def choose_view() -> str:
-    """The sidebar's Read / Review / Progress buttons, the review one with the number of words due; returns
-    the view this run shows."""
-    view = st.session_state.get("view", "read")
+    """The sidebar's Read / Review / Progress switch and the number of words due; returns the view
+    this run shows (kept under the widget's key, `view`)."""
     store = reviews()
     due = 0
     if store is not None:
         store.sync()  # cards for the words marked since the last run
         due = store.due_count()
-    with st.sidebar, st.container(horizontal=True, gap="xsmall"):
-        for name, label in VIEWS.items():
-            text = f"{label} · {due} due" if name == "review" else label
-            st.button(text, key=f"view-{name}", on_click=_go, args=(name,),
-                      type="primary" if name == view else "secondary")
+    with st.sidebar:
+        view = st.segmented_control(
+            "View", list(VIEWS), default="read", required=True, key="view", on_change=_left_view,
+            format_func=VIEWS.get, label_visibility="collapsed", width="stretch",
+        )
+        st.caption(due_line(due))
     return view
 
 
@@ -122,6 +131,22 @@ def _answer(key: str, rating: int) -> None:
         st.session_state.review_message = f"Now {answer.status}."
 
 
+@cache
+def _keys():  # Streamlit's renderer type is private
+    return st.components.v2.component("qari.review_keys", html="<span hidden></span>",
+                                      js=_KEYS_JS.read_text(encoding="utf-8"))
+
+
+def _pressed() -> None:
+    value = (st.session_state.get("review-keys") or {}).get("press")
+    if not isinstance(value, dict) or not isinstance(value.get("card"), str):
+        return
+    if value.get("press") == "space":
+        _show(value["card"])
+    elif value.get("press") in KEYS.values():
+        _answer(value["card"], int(value["press"]))
+
+
 def review_view() -> None:
     """The review page: the first due card, its answer once asked for, the four answers."""
     store = reviews()
@@ -151,6 +176,7 @@ def review_view() -> None:
     else:
         st.html(f'<div class="qari-card" lang="ar">{e(card.entry.lemma)}</div>')
     shown = st.session_state.get("review_shown") == card.key
+    _keys()(data={"card": card.key, "shown": shown}, key="review-keys", on_press_change=_pressed)
     if not shown:
         st.button("Show answer", key="review-show", on_click=_show, args=(card.key,), shortcut="Space",
                   type="primary")
