@@ -17,6 +17,7 @@ from models.review import backup
 from models.review.context import anki_contexts, contexts, marked_html
 from models.review.progress import day, known_over_time, reading_per_day, reviews_per_day
 from models.review.store import KNOWN_DAYS, ReviewStore, scheduler, status_after
+from models.study.export import vocabulary_cards
 from models.study.library import FORMAT, Library
 from models.study.vocab import VocabStore, reader_key
 
@@ -127,6 +128,9 @@ def test_a_card_shows_a_sentence_from_the_readers_own_library(readers_db: Databa
     # the Anki deck gets the same sentence with the word in <b>
     deck = anki_contexts(library, [entry])
     assert deck[entry.key][1].count("<b>يكتبون</b>") == 1
+    card = vocabulary_cards([entry], deck)[0]
+    assert card.sentence_html == deck[entry.key][1] and card.translation.startswith("The minister")
+    assert vocabulary_cards([entry])[0].sentence_html == entry.example  # without contexts: the saved example
 
 
 def test_two_readers_never_see_each_others_cards_or_history(readers_db: Database) -> None:
