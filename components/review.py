@@ -18,12 +18,11 @@ from pathlib import Path
 import streamlit as st
 
 from components import account
-from models import pipeline
-from models.document import Document, Sentence
 from models.review.context import Context, contexts, marked_html
 from models.review.store import RATINGS, DueCard, ReviewStore
 from models.settings import translation_model
 from models.translation.cache import TranslationStore
+from models.translation.loader import model_key_for
 
 _KEYS_JS = Path(__file__).parent / "frontend" / "review_keys.js"
 VIEWS = {"read": "Read", "review": "Review", "progress": "Progress"}
@@ -82,11 +81,9 @@ def _translations() -> TranslationStore:
 
 
 def _english(sentence: str) -> str | None:
-    """The sentence's English from the translation cache (the default model's), if it was translated."""
-    doc = Document(text=sentence, sentences=[Sentence(0, 0, len(sentence), sentence, [])])
-    pipeline.apply_cached(doc, _translations().get_many(pipeline.model_key_for(translation_model()),
-                                                        pipeline.cache_keys(doc)))
-    return doc.sentences[0].translation
+    """The sentence's English from the translation cache (the default model's), if it was translated whole
+    (a long sentence translated clause by clause is not put together again here)."""
+    return _translations().get_many(model_key_for(translation_model()), [sentence]).get(sentence)
 
 
 def _context(due: DueCard) -> Context | None:
