@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 from models.review.progress import today
 from models.study.library import Library
 from models.study.vocab import VocabStore
-from tests.support import SAMPLE, start_app, stop_app
+from tests.support import SAMPLE, SENTENCES, start_app, stop_app
 
 WORDS = [("اِتَّفَق", "agree"), ("يابان", "Japan"), ("كَنَدا", "Canada")]
 
@@ -55,6 +55,8 @@ def test_three_cards_reviewed_with_the_keyboard_and_the_progress_chart(
         expect(bar).to_have_count(1, timeout=30_000)
         expect(bar).to_have_attribute("aria-label", f"day: {today()}; reviews: 3; recall: 100%")
         page.screenshot(path=str(tmp_path / "progress.png"))
+        page.get_by_role("radio", name="Read").click()  # back to the reader, the text where it was
+        expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=60_000)
         page.close()
     finally:
         stop_app(proc)
