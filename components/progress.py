@@ -87,8 +87,7 @@ def _library_shares(entries: list) -> None:
             rows.append({"text": entry.title, "status": status, "share": share})
     if not rows:
         return
-    height = max(60, 32 * len({r["text"] for r in rows}))
-    chart = alt.Chart(pd.DataFrame(rows), title="Known words per text", height=height).mark_bar().encode(
+    chart = alt.Chart(pd.DataFrame(rows), title="Known words per text", height=alt.Step(30)).mark_bar().encode(
         y=alt.Y("text:N", title=None, sort=None),
         x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), stack="normalize"),
         color=alt.Color("status:N", scale=alt.Scale(domain=["known", "learning", "new"],
