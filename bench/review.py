@@ -81,8 +81,9 @@ def main() -> None:
     found = context.contexts(library, entry)
     cold = time.perf_counter() - t0
     median, best = timed(lambda: context.contexts(library, entry), args.reps)
-    print(f"{'a card's sentences, cold (texts read)':45s} {cold * 1000:7.1f} ms ({len(found)} sentences)")
-    print(f"{'a card's sentences, warm':45s} median {median * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
+    cold_label, warm_label = "a card's sentences, cold (texts read)", "a card's sentences, warm"
+    print(f"{cold_label:45s} {cold * 1000:7.1f} ms ({len(found)} sentences)")
+    print(f"{warm_label:45s} median {median * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
 
 
 if __name__ == "__main__":
