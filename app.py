@@ -88,13 +88,12 @@ def _set_status(doc: Document, token_index: int, status: str) -> None:
 # ---- settings ----------------------------------------------------------------------------------
 account.require_reader()  # signs the visitor in where sign-in is configured
 view = review.choose_view()  # Read / Review (with the number due) / Progress, atop the sidebar
-if view != "read":
+if view != "read":  # the same sidebar (so its settings are kept), the review or the progress beside it
+    sidebar()
     if view == "review":
         review.review_view()
     else:
         progress.progress_view()
-    with st.sidebar:
-        account.account_section()
     st.stop()
 texts.ensure_text()
 settings = sidebar()

@@ -66,6 +66,10 @@ def choose_view() -> str:
     if store is not None:
         store.sync()  # cards for the words marked since the last run
         due = store.due_count()
+    text = st.session_state.get("text")
+    if st.session_state.get("review_text") not in (None, text):  # a text opened from the sidebar: read it
+        st.session_state.view = "read"
+    st.session_state.review_text = text
     with st.sidebar:
         view = st.segmented_control(
             "View", list(VIEWS), default="read", required=True, key="view", on_change=_left_view,
