@@ -12,7 +12,7 @@ import uuid
 
 import streamlit as st
 
-from components import account, banners, texts
+from components import account, banners, progress, review, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.library import keep_words
@@ -102,6 +102,14 @@ def _lemma_of(form: str) -> str | None:
 
 # ---- settings ----------------------------------------------------------------------------------
 account.require_reader()  # signs the visitor in where sign-in is configured
+view = review.choose_view()  # Read / Review (with the number due) / Progress, atop the sidebar
+if view != "read":  # the same sidebar (so its settings are kept), the review or the progress beside it
+    sidebar()
+    if view == "review":
+        review.review_view()
+    else:
+        progress.progress_view()
+    st.stop()
 texts.ensure_text()
 if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once
     _vocab().migrate_forms(_lemma_of)

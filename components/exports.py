@@ -14,6 +14,7 @@ from components import account
 from components.listen import anki_audio
 from models.document import Document
 from models.interlinear import interlinear_glosses
+from models.review.context import anki_contexts
 from models.study import export
 
 
@@ -26,6 +27,7 @@ def export_panel(doc: Document, title: str) -> None:
     name = _slug(title)
     words = account.vocabulary()  # this reader's, bound now: the files are built later, on a click
     audio = anki_audio()  # the decks' cards carry the word's and the sentence's audio (espeak-ng)
+    texts = account.library()
 
     def vocabulary() -> list:
         return words.all_entries() if words is not None else []
@@ -35,6 +37,9 @@ def export_panel(doc: Document, title: str) -> None:
 
     def glosses() -> list[list[str]] | None:
         return interlinear_glosses(doc) if word_by_word else None
+
+    def sentences() -> dict:  # each word marked in a sentence of the reader's library
+        return anki_contexts(texts, vocabulary()) if texts is not None else {}
 
     files = [
         ("Bilingual PDF", lambda: export.bilingual_pdf(doc, title=title, interlinear=glosses()), f"{name}.pdf",
@@ -47,7 +52,7 @@ def export_panel(doc: Document, title: str) -> None:
          f"{name}-glossary.apkg", "application/octet-stream", ":material/style:"),
         ("My vocabulary (CSV)", lambda: export.vocabulary_csv(vocabulary()),
          "qari-vocabulary.csv", "text/csv", ":material/bookmark:"),
-        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary(), audio=audio),
+        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary(), audio=audio, contexts=sentences()),
          "qari-vocabulary.apkg", "application/octet-stream", ":material/bookmarks:"),
     ]
     for label, build, file_name, mime, icon in files:

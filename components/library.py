@@ -15,7 +15,8 @@ import streamlit as st
 
 from components import account, texts
 from models.document import Document
-from models.study.library import LibraryEntry, export_bytes, import_bytes
+from models.review.backup import export_bytes, import_bytes  # the library file with the review history
+from models.study.library import LibraryEntry
 from models.study.vocab import word_lemma
 
 EXPORT_NAME = "qari-library.json"

@@ -31,6 +31,7 @@ ALLOWED = {
     "models.vowels": {"models.text", "models.lexicon"},
     "models.speech": {"models.text", "models.vowels"},
     "models.interlinear": {"models.text", "models.lexicon"},
+    "models.review": {"models.study", "models.text", "models.lexicon"},
 }
 
 

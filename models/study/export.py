@@ -30,7 +30,7 @@ import io
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,20 +131,20 @@ def glossary_cards(doc: Document, entries: Iterable[GlossaryEntry] | None = None
     return cards
 
 
-def vocabulary_cards(entries: Iterable[VocabEntry]) -> list[Card]:
-    """Cards for saved words (ignored words are the caller's to leave out)."""
-    return [
-        Card(
-            key=e.key,
-            word=e.lemma,
-            gloss=e.gloss or "",
-            sentence=e.example or "",
-            translation=e.translation or "",
-            sentence_html=html.escape(e.example or ""),
-            tags=(e.status,),
-        )
-        for e in entries
-    ]
+# A word's sentence from the reader's library: (sentence, sentence escaped with the word in <b>, English).
+Context = tuple[str, str, str | None]
+
+
+def vocabulary_cards(entries: Iterable[VocabEntry], contexts: Mapping[str, Context] | None = None) -> list[Card]:
+    """Cards for saved words (ignored words are the caller's to leave out); `contexts` (by word key, e.g.
+    from `models.review.context.anki_contexts`) gives a word its sentence with the word marked."""
+    found = contexts or {}
+    cards = []
+    for e in entries:
+        sentence, marked, english = found.get(e.key) or (e.example or "", html.escape(e.example or ""), e.translation)
+        cards.append(Card(key=e.key, word=e.lemma, gloss=e.gloss or "", sentence=sentence,
+                          translation=english or "", sentence_html=marked, tags=(e.status,)))
+    return cards
 
 
 # ------------------------------------------------------------------------------------------------ CSV
@@ -327,11 +327,15 @@ def glossary_apkg(
 
 
 def vocabulary_apkg(
-    entries: Iterable[VocabEntry], deck_name: str = "Qari vocabulary", audio: AudioFor | None = None
+    entries: Iterable[VocabEntry],
+    deck_name: str = "Qari vocabulary",
+    audio: AudioFor | None = None,
+    contexts: Mapping[str, Context] | None = None,
 ) -> bytes:
-    """Saved words as an Anki deck; ignored words are left out (`audio`: see `anki_deck`)."""
+    """Saved words as an Anki deck, each in its sentence (`contexts`, else the saved example); ignored
+    words are left out (`audio`: see `anki_deck`)."""
     kept = [e for e in entries if e.status != "ignored"]
-    return anki_deck(vocabulary_cards(kept), deck_name, ANKI_VOCABULARY_DECK_ID, audio)
+    return anki_deck(vocabulary_cards(kept, contexts), deck_name, ANKI_VOCABULARY_DECK_ID, audio)
 
 
 # ------------------------------------------------------------------------------------------------ PDF

@@ -13,6 +13,8 @@ a text id of another reader's is simply not found (reading, renaming, moving, de
 
 `export_reader` / `import_reader` carry a reader's whole library and vocabulary as one JSON document
 (`FORMAT`, `VERSION`), without the reader's key: a backup, or a move to another machine or account.
+Version 2 may carry the review cards and history too (a "reviews" section, `models.review.backup`);
+version 1 files (no reviews) still import.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ __all__ = [
 
 SOURCES = ("sample", "paste", "upload", "web")
 FORMAT = "qari-library"
-VERSION = 1
+VERSION = 2
 MAX_TITLE = 300
 
 _TEXTS = """
@@ -353,7 +355,7 @@ def _check_document(document: Any) -> None:
         raise ValueError("This is not a Qari library file.")
     version = document.get("version")
     if not isinstance(version, int) or version > VERSION or version < 1:
-        raise ValueError(f"This Qari library file is version {version!r}; this Qari reads version {VERSION}.")
+        raise ValueError(f"This Qari library file is version {version!r}; this Qari reads versions 1 to {VERSION}.")
     if not isinstance(document.get("texts", []), list) or not isinstance(document.get("vocabulary", []), list):
         raise ValueError("This Qari library file is damaged (texts and vocabulary must be lists).")  # noqa: TRY004
 
