@@ -11,6 +11,7 @@ Feature packages, each owning one step, and what each may import (checked by tes
     vowels/       the diacritizer: a text's short vowels added, DER/WER scoring         → text, lexicon
     speech/       reading aloud: espeak-ng from the voweled text, MP3s, word timings     → text, vowels
     interlinear/  word-by-word glosses: the English under each word, from alignment or lexicon → text, lexicon
+    review/       reviews: FSRS cards per reader in their own sentences, progress figures → study, text, lexicon
     build/        build-time only: the gazetteer table, the CRF, frequency tables       → anything
 
 At the top: `document.py` (the data structure), `pipeline.py` (the one pipeline, used by the page and
