@@ -203,6 +203,26 @@ def build_tiny_marian(path: Path) -> Path:
 # ---- translators ----------------------------------------------------------------------------------
 
 
+def build_endless_marian(tiny: Path, path: Path) -> Path:
+    """A copy of the tiny model (`build_tiny_marian`) that never says </s> and has no length settings of its
+    own: like the benchmark's random stand-in, only the engines' length bound stops it."""
+    import shutil
+
+    from transformers import GenerationConfig, MarianMTModel
+
+    shutil.copytree(tiny, path, dirs_exist_ok=True)
+    model = MarianMTModel.from_pretrained(str(tiny))
+    model.final_logits_bias[0, model.config.eos_token_id] = -1e4  # </s> never wins
+    model.config.forced_eos_token_id = None
+    pad = model.config.pad_token_id
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, num_beams=4, bad_words_ids=[[pad], [1]]
+    )
+    model.save_pretrained(path)
+    return path
+
+
+
 class Recording:
     """Delegates to a real translator, recording each batch; raises for chosen sentences."""
 

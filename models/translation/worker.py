@@ -236,7 +236,8 @@ class TranslationWorker:
         try:
             loaded = self._load()
         except Exception as exc:
-            log.exception("loading %s failed", self.model_id)
+            if threading.main_thread().is_alive():  # else the process is exiting mid-load
+                log.exception("loading %s failed", self.model_id)
             loaded = LoadResult(self.model_id, None, f"The translation model could not be loaded ({exc}).", False)
         with self._cond:
             self._loaded = loaded
