@@ -40,6 +40,7 @@ def reader_payload(
     statuses: dict[str, str] | None = None,
     marked: str | None = None,
     selected_by_reader: bool = False,
+    provisional: dict[int, str] | None = None,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
     arabic_html = render_arabic(doc, None)
@@ -49,6 +50,8 @@ def reader_payload(
         "arabic_html": arabic_html,
         "english_html": render_english(doc, None),
         "translations": [s.translation for s in doc.sentences],
+        # English decoded so far for sentences not finished (shown with class `provisional`)
+        "provisional": [(provisional or {}).get(s.index) for s in doc.sentences],
         "failed": [s.translation_error is not None for s in doc.sentences],
         "cards": token_cards(doc, statuses),
         "links": alignment_links(doc),
@@ -78,6 +81,7 @@ def reader(
     statuses: dict[str, str] | None = None,
     on_status: Callable[[int, str], None] | None = None,
     marked: str | None = None,
+    provisional: dict[int, str] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -85,6 +89,8 @@ def reader(
     `show_vowels=True` shows the vowels Qari added (tokens' `voweled`), lighter, just as still.
     `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
     `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
+    `provisional` (sentence index → English so far) is shown, with class `provisional`, until the
+    sentence's translation is in.
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -110,6 +116,7 @@ def reader(
             show_vowels=show_vowels,
             statuses=statuses,
             marked=marked,
+            provisional=provisional,
             selected_by_reader=selected is not None and selected == st.session_state.get(choice),
         ),
         key=key,

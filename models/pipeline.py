@@ -181,6 +181,14 @@ def request_translations(
     return len(order)
 
 
+def provisional(doc: Document, service: TranslationService) -> dict[int, str]:
+    """The English streamed so far (`service.partial`) of sentences not translated yet, by index: what the
+    reader shows, marked provisional, while the looked-at sentence is decoded."""
+    wanted = {i: pieces(doc.sentences[i]) for i in pending(doc)}
+    got = service.partial([p for ps in wanted.values() for p in ps]) if wanted else {}
+    return {i: " ".join(got[p] for p in ps if p in got) for i, ps in wanted.items() if any(p in got for p in ps)}
+
+
 def translation_order(doc: Document, first: int | None = None) -> list[int]:
     """Untranslated sentences, the selected one first, then in reading order."""
     todo = pending(doc)

@@ -73,6 +73,11 @@ class TranslationService(Protocol):
         """The English decoded so far of those `texts` being translated now (streamed; {}: none)."""
         ...
 
+    def wait_partial(self, texts: Sequence[str], timeout: float) -> dict[str, str]:
+        """`partial(texts)`, after waiting up to `timeout` s for a first word while one of them is queued or
+        in flight (a service that cannot stream returns `partial(texts)` at once)."""
+        ...
+
 
 @dataclass
 class _Reader:
@@ -166,12 +171,14 @@ class TranslationWorker:
             return {t: self._partial[t] for t in texts if self._partial.get(t)}
 
     def wait_partial(self, texts: Sequence[str], timeout: float) -> dict[str, str]:
-        """`partial(texts)`, waiting up to `timeout` s for a first word (or the end) of one of them."""
         wanted = set(texts)
+
+        def waiting() -> bool:  # in flight or queued, no word yet
+            queued = {t for r in self._readers.values() for t in (*r.first, *r.rest)}
+            return not any(self._partial.get(t) for t in wanted) and bool(wanted & (self._flight | queued))
+
         with self._cond:
-            self._cond.wait_for(
-                lambda: any(self._partial.get(t) for t in wanted) or not (wanted & self._flight), timeout
-            )
+            self._cond.wait_for(lambda: not waiting(), timeout)
         return self.partial(texts)
 
     def retry(self, texts: Sequence[str] | None = None) -> None:
