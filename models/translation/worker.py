@@ -87,6 +87,7 @@ class _Reader:
     seen: float = field(default_factory=time.monotonic)
     busy: int = 0  # texts of this reader in the batch being translated
     asked_first: list[str] = field(default_factory=list)  # the last request, texts in flight included
+    first_at: float = 0.0  # when its looked-at text was asked for (or stopped): the oldest goes first
     asked: list[str] = field(default_factory=list)
 
 
@@ -135,12 +136,14 @@ class TranslationWorker:
                 state = self._readers[reader] = _Reader()
             state.asked_first, state.asked = wanted_first, wanted_first + rest
             # a text in flight is not queued twice (the page asks again at every poll)
-            state.first = [t for t in wanted_first if t not in self._flight]
+            first = [t for t in wanted_first if t not in self._flight]
+            if first and first != state.first:  # a new click (not the page asking again as it polls)
+                state.first_at = time.monotonic()
+                self._interrupt.set()  # the reader is waiting for it: the work in flight yields
+            state.first = first
             state.rest = [t for t in rest if t not in self._flight]
             state.beam_size = beam_size
             state.seen = time.monotonic()
-            if state.first:
-                self._interrupt.set()  # the reader is waiting for it: the work in flight yields
             if wanted_first or rest:
                 self._idle.clear()
             self._cond.notify_all()
@@ -229,9 +232,11 @@ class TranslationWorker:
         for name in [n for n, r in self._readers.items() if now - r.seen > IDLE_SECONDS]:
             log.info("dropping the queued translations of a reader who left")
             del self._readers[name]
-        for name, state in self._readers.items():  # a looked-at text goes first, alone
-            if state.first:
-                return name, [state.first.pop(0)], state.beam_size, True
+        waiting = [(state.first_at, name) for name, state in self._readers.items() if state.first]
+        if waiting:  # a looked-at text goes first, alone (the one waiting longest)
+            name = min(waiting)[1]
+            state = self._readers[name]
+            return name, [state.first.pop(0)], state.beam_size, True
         for name, state in list(self._readers.items()):
             if state.rest:
                 batch, state.rest = state.rest[: self.batch_size], state.rest[self.batch_size :]
@@ -268,8 +273,7 @@ class TranslationWorker:
                 reader, texts, beam, looked_at = job
                 self._readers[reader].busy = len(texts)
                 self._flight = set(texts)
-                if not any(r.first for r in self._readers.values()):
-                    self._interrupt.clear()  # nobody is waiting for another text
+                self._interrupt.clear()  # only a request from now on stops this job
             unfinished = self._translate(texts, beam, looked_at)
             with self._cond:
                 self._flight = set()
@@ -286,6 +290,8 @@ class TranslationWorker:
         """Put texts stopped part-way back at the front of their reader's queue, if it still wants them."""
         first = [t for t in unfinished if t in state.asked_first and t not in state.first]
         rest = [t for t in unfinished if t in state.asked and t not in state.asked_first and t not in state.rest]
+        if first:
+            state.first_at = time.monotonic()  # it was stopped for a text waiting longer: that one goes first
         state.first[:0] = first
         state.rest[:0] = rest
 

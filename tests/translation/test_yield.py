@@ -136,3 +136,24 @@ def test_a_looked_at_text_stops_the_batch_in_flight(
     assert set(store.get_many("endless", [*batch, looked_at])) == {*batch, looked_at}
     assert worker.partial([looked_at]) == {}  # finished: no provisional text left
     worker.close()
+
+
+def test_two_readers_clicking_take_turns_without_stopping_each_other_forever(
+    marian: MarianTranslator, tmp_path: Path
+) -> None:
+    held = Held(marian, hold_at=2)
+    store = TranslationStore(tmp_path / "t.sqlite3")
+    worker = TranslationWorker("endless", store, load=lambda: LoadResult("endless", held, None, False))
+    a, b = f"{SHORT} أ", f"{SHORT} ب"
+    worker.request("a", [], first=[a], beam_size=1)
+    assert held.in_flight.wait(60)
+    worker.request("b", [], first=[b], beam_size=1)  # b clicks while a's sentence decodes: a's stops
+    for _ in range(3):  # both pages keep asking as they poll: that is not a new click
+        worker.request("a", [], first=[a], beam_size=1)
+        worker.request("b", [], first=[b], beam_size=1)
+    held.go.set()
+    assert worker.wait(timeout=300)
+    assert [c[0] for c in held.calls] == [[a], [b], [a]]
+    assert [c[2] == [None] for c in held.calls] == [True, False, False]
+    assert set(store.get_many("endless", [a, b])) == {a, b}
+    worker.close()
