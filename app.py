@@ -18,6 +18,7 @@ from components.glossary import glossary_panel
 from components.library import keep_words
 from components.reader import reader
 from components.sidebar import Settings, sidebar
+from components.words import words_panel
 from models import pipeline
 from models.document import Document
 from models.lexicon.lexicon import get_lexicon
@@ -86,9 +87,26 @@ def _set_status(doc: Document, token_index: int, status: str) -> None:
             st.session_state.input_error = str(exc)
 
 
+def _set_form_status(doc: Document, token_index: int, status: str) -> None:
+    tokens = [t for s in doc.sentences for t in s.tokens]
+    if 0 <= token_index < len(tokens):
+        try:
+            _vocab().set_form_status(tokens[token_index].text, word_lemma(tokens[token_index]), status)
+        except ValueError as exc:
+            st.session_state.input_error = str(exc)
+
+
+def _lemma_of(form: str) -> str | None:
+    best = get_lexicon().best(form)
+    return best.lemma if best is not None else None
+
+
 # ---- settings ----------------------------------------------------------------------------------
 account.require_reader()  # signs the visitor in where sign-in is configured
 texts.ensure_text()
+if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once
+    _vocab().migrate_forms(_lemma_of)
+    st.session_state.forms_migrated = True
 settings = sidebar()
 banners.input_banners()
 st.subheader(st.session_state.get("title") or "Text", anchor=False)
@@ -171,8 +189,12 @@ def _reading() -> None:
         show_tashkeel=settings.show_tashkeel,
         show_vowels=settings.vowels and not vowels_waiting,
         statuses=_vocab().get_statuses(lemmas),
+        form_statuses=_vocab().form_statuses({(t.text, word_lemma(t)) for s in current.sentences for t in s.tokens
+                                              if t.kind == "arabic"}),
+        on_form_status=lambda index, status, doc=current: _set_form_status(doc, index, status),
         on_status=lambda index, status, doc=current: _set_status(doc, index, status),
         marked=st.session_state.get("marked"),
+        interlinear=settings.interlinear,
         provisional=pipeline.provisional(current, service) if translating else None,
     )
 
@@ -187,5 +209,7 @@ with main:
     st.fragment(_reading, run_every=POLL_SECONDS if polling else None)()
 with side:
     glossary_panel(finished, on_select=texts.pick_glossary_entry)
+with st.sidebar:  # under the settings: the page's own buttons stay first in the main column
+    words_panel(finished, _vocab)
 with settings.downloads:
     export_panel(finished, st.session_state.get("title") or "Qari reading")

@@ -51,6 +51,7 @@ def describe(entry: LibraryEntry) -> str:
     if entry.words is not None:
         shares = entry.shares()
         parts.append(" · ".join(f"{round(100 * shares[k])} % {k}" for k in ("known", "learning", "new")))
+        parts.append(f"of {entry.words} words counted by lemma")  # كتاب, الكتب and بكتابه are one word
     # dates, numbers and names isolated left to right inside a right-to-left title's neighbourhood
     return _escape(" · ".join(f"\u2066{p}\u2069" for p in parts))
 

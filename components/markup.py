@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from models.document import Document, Entity, Sentence, Token
-from models.study.vocab import word_lemma
+from models.study.vocab import vocab_key, word_lemma
 from models.text.arabic import TASHKEEL_CHARS
 
 LABEL_NAMES = {"PER": "Person", "LOC": "Place", "ORG": "Organisation", "MISC": "Other name"}
@@ -22,18 +22,20 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def render_arabic(doc: Document, selected: int | None) -> str:
+def render_arabic(doc: Document, selected: int | None, interlinear: list[list[str]] | None = None) -> str:
     """The Arabic column: a listbox of sentences (options) with entity marks and hoverable words.
 
     Text between sentences (spaces, line breaks) is kept, so the text reads as it was written;
-    a blank line or line break in the original starts a new paragraph.
+    a blank line or line break in the original starts a new paragraph. `interlinear` (per sentence, a
+    string per token: `models.interlinear.interlinear_glosses`) puts each word's gloss under it.
     """
     parts = ['<div class="paragraph">']
     cursor = 0
     token_index = 0
     for sentence in doc.sentences:
         parts.append(_gap(doc.text[cursor : sentence.start]))
-        parts.append(_sentence(doc, sentence, selected, token_index))
+        glosses = interlinear[sentence.index] if interlinear is not None else None
+        parts.append(_sentence(doc, sentence, selected, token_index, glosses))
         token_index += len(sentence.tokens)
         cursor = sentence.end
     parts.append(_gap(doc.text[cursor:]))
@@ -47,7 +49,8 @@ def _gap(text: str) -> str:
     return _esc(text)
 
 
-def _sentence(doc: Document, sentence: Sentence, selected: int | None, first_token: int) -> str:
+def _sentence(doc: Document, sentence: Sentence, selected: int | None, first_token: int,
+              glosses: list[str] | None = None) -> str:
     is_selected = "true" if sentence.index == selected else "false"
     # No translation status here: the Arabic markup stays the same while translations arrive (the
     # reader marks failed sentences itself), so the browser never rebuilds it for a translation.
@@ -56,7 +59,10 @@ def _sentence(doc: Document, sentence: Sentence, selected: int | None, first_tok
         f'data-index="{sentence.index}" aria-selected="{is_selected}">'
     )
     out = [opening]
-    out.append(_inline(doc.text, sentence, first_token))
+    if glosses is None:
+        out.append(_inline(doc.text, sentence, first_token))
+    else:
+        out.append(_interlinear(doc.text, sentence, first_token, glosses))
     out.append("</span>")
     return "".join(out)
 
@@ -101,6 +107,41 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
             out.append(piece)
     if sentence.end in entity_ends:
         out.append("</mark>")
+    return "".join(out)
+
+
+def _interlinear(text: str, sentence: Sentence, first_token: int, glosses: list[str]) -> str:
+    """Sentence text with each word and its gloss in one <ruby class="il"> (word over gloss).
+
+    Entity marks are cut at word edges (a two-word name gets a mark per word), so every word is one
+    whole element: the word and its gloss wrap to the next line together.
+    """
+    added = _added_marks(sentence.tokens)
+    entities = sorted(sentence.entities, key=lambda e: e.start)
+    out: list[str] = []
+    cursor = sentence.start
+    for offset, tok in enumerate(sentence.tokens):
+        gloss = glosses[offset] if offset < len(glosses) else ""
+        if tok.kind not in ("arabic", "latin", "number") or tok.start < cursor:
+            continue
+        out.append(_with_tashkeel_marks(text, cursor, tok.start, added))
+        index = first_token + offset
+        cuts = {tok.start, tok.end}
+        for ent in entities:
+            cuts.update(c for c in (ent.start, ent.end) if tok.start < c < tok.end)
+        pieces = []
+        for a, b in pairwise(sorted(cuts)):
+            piece = _with_tashkeel_marks(text, a, b, added)
+            if tok.kind != "number":
+                piece = f'<span class="w" data-t="{index}">{piece}</span>'
+            ent = next((e for e in entities if e.start <= a and b <= e.end), None)
+            pieces.append(f"{_open_mark(ent)}{piece}</mark>" if ent is not None else piece)
+        # numbers are not words: no card, no status (as outside this mode)
+        attrs = ' class="il num"' if tok.kind == "number" else f' class="il" data-t="{index}"'
+        out.append(f'<ruby{attrs}>{"".join(pieces)}'
+                   f'<rt class="gl" lang="en" dir="ltr">{_esc(gloss)}</rt></ruby>')
+        cursor = tok.end
+    out.append(_with_tashkeel_marks(text, cursor, sentence.end, added))
     return "".join(out)
 
 
@@ -205,14 +246,18 @@ def _english_words(translation: str, words: list[tuple[int, int]] | None) -> str
     return "".join(out)
 
 
-def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def token_cards(
+    doc: Document, statuses: dict[str, str] | None = None, forms: dict[tuple[str, str], str] | None = None
+) -> list[dict[str, Any]]:
     """What the hover card shows for each token, in global token order (plain data, escaped by the JS).
 
-    `statuses` maps a word's lemma (as `word_lemma` gives it) to its vocabulary status.
+    `statuses` maps a word's lemma (as `word_lemma` gives it) to its vocabulary status; `forms` maps
+    (word as written, lemma) to a status saved for that form only, which wins.
     """
     names = {g.key: g for g in doc.glossary if g.kind == "name"}
     context = {g.key: g.context_gloss for g in doc.glossary if getattr(g, "context_gloss", None)}
     statuses = statuses or {}
+    forms = forms or {}
     cards: list[dict[str, Any]] = []
     for sentence in doc.sentences:
         for tok in sentence.tokens:
@@ -230,7 +275,9 @@ def token_cards(doc: Document, statuses: dict[str, str] | None = None) -> list[d
                     "label": LABEL_NAMES.get(entry.label or "", None) if entry else None,
                     # the vocabulary's word: the reader colours every token with the same one at once
                     "vocab": word_lemma(tok) if tok.kind == "arabic" else None,
-                    "status": statuses.get(word_lemma(tok)) if tok.kind == "arabic" and not entry else None,
+                    "status": forms.get((tok.text, word_lemma(tok)), statuses.get(word_lemma(tok)))
+                    if tok.kind == "arabic" and not entry else None,
+                    "form": vocab_key(tok.text) if tok.kind == "arabic" else None,  # "this form only"
                 }
             )
     return cards

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.listen import listen_payload, on_speak
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
+from models.interlinear import interlinear_glosses
 from models.text.arabic import TASHKEEL_CHARS
 
 _FRONTEND = Path(__file__).parent / "frontend"
@@ -25,8 +27,9 @@ def _component():  # Streamlit's renderer type is private
     return st.components.v2.component(
         "qari.reader",
         html=(_FRONTEND / "reader.html").read_text(encoding="utf-8"),
-        css=(_FRONTEND / "reader.css").read_text(encoding="utf-8"),
-        js=(_FRONTEND / "reader.js").read_text(encoding="utf-8"),
+        css="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("reader.css", "listen.css")),
+        # listen.js defines qariListen (hoisted in the module), which reader.js calls at its end
+        js="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("listen.js", "reader.js")),
     )
 
 
@@ -40,10 +43,16 @@ def reader_payload(
     statuses: dict[str, str] | None = None,
     marked: str | None = None,
     selected_by_reader: bool = False,
+    interlinear: str = "off",
+    form_statuses: dict[tuple[str, str], str] | None = None,
     provisional: dict[int, str] | None = None,
 ) -> dict:
-    """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect)."""
-    arabic_html = render_arabic(doc, None)
+    """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
+
+    `interlinear`: "off", "new" (glosses under words not yet known or ignored) or "all" (under every word).
+    """
+    glosses = interlinear_glosses(doc) if interlinear in ("new", "all") else None
+    arabic_html = render_arabic(doc, None, glosses)
     return {
         # The Arabic DOM is rebuilt only when this changes, so focus and scroll survive reruns.
         "doc_id": hashlib.sha1(arabic_html.encode("utf-8")).hexdigest(),
@@ -53,7 +62,7 @@ def reader_payload(
         # English decoded so far for sentences not finished (shown with class `provisional`)
         "provisional": [(provisional or {}).get(s.index) for s in doc.sentences],
         "failed": [s.translation_error is not None for s in doc.sentences],
-        "cards": token_cards(doc, statuses),
+        "cards": token_cards(doc, statuses, form_statuses),
         "links": alignment_links(doc),
         "marked": marked,
         "count": len(doc.sentences),
@@ -64,6 +73,7 @@ def reader_payload(
         "pending_text": pending_text,
         "show_tashkeel": show_tashkeel,
         "show_vowels": show_vowels,
+        "interlinear": interlinear if glosses is not None else "off",
         "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
     }
@@ -81,6 +91,9 @@ def reader(
     statuses: dict[str, str] | None = None,
     on_status: Callable[[int, str], None] | None = None,
     marked: str | None = None,
+    interlinear: str = "off",
+    form_statuses: dict[tuple[str, str], str] | None = None,
+    on_form_status: Callable[[int, str], None] | None = None,
     provisional: dict[int, str] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
@@ -89,6 +102,9 @@ def reader(
     `show_vowels=True` shows the vowels Qari added (tokens' `voweled`), lighter, just as still.
     `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
     `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
+    `interlinear` ("off", "new", "all") shows each word's English under it (`models.interlinear`).
+    Shift+1–4 marks the hovered form only: `on_form_status(global token index, status)`; `form_statuses`
+    ((form, lemma) → status) are such marks, which win over the lemma's.
     `provisional` (sentence index → English so far) is shown, with class `provisional`, until the
     sentence's translation is in.
     """
@@ -104,22 +120,34 @@ def reader(
 
     def status_changed() -> None:
         value = st.session_state[key].get("status")
+        if isinstance(value, dict) and value.get("form") is True and isinstance(value.get("t"), int):
+            if on_form_status is not None:
+                on_form_status(value["t"], str(value.get("status")))
+            return
         if on_status is not None and isinstance(value, dict) and isinstance(value.get("t"), int):
             on_status(value["t"], str(value.get("status")))
 
+    def speak_requested() -> None:
+        on_speak(st.session_state[key].get("speak"))
+
+    data = reader_payload(
+        doc,
+        selected,
+        pending_text=pending_text,
+        show_tashkeel=show_tashkeel,
+        show_vowels=show_vowels,
+        statuses=statuses,
+        marked=marked,
+        selected_by_reader=selected is not None and selected == st.session_state.get(choice),
+        interlinear=interlinear,
+        form_statuses=form_statuses,
+        provisional=provisional,
+    )
+    data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     _component()(
-        data=reader_payload(
-            doc,
-            selected,
-            pending_text=pending_text,
-            show_tashkeel=show_tashkeel,
-            show_vowels=show_vowels,
-            statuses=statuses,
-            marked=marked,
-            provisional=provisional,
-            selected_by_reader=selected is not None and selected == st.session_state.get(choice),
-        ),
+        data=data,
         key=key,
         on_select_change=selected_changed,
         on_status_change=status_changed,
+        on_speak_change=speak_requested,
     )

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import account, texts
 from components.library import library_section
+from components.listen import listen_section
 from models.inputs.files import IMAGE_TYPES, MB, UPLOAD_TYPES, limits_sentence, ocr_available, upload_limits
 from models.settings import entity_model, translation_model
 
@@ -25,6 +26,7 @@ class Settings:
     ner_model: str  # "" means the shipped recogniser
     downloads: Any  # the sidebar container the download buttons go in
     vowels: bool = False  # show the short vowels Qari adds (lighter than the author's)
+    interlinear: str = "off"  # word by word: "off", "new" (new and learning words), "all"
 
 
 def sidebar() -> Settings:
@@ -72,6 +74,13 @@ def sidebar() -> Settings:
             "drawn lighter than the ones the text has. Machine-made: about 7 words in 100 differ from a "
             "careful human reading.",
         )
+        listen_section()  # speed and voice, saved for the reader (components/listen.py)
+        interlinear = st.radio(
+            "Word by word", INTERLINEAR_MODES, format_func=INTERLINEAR_MODES.get, key="interlinear",
+            horizontal=True,
+            help="The English of each word under it, in small type: its word in this sentence's translation, "
+            "else the dictionary's first meaning; names in their English spelling.",
+        )
         st.subheader("Translation")
         model_id = st.text_input(
             "Marian model (hub id or local folder)",
@@ -93,9 +102,11 @@ def sidebar() -> Settings:
         st.divider()
         library_section()
         account.account_section()
-    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels)
+    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels,
+                    interlinear or "off")
 
 
+INTERLINEAR_MODES = {"off": "Off", "new": "New and learning", "all": "Every word"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 
 

@@ -9,6 +9,8 @@ Feature packages, each owning one step, and what each may import (checked by tes
     study/        glossary, saved vocabulary, exports                                   → text, lexicon
     inputs/       reading what a reader brings: files, encodings, OCR                   → text
     vowels/       the diacritizer: a text's short vowels added, DER/WER scoring         → text, lexicon
+    speech/       reading aloud: espeak-ng from the voweled text, MP3s, word timings     → text, vowels
+    interlinear/  word-by-word glosses: the English under each word, from alignment or lexicon → text, lexicon
     build/        build-time only: the gazetteer table, the CRF, frequency tables       → anything
 
 At the top: `document.py` (the data structure), `pipeline.py` (the one pipeline, used by the page and

@@ -1,6 +1,7 @@
-"""Command line: `python -m models analyze FILE|URL --json [--no-translate]`, `python -m models download`,
+"""Command line: `python -m models analyze FILE|URL --json [--no-translate] [--interlinear]`, `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
-`python -m models vowelize FILE` (FILE's text with its short vowels added)."""
+`python -m models vowelize FILE` (FILE's text with its short vowels added),
+`python -m models speak TEXT_OR_FILE --out FILE.wav` (the voweled text read aloud by espeak-ng)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from pathlib import Path
 
 from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
 from models.inputs.web import fetch_article, looks_like_url
+from models.interlinear import interlinear_glosses
 from models.names.evaluate import main as evaluate_ner
 from models.pipeline import close_translation_services, pending, read
 from models.settings import translation_model
+from models.speech import NothingToSay, SpeechUnavailable, synthesize, wav
 from models.translation.download import download_model
 from models.vowels import VowelsUnavailable, vowelize
 
@@ -33,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--no-translate", action="store_true", help="skip machine translation")
     analyze.add_argument("--model", default=None, help="Marian model id or local folder (default: QARI_MT_MODEL)")
     analyze.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    analyze.add_argument(
+        "--interlinear", action="store_true",
+        help="give every word in the JSON an `interlinear` field: its gloss as the page's word-by-word mode shows it",
+    )
 
     download = commands.add_parser("download", help="fetch translation models into the local cache for offline use")
     download.add_argument("models", nargs="*", help="model ids (default: the configured model)")
@@ -47,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     vowels.add_argument("file", help="a UTF-8 text file, or - for standard input")
 
+    speak = commands.add_parser("speak", help="read an Arabic text aloud from its voweled form into a WAV file")
+    speak.add_argument("text", help="a UTF-8 text file, - for standard input, or the Arabic text itself")
+    speak.add_argument("--out", required=True, help="the WAV file to write")
+    speak.add_argument("--speed", type=float, default=1.0, help="0.5 (slow) to 1.5 (fast); default 1")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "analyze":
@@ -55,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate_ner(args)
         if args.command == "vowelize":
             return _vowelize(args)
+        if args.command == "speak":
+            return _speak(args)
         return _download(args)
     except KeyboardInterrupt:
         return 130
@@ -91,11 +105,19 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"qari: no translation: {translation.loaded.error}", file=sys.stderr)
 
     if args.json:
-        json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        data = doc.to_dict()
+        if args.interlinear:
+            for sentence, row in zip(data["sentences"], interlinear_glosses(doc), strict=True):
+                for token, gloss in zip(sentence["tokens"], row, strict=True):
+                    token["interlinear"] = gloss
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         for sentence in doc.sentences:
             print(f"[{sentence.index}] {sentence.text}")
+            if args.interlinear:
+                row = interlinear_glosses(doc)[sentence.index]
+                print("    " + " | ".join(f"{t.text} {g}" for t, g in zip(sentence.tokens, row, strict=True) if g))
             if sentence.translation:
                 print(f"    {sentence.translation}")
     return 0
@@ -130,6 +152,33 @@ def _vowelize(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.buffer.write(voweled.encode("utf-8"))
     sys.stdout.flush()
+    return 0
+
+
+def _speak(args: argparse.Namespace) -> int:
+    source = args.text
+    if source == "-" or (len(source) < 4096 and "\n" not in source and Path(source).is_file()):
+        try:
+            data = sys.stdin.buffer.read(MAX_UPLOAD_BYTES + 1) if source == "-" else Path(source).read_bytes()
+            text = data.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"qari: cannot read {source} as UTF-8 text: {exc}", file=sys.stderr)
+            return 2
+    else:
+        text = source
+    try:
+        synthesis, _spoken, _origin, note = synthesize(text, args.speed)
+    except (NothingToSay, SpeechUnavailable) as exc:
+        print(f"qari: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, NothingToSay) else 1
+    if note:
+        print(f"qari: {note}", file=sys.stderr)
+    try:
+        Path(args.out).write_bytes(wav(synthesis.samples, synthesis.rate))
+    except OSError as exc:
+        print(f"qari: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {synthesis.seconds:.1f} s, {len(synthesis.words)} words read", file=sys.stderr)
     return 0
 
 

@@ -27,6 +27,7 @@ NER_MODEL_ENV = "QARI_NER_MODEL"
 TESSERACT_ENV = "QARI_TESSERACT"
 ALLOW_PRIVATE_URLS_ENV = "QARI_ALLOW_PRIVATE_URLS"
 DATABASE_URL_ENV = "QARI_DATABASE_URL"
+ESPEAK_LIBRARY_ENV = "QARI_ESPEAK_LIBRARY"
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 MT_ENGINES = ("auto", "ctranslate2", "transformers")
@@ -113,3 +114,9 @@ def database_url() -> str | None:
     postgresql://qari:secret@db.example/qari or sqlite:////srv/qari/readers.sqlite3; None: the SQLite file
     in the data folder."""
     return _get(DATABASE_URL_ENV) or None
+
+
+def espeak_library() -> str | None:
+    """`QARI_ESPEAK_LIBRARY`: the espeak-ng library file for the server's voice (e.g.
+    /opt/homebrew/lib/libespeak-ng.dylib); None: the system's, found by name."""
+    return _get(ESPEAK_LIBRARY_ENV) or None

@@ -29,6 +29,8 @@ ALLOWED = {
     "models.study": {"models.text", "models.lexicon"},
     "models.inputs": {"models.text"},
     "models.vowels": {"models.text", "models.lexicon"},
+    "models.speech": {"models.text", "models.vowels"},
+    "models.interlinear": {"models.text", "models.lexicon"},
 }
 
 

@@ -21,6 +21,9 @@ export default function (component) {
   }
   root.classList.toggle("no-tashkeel", data.show_tashkeel === false);
   root.classList.toggle("vowels", data.show_vowels === true);
+  // word by word: glosses under the words (all, or only those not yet known); marking hides them at once
+  root.classList.toggle("il", Boolean(data.interlinear) && data.interlinear !== "off");
+  root.classList.toggle("il-new", data.interlinear === "new");
   // the tashkeel character class comes from models.text.arabic (one definition)
   const TASHKEEL = new RegExp("[" + data.tashkeel + "]", "g");
   // A sentence's text as the reader sees it: added vowels only in vowels mode, marks only when shown.
@@ -29,6 +32,7 @@ export default function (component) {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!data.show_vowels && n.parentElement?.closest(".vz")) continue;
+      if (n.parentElement?.closest("rt")) continue; // word-by-word glosses are not the sentence
       out += n.nodeValue;
     }
     return data.show_tashkeel === false && !data.show_vowels ? out.replace(TASHKEEL, "") : out;
@@ -135,17 +139,21 @@ export default function (component) {
   };
   const STATUS_KEYS = { 1: "new", 2: "learning", 3: "known", 4: "ignored" };
   ar.onkeydown = (e) => {
-    if (e.key in STATUS_KEYS && st.hovered !== null && st.hovered !== undefined && !e.ctrlKey && !e.metaKey) {
+    // 1–4 mark the word's lemma (every form of it); Shift+1–4 this form only (e.code: Shift changes e.key)
+    const digit = /^(?:Digit|Numpad)([1-4])$/.exec(e.code || "");
+    const formOnly = Boolean(digit) && e.shiftKey;
+    const statusKey = formOnly ? digit[1] : e.key;
+    if (statusKey in STATUS_KEYS && st.hovered !== null && st.hovered !== undefined && !e.ctrlKey && !e.metaKey) {
       const info = st.cards[st.hovered];
       if (info && !info.label) {
         e.preventDefault();
-        const status = STATUS_KEYS[e.key];
-        // Show it at once on every occurrence of the word; the rerun confirms it.
+        const status = STATUS_KEYS[statusKey];
+        // Show it at once on every occurrence of the word (or of this form); the rerun confirms it.
         ar.querySelectorAll("[data-t]").forEach((w) => {
           const other = st.cards[Number(w.dataset.t)];
-          if (other && other.vocab === info.vocab) w.dataset.status = status;
+          if (other && other.vocab === info.vocab && (!formOnly || other.form === info.form)) w.dataset.status = status;
         });
-        setTriggerValue("status", { t: st.hovered, status });
+        setTriggerValue("status", formOnly ? { t: st.hovered, status, form: true } : { t: st.hovered, status });
       }
       return;
     }
@@ -226,7 +234,8 @@ export default function (component) {
     if (!info.label && info.lemma !== undefined) {
       const k = document.createElement("div");
       k.className = "card-meta";
-      k.textContent = `${info.status ? info.status + " · " : ""}keys: 1 new · 2 learning · 3 known · 4 ignore`;
+      k.textContent = `${info.status ? info.status + " · " : ""}keys: 1 new · 2 learning · 3 known · 4 ignore`
+        + " (every form; Shift: this form only)";
       card.append(k);
     }
     const r = w.getBoundingClientRect();
@@ -236,4 +245,6 @@ export default function (component) {
   };
   ar.onmouseleave = hideCard;
   ar.onscroll = hideCard;
+  // reading aloud: components/frontend/listen.js (concatenated before this file)
+  qariListen(component, { root, ar, en, card, state: st, choose });
 }

@@ -217,8 +217,25 @@ class _Vocab:
         return list(specials) + sorted(k for k, v in counts.items() if v >= min_count and k not in specials)
 
 
-def train(documents: Sequence[Sequence[Sentence]], out: Path, epochs: int = EPOCHS, log: bool = True) -> Path:
-    """Train the tagger on the documents and write `out/model.pt` (fp16) and `out/vocab.json`."""
+def read_vectors(path: Path) -> dict[str, list[float]]:
+    """The table written by `models.build.word_vectors`: word → vector."""
+    table = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            word, _, rest = line.rstrip("\n").partition("\t")
+            table[word] = [float(x) for x in rest.split()]
+    return table
+
+
+def train(
+    documents: Sequence[Sequence[Sentence]],
+    out: Path,
+    epochs: int = EPOCHS,
+    log: bool = True,
+    vectors: Path | None = None,
+) -> Path:
+    """Train the tagger on the documents and write `out/model.pt` (fp16) and `out/vocab.json`; with
+    `vectors`, the network also reads that table of unlabeled-text word vectors, frozen."""
     import torch
     from torch import nn
 
@@ -241,15 +258,22 @@ def train(documents: Sequence[Sequence[Sentence]], out: Path, epochs: int = EPOC
         "cores": _Vocab.strings((c for r, _ in data for _, c, _ in r), mc),
         "chars": _Vocab.strings((x for r, _ in data for n, _, _ in r for x in n[:MAX_CHARS]), 3),
         "feats": _Vocab.strings((f for r, _ in data for _, _, fs in r for f in fs), 3, ()),
-        "dims": DIMS,
+        "dims": dict(DIMS),
     }
+    table = read_vectors(vectors) if vectors else {}
+    if table:
+        meta["pwords"] = ["<pad>", "<unk>", *sorted(table)]
+        meta["dims"]["pd"] = len(next(iter(table.values())))
     out.mkdir(parents=True, exist_ok=True)
     (out / "vocab.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     vocabularies = Vocabularies(meta)
     index = {t: i for i, t in enumerate(TAGS)}
     items = [(*vocabularies.encode(r), [index[t] for t in tags]) for r, tags in data]
     network = new_network(vocabularies)
-    optimiser = torch.optim.Adam(network.parameters(), lr=SETTINGS["lr"])
+    if table:
+        rows = [[0.0] * meta["dims"]["pd"]] * 2 + [table[w] for w in meta["pwords"][2:]]
+        network.pemb.weight.data.copy_(torch.tensor(rows))
+    optimiser = torch.optim.Adam([p for p in network.parameters() if p.requires_grad], lr=SETTINGS["lr"])
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     batches = [order[i : i + SETTINGS["batch"]] for i in range(0, len(order), SETTINGS["batch"])]
     dropout = SETTINGS["word_dropout"]
@@ -260,10 +284,10 @@ def train(documents: Sequence[Sequence[Sentence]], out: Path, epochs: int = EPOC
         for chosen in batches:
             part, gold = [], []
             for i in chosen:
-                w, c, ch, fs, tags = items[i]
+                w, c, ch, fs, pw, tags = items[i]
                 w = [1 if rng.random() < dropout else x for x in w]
                 c = [1 if rng.random() < dropout else x for x in c]
-                part.append((w, c, ch, fs))
+                part.append((w, c, ch, fs, pw))
                 gold.append(tags)
             inputs = batch(part)
             longest = inputs[0].shape[1]
@@ -318,12 +342,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", action="store_true", help="train without the dev splits and score them")
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="AQMAR leave-articles-out, K folds")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument(
+        "--vectors", type=Path, default=None, help="unlabeled-text word vectors (models.build.word_vectors)"
+    )
+    parser.add_argument(
+        "--wiki-docs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --dev: only the first N WikiFANE training documents (a cheaper comparison)",
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="with --dev: write the dev model here (for bench/names.py)"
+    )
     args = parser.parse_args(argv)
     parts = corpora(args.data)
     started = time.perf_counter()
     if args.dev:
         with tempfile.TemporaryDirectory() as tmp:
-            folder = train(parts["news_train"] + parts["aqmar"] + parts["wiki_train"], Path(tmp), args.epochs)
+            folder = train(
+                parts["news_train"] + parts["aqmar"] + parts["wiki_train"][: args.wiki_docs],
+                args.keep or Path(tmp),
+                args.epochs,
+                vectors=args.vectors,
+            )
             for name in ("news_dev", "wiki_dev"):
                 print(f"{name}\n{table(evaluate(folder, parts[name]))}")
     elif args.cv:
@@ -334,7 +376,10 @@ def main(argv: list[str] | None = None) -> int:
                 held = set(range(i, len(articles), args.cv))  # the sorted files dealt round-robin
                 rest = [a for j, a in enumerate(articles) if j not in held]
                 folder = train(
-                    parts["news_train"] + rest + parts["wiki_train"], Path(tmp) / str(i), args.epochs
+                    parts["news_train"] + rest + parts["wiki_train"],
+                    Path(tmp) / str(i),
+                    args.epochs,
+                    vectors=args.vectors,
                 )
                 counts = evaluate(folder, [articles[j] for j in sorted(held)])
                 print(
@@ -348,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         everything = [
             d for name in ("news_train", "news_dev", "aqmar", "wiki_train", "wiki_dev") for d in parts[name]
         ]
-        train(everything, args.out, args.epochs)
+        train(everything, args.out, args.epochs, vectors=args.vectors)
         size = sum(f.stat().st_size for f in args.out.iterdir()) / 1e6
         print(f"wrote {args.out} ({size:.1f} MB)", file=sys.stderr)
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)

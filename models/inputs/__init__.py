@@ -1,6 +1,8 @@
-"""Reading what a reader brings: text in any common encoding, web pages, Word, PDF text layers, images
-by OCR, with size limits and reader-facing notes (`files`); the article at a web address, fetched by the
-server without reaching into its own network (`web`).
+"""Reading what a reader brings: text in any common encoding, web pages, Word, PDF, images by OCR, with
+size limits and reader-facing notes. `files` is the entry point (`read_file`, `prepare_text`) and reads
+text, HTML and Word itself; `limits` holds what is accepted and `InputError`; `pdf` reads PDFs (text
+layers, and scans through `ocr`); `ocr` runs tesseract on images; `lines` puts printed lines back into
+reading order; `web` fetches the article at a web address without reaching into the server's own network.
 
 May import `models.text`, `models.settings`.
 """

@@ -42,7 +42,8 @@ PAD, UNK = 0, 1
 BATCH = 64
 
 TokenInput = tuple[str, str, list[str]]  # normalised word, its core, discrete features
-Encoded = tuple[list[int], list[int], list[list[int]], list[list[int]]]  # word, core, char, feature ids
+# word, core, char, feature ids, and the word's row in the frozen table of unlabeled-text vectors
+Encoded = tuple[list[int], list[int], list[list[int]], list[list[int]], list[int]]
 
 
 def _core(n: str) -> str:
@@ -78,13 +79,16 @@ class Vocabulary:
 
 
 class Vocabularies:
-    """The four vocabularies of a model (vocab.json) and the network's dimensions."""
+    """The vocabularies of a model (vocab.json) and the network's dimensions; `pwords`, the words of the
+    frozen vector table learned from unlabeled text (`models.build.word_vectors`), only in models that
+    have one (dims["pd"] > 0)."""
 
     def __init__(self, meta: dict[str, Any]) -> None:
         self.words = Vocabulary(meta["words"])
         self.cores = Vocabulary(meta["cores"])
         self.chars = Vocabulary(meta["chars"])
         self.features = Vocabulary(meta["feats"])
+        self.pwords = Vocabulary(meta.get("pwords", ["<pad>", "<unk>"]))
         self.dims: dict[str, int] = dict(meta["dims"])
 
     def encode(self, inputs: Sequence[TokenInput]) -> Encoded:
@@ -94,20 +98,27 @@ class Vocabularies:
             [self.cores.get(c) for _, c, _ in inputs],
             [[self.chars.get(ch) for ch in n[:MAX_CHARS]] or [UNK] for n, _, _ in inputs],
             [[feature_ids[f] for f in fs if f in feature_ids] for _, _, fs in inputs],
+            [self._pword(n, c) for n, c, _ in inputs],
         )
 
+    def _pword(self, n: str, core: str) -> int:
+        """The word's row in the vector table, else its core's (والأرمن → أرمن), else unknown."""
+        ids = self.pwords.ids
+        return ids.get(n) or ids.get(core) or UNK
 
-def batch(items: Sequence[tuple[list[int], list[int], list[list[int]], list[list[int]]]]) -> tuple[Any, ...]:
+
+def batch(items: Sequence[Encoded]) -> tuple[Any, ...]:
     """Padded tensors for a batch of encoded sentences: words, cores, chars, feature ids and offsets
-    (for an EmbeddingBag over every padded position), lengths."""
+    (for an EmbeddingBag over every padded position), lengths, vector-table rows."""
     import torch
 
     longest = max(len(it[0]) for it in items)
     letters = max(max(len(x) for x in it[2]) for it in items)
-    words, cores, chars, fidx, foff = [], [], [], [], []
-    for w, c, ch, fs in items:
+    words, cores, chars, fidx, foff, pwords = [], [], [], [], [], []
+    for w, c, ch, fs, pw in items:
         pad = [PAD] * (longest - len(w))
         words.append(list(w) + pad)
+        pwords.append(list(pw) + pad)
         cores.append(list(c) + pad)
         chars.append([x + [PAD] * (letters - len(x)) for x in ch] + [[PAD] * letters] * len(pad))
         for t in range(longest):
@@ -122,6 +133,7 @@ def batch(items: Sequence[tuple[list[int], list[int], list[list[int]], list[list
         torch.tensor(fidx, dtype=as_long),
         torch.tensor(foff, dtype=as_long),
         torch.tensor([len(it[0]) for it in items]),
+        torch.tensor(pwords, dtype=as_long),
     )
 
 
@@ -177,7 +189,7 @@ def network_class() -> Any:
     class Network(nn.Module):
         def __init__(
             self, nw: int, nc: int, nch: int, nf: int, wd: int = 64, cd: int = 32, chd: int = 24,
-            chf: int = 48, fd: int = 32, hid: int = 128, drop: float = 0.4,
+            chf: int = 48, fd: int = 32, hid: int = 128, drop: float = 0.4, npw: int = 2, pd: int = 0,
         ) -> None:  # fmt: skip
             super().__init__()
             self.wemb = nn.Embedding(nw, wd, padding_idx=0)
@@ -186,15 +198,22 @@ def network_class() -> Any:
             self.conv = nn.Conv1d(chd, chf, 3, padding=1)
             self.femb = nn.EmbeddingBag(nf, fd, mode="sum")
             self.drop = nn.Dropout(drop)
-            self.lstm = nn.LSTM(wd + cd + chf + fd, hid, batch_first=True, bidirectional=True)
+            # frozen: learned from unlabeled text (models.build.word_vectors), loaded by train_names
+            self.pemb = nn.Embedding(npw, pd, padding_idx=0) if pd else None
+            if self.pemb is not None:
+                self.pemb.weight.requires_grad = False
+            self.lstm = nn.LSTM(wd + cd + chf + fd + pd, hid, batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * hid, len(TAGS))
             self.crf = Crf(len(TAGS))
 
-        def emissions(self, w: Any, c: Any, ch: Any, fidx: Any, foff: Any, lens: Any) -> Any:
+        def emissions(self, w: Any, c: Any, ch: Any, fidx: Any, foff: Any, lens: Any, pw: Any) -> Any:
             b, t = w.shape
             letters = self.chemb(ch.view(b * t, -1)).transpose(1, 2)
             letters = torch.relu(self.conv(letters)).max(2).values.view(b, t, -1)
-            x = torch.cat([self.wemb(w), self.cemb(c), letters, self.femb(fidx, foff).view(b, t, -1)], -1)
+            parts = [self.wemb(w), self.cemb(c), letters, self.femb(fidx, foff).view(b, t, -1)]
+            if self.pemb is not None:
+                parts.append(self.pemb(pw))
+            x = torch.cat(parts, -1)
             packed = nn.utils.rnn.pack_padded_sequence(
                 self.drop(x), lens, batch_first=True, enforce_sorted=False
             )
@@ -208,7 +227,9 @@ def network_class() -> Any:
 
 def new_network(vocabularies: Vocabularies) -> Any:
     v = vocabularies
-    return network_class()(len(v.words), len(v.cores), len(v.chars), len(v.features), **v.dims)
+    return network_class()(
+        len(v.words), len(v.cores), len(v.chars), len(v.features), npw=len(v.pwords), **v.dims
+    )
 
 
 class BiLstmTagger:

@@ -36,6 +36,7 @@ from models.lexicon.lexicon import Lexicon, get_lexicon
 from models.names.bilstm import MODEL_DIR as BILSTM_DIR
 from models.names.bilstm import BiLstmTagger
 from models.names.bio import chunks, entity_tags
+from models.names.consistency import consistent_tags
 from models.names.crf import MODEL_PATH, CrfTagger, gazetteer_word_labels, person_names
 from models.names.gazetteer import STOPWORDS, Gazetteer, Name, load, person_word_spellings
 from models.names.transformer import load_tagger
@@ -253,6 +254,7 @@ class TrainedRecognizer:
         merge: str = DEFAULT_MERGE,
         propagate: bool = True,
         tagger: Tagger | None = None,
+        consistent: bool = True,
     ) -> None:
         if merge not in MERGES:
             raise ValueError(f"merge must be one of {MERGES}, not {merge!r}")
@@ -263,6 +265,7 @@ class TrainedRecognizer:
         self.tagger = tagger
         self.merge = merge
         self.propagate = propagate
+        self.consistent = consistent  # one name, one type across the text (models.names.consistency)
         self.person_names = person_names()
         self._listed_spellings = person_word_spellings(self.gazetteer)
         self.note: str | None = None  # a reader-facing remark on how the recogniser was chosen
@@ -402,6 +405,8 @@ class TrainedRecognizer:
         inputs = [(toks, entity_tags(toks, gaz_entities)) for toks, gaz_entities in found]
         tag_document = getattr(self.tagger, "tag_document", None)  # the CRF reads the whole document
         tagged_all = tag_document(inputs) if tag_document else [self.tagger.tag(*i) for i in inputs]
+        if self.consistent:
+            tagged_all = consistent_tags([toks for toks, _ in found], tagged_all)
         for (toks, gaz_entities), tags in zip(found, tagged_all, strict=True):
             for t in toks:
                 if t.kind == "arabic":

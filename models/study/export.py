@@ -6,7 +6,9 @@ Every function returns the file's bytes, ready for `st.download_button`.
   cells that a spreadsheet would run as a formula (starting with = + - @ or a tab) get a leading '.
 - Anki (.apkg, genanki): one note per word with the word, its gloss, the sentence it came from and that
   sentence's English. Model and deck ids are fixed, and a note's GUID comes from the word's matching
-  key, so importing a newer export updates the cards instead of duplicating them.
+  key, so importing a newer export updates the cards instead of duplicating them. Given an `audio`
+  function (text → MP3 bytes, e.g. `models.speech`, passed in by the page), the notes carry the word's and
+  the sentence's audio as Anki media ([sound:…]), in a note type of their own (Qari word with audio).
 - PDF (reportlab): no shaping engine runs in reportlab, so Arabic is shaped with arabic-reshaper
   (contextual letter forms, lam-alef) and put in display order with python-bidi, *line by line after
   line breaking in logical order* (reordering a whole paragraph first would put its end on the first
@@ -22,17 +24,25 @@ from __future__ import annotations
 import base64
 import csv
 import functools
+import hashlib
 import html
 import io
+import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from models.document import Document, GlossaryEntry, Sentence
+from models.study.interlinear_export import (
+    INTERLINEAR_CSS,
+    interlinear_flowable,
+    interlinear_html,
+    sentence_words,
+)
 from models.study.vocab import VocabEntry, vocab_key
 
 __all__ = [
@@ -54,6 +64,7 @@ ARABIC_BOLD_FONT_FILE = FONT_DIR / "NotoNaskhArabic-Bold.ttf"
 
 # Fixed ids: Anki recognises the note type and decks of an earlier import by them.
 ANKI_MODEL_ID = 1_738_204_117
+ANKI_AUDIO_MODEL_ID = 1_738_204_163
 ANKI_VOCABULARY_DECK_ID = 1_738_204_131
 ANKI_GLOSSARY_DECK_ID = 1_738_204_149
 
@@ -239,12 +250,48 @@ def _anki_model() -> Any:
     )
 
 
-def anki_deck(cards: Sequence[Card], deck_name: str, deck_id: int = ANKI_VOCABULARY_DECK_ID) -> bytes:
-    """An .apkg with one note per card (fields: Word, Gloss, Sentence, Translation; all HTML-escaped)."""
+@functools.cache
+def _anki_audio_model() -> Any:
+    import genanki
+
+    plain = _anki_model()
+    template = plain.templates[0]
+    return genanki.Model(
+        ANKI_AUDIO_MODEL_ID,
+        "Qari word with audio",
+        fields=[*plain.fields, {"name": "WordAudio"}, {"name": "SentenceAudio"}],
+        templates=[{"name": template["name"], "qfmt": template["qfmt"] + "{{WordAudio}}",
+                    "afmt": template["afmt"] + "{{SentenceAudio}}"}],
+        css=_ANKI_CSS,
+    )
+
+
+AudioFor = Callable[[str], "bytes | None"]  # Arabic text → MP3 bytes, or None when there is nothing to read
+
+
+def _sound(text: str, audio: AudioFor, media: dict[str, bytes]) -> str:
+    """An Anki [sound:…] field for `text` (its MP3 made once per deck), or "" where there is no audio."""
+    if not text.strip():
+        return ""
+    name = "qari-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20] + ".mp3"
+    if name not in media:
+        data = audio(text)
+        if not data:
+            return ""
+        media[name] = data
+    return f"[sound:{name}]"
+
+
+def anki_deck(
+    cards: Sequence[Card], deck_name: str, deck_id: int = ANKI_VOCABULARY_DECK_ID, audio: AudioFor | None = None
+) -> bytes:
+    """An .apkg with one note per card (fields: Word, Gloss, Sentence, Translation; all HTML-escaped; with
+    `audio`, WordAudio and SentenceAudio too, the MP3s packed as the deck's media)."""
     import genanki
 
     deck = genanki.Deck(deck_id, deck_name)
     seen: set[str] = set()
+    media: dict[str, bytes] = {}
     for card in cards:
         if card.key in seen:  # one note per word: Anki rejects two notes with one GUID
             continue
@@ -255,26 +302,36 @@ def anki_deck(cards: Sequence[Card], deck_name: str, deck_id: int = ANKI_VOCABUL
             card.sentence_html or html.escape(card.sentence),
             html.escape(card.translation),
         ]
+        if audio is not None:
+            fields += [_sound(card.word, audio, media), _sound(card.sentence, audio, media)]
         tags = ["qari", *(t.replace(" ", "_") for t in card.tags if t)]
         guid = genanki.guid_for("qari", card.key)
-        deck.add_note(genanki.Note(model=_anki_model(), fields=fields, tags=tags, guid=guid))
+        model = _anki_model() if audio is None else _anki_audio_model()
+        deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=guid))
     buf = io.BytesIO()
-    genanki.Package(deck).write_to_file(buf, timestamp=time.time())
+    with tempfile.TemporaryDirectory(prefix="qari-anki-") as tmp:  # genanki packs media from files
+        for name, data in media.items():
+            (Path(tmp) / name).write_bytes(data)
+        package = genanki.Package(deck, media_files=[str(Path(tmp) / name) for name in media])
+        package.write_to_file(buf, timestamp=time.time())
     return buf.getvalue()
 
 
 def glossary_apkg(
-    doc: Document, deck_name: str = "Qari glossary", kinds: Sequence[str] = ("word", "name")
+    doc: Document, deck_name: str = "Qari glossary", kinds: Sequence[str] = ("word", "name"),
+    audio: AudioFor | None = None,
 ) -> bytes:
-    """The glossary of `doc` as an Anki deck (words and names; `kinds` picks)."""
+    """The glossary of `doc` as an Anki deck (words and names; `kinds` picks; `audio`: see `anki_deck`)."""
     entries = [e for e in doc.glossary if e.kind in kinds]
-    return anki_deck(glossary_cards(doc, entries), deck_name, ANKI_GLOSSARY_DECK_ID)
+    return anki_deck(glossary_cards(doc, entries), deck_name, ANKI_GLOSSARY_DECK_ID, audio)
 
 
-def vocabulary_apkg(entries: Iterable[VocabEntry], deck_name: str = "Qari vocabulary") -> bytes:
-    """Saved words as an Anki deck; ignored words are left out."""
+def vocabulary_apkg(
+    entries: Iterable[VocabEntry], deck_name: str = "Qari vocabulary", audio: AudioFor | None = None
+) -> bytes:
+    """Saved words as an Anki deck; ignored words are left out (`audio`: see `anki_deck`)."""
     kept = [e for e in entries if e.status != "ignored"]
-    return anki_deck(vocabulary_cards(kept), deck_name, ANKI_VOCABULARY_DECK_ID)
+    return anki_deck(vocabulary_cards(kept), deck_name, ANKI_VOCABULARY_DECK_ID, audio)
 
 
 # ------------------------------------------------------------------------------------------------ PDF
@@ -447,9 +504,13 @@ def _flowable_class() -> type:
 
 
 def bilingual_pdf(
-    doc: Document, title: str = "Qari — bilingual reading", with_glossary: bool = True
+    doc: Document, title: str = "Qari — bilingual reading", with_glossary: bool = True,
+    interlinear: list[list[str]] | None = None,
 ) -> bytes:
-    """A4 PDF: each Arabic sentence with its translation below, then the glossary (if any)."""
+    """A4 PDF: each Arabic sentence with its translation below, then the glossary (if any).
+
+    `interlinear` (per sentence, a gloss per token) sets each Arabic word over its English instead.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
@@ -485,7 +546,8 @@ def bilingual_pdf(
         story.append(
             KeepTogether(
                 [
-                    _para(sentence.text, rtl=True, size=15),
+                    _para(sentence.text, rtl=True, size=15) if interlinear is None
+                    else _interlinear_pdf(sentence, interlinear[sentence.index]),
                     _para(english, rtl=False, size=10.5, color=grey),
                     Spacer(1, 0.35 * cm),
                 ]
@@ -562,8 +624,12 @@ def bilingual_html(
     title: str = "Qari — bilingual reading",
     with_glossary: bool = True,
     embed_font: bool = True,
+    interlinear: list[list[str]] | None = None,
 ) -> bytes:
-    """A self-contained UTF-8 HTML page: sentence pairs, then the glossary. No scripts, all text escaped."""
+    """A self-contained UTF-8 HTML page: sentence pairs, then the glossary. No scripts, all text escaped.
+
+    `interlinear` (per sentence, a gloss per token) puts each word's English under it.
+    """
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -574,7 +640,7 @@ def bilingual_html(
         _CSP,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
-        f"<style>{_font_face() if embed_font else ''}{_HTML_CSS}</style>",
+        f"<style>{_font_face() if embed_font else ''}{_HTML_CSS}{INTERLINEAR_CSS if interlinear is not None else ''}</style>",
         "</head>",
         "<body>",
         f"<h1>{e(title)}</h1>",
@@ -587,8 +653,10 @@ def bilingual_html(
             else '<p class="en missing" dir="ltr" lang="en">(not translated)</p>'
         )
         parts.append(
-            f'<section class="pair" id="s{s.index + 1}"><p class="ar" dir="rtl" lang="ar">{e(s.text)}</p>'
-            f"{english}</section>"
+            f'<section class="pair" id="s{s.index + 1}">'
+            + (f'<p class="ar" dir="rtl" lang="ar">{e(s.text)}</p>' if interlinear is None
+               else f'<p class="ar il" dir="rtl" lang="ar">{interlinear_html(doc.text, s, interlinear[s.index])}</p>')
+            + f"{english}</section>"
         )
     parts.append("</main>")
     if with_glossary and doc.glossary:
@@ -610,3 +678,9 @@ def bilingual_html(
         parts += ["</tbody>", "</table>"]
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts).encode("utf-8")
+
+
+
+def _interlinear_pdf(sentence: Sentence, glosses: list[str]) -> Any:
+    words = sentence_words(sentence, glosses, clean=_clean)
+    return interlinear_flowable(words, fonts=_fonts(), shape=_shape, runs=_runs)

@@ -16,6 +16,14 @@ readers' own work, so they can be backed up, copied or reset on their own, and l
 hold up a status change. A vocabulary saved before readers had keys (one table keyed by word alone) is
 moved to `LOCAL_READER` when the database is first opened.
 
+Marking is by lemma: a status saved for كتاب holds for بكتابه, الكتب and every other form of it, in every
+text. A reader may also mark one form only ("this form only": `set_form_status`); such a form-level
+exception is kept beside the lemma's status (table `vocabulary_forms`, keyed by the normalised form and
+its lemma's key) and wins for that form (`form_statuses`). `set_statuses` marks many lemmas in one
+transaction and returns what they were before, which `restore` puts back (a text's new words marked in
+bulk, Finish text, and their undo). `migrate_forms` moves statuses saved for a bare surface form (a word
+the lexicon had no lemma for when it was marked) to the lemma the lexicon now gives it.
+
 As in `models.translation.cache`: every call runs one short transaction on its own connection (WAL and a
 busy timeout on SQLite), so Streamlit's session threads and other processes can all write safely.
 """
@@ -24,8 +32,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
@@ -101,6 +109,19 @@ def check_reader(reader: str) -> str:
     return reader
 
 
+_FORMS_TABLE = """
+CREATE TABLE IF NOT EXISTS vocabulary_forms (
+    reader      TEXT NOT NULL,
+    form        TEXT NOT NULL,
+    lemma_key   TEXT NOT NULL,
+    written     TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('new', 'learning', 'known', 'ignored')),
+    updated     DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (reader, form, lemma_key)
+)
+"""
+
+
 def _setup(db: Database, conn: Connection) -> None:
     tables = db.tables(conn)
     old = "vocabulary" in tables and "reader" not in db.columns(conn, "vocabulary")
@@ -108,6 +129,7 @@ def _setup(db: Database, conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE vocabulary RENAME TO vocabulary_single_reader")
     conn.exec_driver_sql(_TABLE)
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS vocabulary_updated ON vocabulary (reader, updated)")
+    conn.exec_driver_sql(_FORMS_TABLE)
     if old:
         conn.execute(
             text(f"INSERT INTO vocabulary (reader, {_COLUMNS}) "
@@ -257,6 +279,155 @@ class VocabStore:
                 {"reader": self.reader, "key": vocab_key(lemma)},
             )
         return cursor.rowcount > 0
+
+
+    def token_statuses(self, tokens: Iterable[Token]) -> list[Status | None]:
+        """Each word's status as the reader sees it: its form's own status ("this form only"), else its
+        lemma's; None where neither is saved (and for punctuation, numbers)."""
+        tokens = list(tokens)
+        words = [t for t in tokens if t.kind == "arabic"]
+        lemmas = self.get_statuses({word_lemma(t) for t in words})
+        forms = self.form_statuses({(t.text, word_lemma(t)) for t in words})
+        return [forms.get((t.text, word_lemma(t)), lemmas.get(word_lemma(t))) if t.kind == "arabic" else None
+                for t in tokens]
+
+    # ---- marking many words, undo, one form only ------------------------------------------------------
+
+    def set_statuses(
+        self, lemmas: Iterable[str], status: Status, glosses: dict[str, str | None] | None = None
+    ) -> list[tuple[str, VocabEntry | None]]:
+        """Save `status` for every lemma in one transaction; return each lemma's entry before (None: it had
+        none), for `restore`. Lemmas with the same key count once."""
+        if status not in STATUSES:
+            raise ValueError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+        glosses = glosses or {}
+        before: list[tuple[str, VocabEntry | None]] = []
+        seen: set[str] = set()
+        now = time.time()
+        with self.db.transaction(write=True) as conn:
+            for lemma in lemmas:
+                key = vocab_key(lemma)
+                if not key or key in seen:
+                    continue
+                seen.add(key)
+                row = conn.execute(
+                    text(f"SELECT {_COLUMNS} FROM vocabulary WHERE reader = :reader AND key = :key"),
+                    {"reader": self.reader, "key": key},
+                ).fetchone()
+                before.append((lemma, _entry(row) if row else None))
+                self._upsert(conn, VocabEntry(key, lemma.strip(), status, glosses.get(lemma), None, None, now, now),
+                             keep_newer=False)
+        return before
+
+    def restore(self, before: Iterable[tuple[str, VocabEntry | None]]) -> None:
+        """Put back what `set_statuses` returned: each lemma's old entry, or no entry where it had none."""
+        with self.db.transaction(write=True) as conn:
+            for lemma, entry in before:
+                conn.execute(text("DELETE FROM vocabulary WHERE reader = :reader AND key = :key"),
+                             {"reader": self.reader, "key": vocab_key(lemma)})
+                if entry is not None:
+                    conn.execute(
+                        text(f"INSERT INTO vocabulary (reader, {_COLUMNS}) VALUES (:reader, :key, :lemma, :status, "
+                             ":gloss, :example, :translation, :created, :updated)"),
+                        {"reader": self.reader, **entry.__dict__},
+                    )
+
+    def set_form_status(self, form: str, lemma: str, status: Status) -> None:
+        """Mark one written form of `lemma` only ("this form only"): it wins over the lemma's status."""
+        if status not in STATUSES:
+            raise ValueError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+        form_key, lemma_key = vocab_key(form), vocab_key(lemma)
+        if not form_key or not lemma_key:
+            raise ValueError(f"Cannot save an empty word ({form!r}).")
+        with self.db.transaction(write=True) as conn:
+            self._put_form(conn, form_key, lemma_key, form.strip(), status, time.time())
+
+    def _put_form(self, conn: Connection, form_key: str, lemma_key: str, written: str, status: str,
+                  updated: float) -> None:
+        conn.execute(
+            text("""
+                INSERT INTO vocabulary_forms (reader, form, lemma_key, written, status, updated)
+                VALUES (:reader, :form, :lemma_key, :written, :status, :updated)
+                ON CONFLICT (reader, form, lemma_key) DO UPDATE SET
+                    written = excluded.written, status = excluded.status, updated = excluded.updated
+            """),
+            {"reader": self.reader, "form": form_key, "lemma_key": lemma_key, "written": written,
+             "status": status, "updated": updated},
+        )
+
+    def remove_form(self, form: str, lemma: str) -> bool:
+        """Forget a form's own status (it follows its lemma again); True if it had one."""
+        with self.db.transaction(write=True) as conn:
+            cursor = conn.execute(
+                text("DELETE FROM vocabulary_forms WHERE reader = :reader AND form = :form AND lemma_key = :lemma"),
+                {"reader": self.reader, "form": vocab_key(form), "lemma": vocab_key(lemma)},
+            )
+        return cursor.rowcount > 0
+
+    def form_statuses(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Status]:
+        """(form, lemma) as given → the form's own status, for the pairs that have one."""
+        wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for form, lemma in pairs:
+            wanted.setdefault((vocab_key(form), vocab_key(lemma)), []).append((form, lemma))
+        forms = sorted({f for f, _ in wanted})
+        found: dict[tuple[str, str], Status] = {}
+        query = text("SELECT form, lemma_key, status FROM vocabulary_forms WHERE reader = :reader AND form IN :forms"
+                     ).bindparams(bindparam("forms", expanding=True))
+        with self.db.transaction() as conn:
+            for start in range(0, len(forms), CHUNK):
+                for form, lemma_key, status in conn.execute(query, {"reader": self.reader,
+                                                                    "forms": forms[start : start + CHUNK]}):
+                    for pair in wanted.get((form, lemma_key), []):
+                        found[pair] = cast("Status", status)
+        return found
+
+    def form_entries(self) -> list[tuple[str, str, Status]]:
+        """Every form-level exception: (form as written, its lemma's key, status)."""
+        with self.db.transaction() as conn:
+            rows = conn.execute(
+                text("SELECT written, lemma_key, status FROM vocabulary_forms WHERE reader = :reader "
+                     "ORDER BY lemma_key, form"), {"reader": self.reader}).fetchall()
+        return [(str(w), str(k), cast("Status", s)) for w, k, s in rows]
+
+    def migrate_forms(self, lemma_of: Callable[[str], str | None]) -> tuple[int, int]:
+        """Move statuses saved for bare surface forms to their lemmas; return (moved, kept as exceptions).
+
+        A surface-form row is one whose stored word is its own unvoweled key (the lexicon had no lemma when
+        it was marked; lexicon lemmas are voweled). `lemma_of(form)` gives the form's lemma now, or None.
+        The forms of one lemma that agree (with each other and with the lemma's own status, if saved) become
+        the lemma's status; where they disagree each keeps its status as a form-level exception. Nothing
+        else changes, and running it again changes nothing.
+        """
+        with self.db.transaction(write=True) as conn:
+            rows = [_entry(r) for r in conn.execute(
+                text(f"SELECT {_COLUMNS} FROM vocabulary WHERE reader = :reader"), {"reader": self.reader})]
+            by_key = {e.key: e for e in rows}
+            groups: dict[str, list[tuple[VocabEntry, str]]] = {}
+            for entry in rows:
+                if entry.lemma != entry.key:
+                    continue  # a lemma row (voweled display form), or a form written with marks: leave it
+                lemma = lemma_of(entry.lemma)
+                if lemma and vocab_key(lemma) and vocab_key(lemma) != entry.key:
+                    groups.setdefault(vocab_key(lemma), []).append((entry, lemma))
+            moved = kept = 0
+            for lemma_key, forms in groups.items():
+                statuses = {e.status for e, _ in forms}
+                own = by_key.get(lemma_key)
+                if own is not None:
+                    statuses.add(own.status)
+                for entry, _ in forms:
+                    conn.execute(text("DELETE FROM vocabulary WHERE reader = :reader AND key = :key"),
+                                 {"reader": self.reader, "key": entry.key})
+                if len(statuses) == 1:
+                    newest = max((e for e, _ in forms), key=lambda e: e.updated)
+                    if own is None:
+                        self._upsert(conn, replace(newest, key=lemma_key, lemma=forms[0][1].strip()), keep_newer=False)
+                    moved += len(forms)
+                else:
+                    for entry, _ in forms:
+                        self._put_form(conn, entry.key, lemma_key, entry.lemma, entry.status, entry.updated)
+                    kept += len(forms)
+        return moved, kept
 
 
 def _entry(row: Any) -> VocabEntry:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from components.markup import render_arabic, render_english, token_cards
+from components.reader import reader_payload
 from models.document import Document, Entity, Sentence
+from models.interlinear import interlinear_glosses
 from models.pipeline import analyze
 from models.text.arabic import tokenize
 from models.text.segment import split_sentences
@@ -141,3 +144,46 @@ def test_the_arabic_markup_does_not_change_as_translations_arrive() -> None:
     doc.sentences[0].translation = "Japan and Canada agreed."
     doc.sentences[1].translation_error = "The model could not translate this sentence."
     assert render_arabic(doc, 0) == before
+
+
+# ---- word by word (interlinear) ----
+
+def test_every_word_is_a_ruby_with_its_gloss_and_the_text_reads_as_written() -> None:
+    text = "اتفقت اليابان وكندا على بدء المحادثات في هونغ كونغ."
+    doc = analyze(text)
+    glosses = interlinear_glosses(doc)
+    html = render_arabic(doc, None, glosses)
+    tree = parse(html)  # nesting checked: a mark cut at the word's edge never crosses a ruby
+    rubies = [(a, "".join(t)) for tag, a, t in tree.elements if tag == "ruby"]
+    words = [t for s in doc.sentences for t in s.tokens if t.kind == "arabic"]
+    assert len(rubies) == len(words)
+    gloss_texts = ["".join(t) for tag, _, t in tree.elements if tag == "rt"]
+    assert gloss_texts == [g for s, row in zip(doc.sentences, glosses, strict=True)
+                           for t, g in zip(s.tokens, row, strict=True) if t.kind == "arabic"]
+    assert "and-Canada" in gloss_texts or "Canada" in " ".join(gloss_texts)
+    # the Arabic without the glosses is the sentence as written
+    without = re.sub(r"<rt[^>]*>.*?</rt>", "", html)
+    assert "".join(parse(without).text) == text
+    marks = [a["data-entity"] for tag, a, _ in tree.elements if tag == "mark"]
+    assert marks.count("LOC") >= 3  # Japan, Canada, and Hong Kong cut into one mark per word
+
+
+def test_glosses_are_escaped_and_the_mode_reaches_the_browser() -> None:
+    doc = make_doc("قال <b>x</b> هنا.")
+    hostile = [["<img src=x onerror=alert(1)>" for _ in s.tokens] for s in doc.sentences]
+    html = render_arabic(doc, None, hostile)
+    assert "<img" not in html and "&lt;img" in html
+    off = reader_payload(doc, None)
+    on = reader_payload(doc, None, interlinear="new")
+    assert off["interlinear"] == "off" and "<ruby" not in off["arabic_html"]
+    assert on["interlinear"] == "new" and "<ruby" in on["arabic_html"] and on["doc_id"] != off["doc_id"]
+    # new-only and every-word are one markup: switching between them only toggles a class
+    assert reader_payload(doc, None, interlinear="all")["doc_id"] == on["doc_id"]
+
+
+def test_a_form_marked_on_its_own_keeps_its_status_on_its_card() -> None:
+    doc = analyze("جاء بكتابه والكتاب.")
+    lemma = next(t.lemma for s in doc.sentences for t in s.tokens if t.text == "بكتابه")
+    cards = {c["text"]: c for c in token_cards(doc, {lemma: "known"}, {("بكتابه", lemma): "learning"})}
+    assert cards["بكتابه"]["status"] == "learning" and cards["والكتاب"]["status"] == "known"
+    assert cards["بكتابه"]["vocab"] == cards["والكتاب"]["vocab"] and cards["بكتابه"]["form"] != cards["والكتاب"]["form"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models.inputs import files
+from models.inputs import files, ocr, pdf
 from models.inputs.files import InputError, read_file
 from models.settings import TESSERACT_ENV
 from tests.support import OCR_LINES, arabic_png
@@ -66,13 +66,13 @@ def test_pages_are_rendered_at_300_dpi(fake_tesseract: Path, monkeypatch: pytest
     from PIL import Image
 
     sizes: list[tuple[int, int]] = []
-    real_ready = files._ocr_ready
+    real_ready = ocr.ocr_ready
 
     def ready(frame: Image.Image) -> Image.Image:
         sizes.append(frame.size)
         return real_ready(frame)
 
-    monkeypatch.setattr(files, "_ocr_ready", ready)
+    monkeypatch.setattr(ocr, "ocr_ready", ready)
     page = arabic_png(OCR_LINES)
     width, height = Image.open(io.BytesIO(page)).size
     read_file(scanned_pdf(page, resolution=150.0), "scan.pdf")  # drawn at 150 dpi: rendered at twice the size
@@ -82,7 +82,7 @@ def test_pages_are_rendered_at_300_dpi(fake_tesseract: Path, monkeypatch: pytest
 def test_only_the_first_pages_are_read_and_the_note_says_so(
     fake_tesseract: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(files, "MAX_OCR_PAGES", 2)
+    monkeypatch.setattr(pdf, "MAX_OCR_PAGES", 2)
     page = arabic_png(["صفحة."])
     result = read_file(scanned_pdf(page, page, page, page), "book.pdf")
     assert result.text == "نص الصفحة page0.\nنص الصفحة page1."

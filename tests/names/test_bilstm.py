@@ -155,3 +155,22 @@ def test_training_is_deterministic_and_the_model_loads(tmp_path: Path) -> None:
     text = "وصل هاياشي إلى كندا ."
     tags = tagger.tag(tokenize(text))
     assert len(tags) == 5 and set(tags) <= set(bilstm.TAGS)
+
+
+def test_a_model_with_unlabeled_text_vectors_reads_them_frozen(tmp_path: Path) -> None:
+    import torch
+
+    table = tmp_path / "vectors.tsv"
+    table.write_text(
+        "كندا\t" + " ".join(["0.5"] * 8) + "\nهاياشي\t" + " ".join(["-0.25"] * 8) + "\n", encoding="utf-8"
+    )
+    folder = train_names.train(_documents(), tmp_path / "m", epochs=2, log=False, vectors=table)
+    state = torch.load(folder / "model.pt")
+    assert state["pemb.weight"].shape == (4, 8)  # pad, unknown, the two words: not trained
+    assert float(state["pemb.weight"][2][0]) in (0.5, -0.25)
+    tagger = bilstm.BiLstmTagger(load(), folder)
+    words = tagger.vocabularies.encode(
+        [("كندا", "كندا", []), ("لكندا", "كندا", []), ("هاياشي", "هاياشي", []), ("كتاب", "كتاب", [])]
+    )[4]
+    assert words[0] == words[1] > 1 and words[2] > 1 and words[3] == bilstm.UNK  # the core stands in
+    assert len(tagger.tag(tokenize("وصل هاياشي إلى كندا ."))) == 5
