@@ -31,6 +31,7 @@ from models.vowels.background import ready as vowels_ready
 from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for new translations while some are missing
+FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
 st.html(
@@ -174,6 +175,10 @@ def _reading() -> None:
         )
         if pipeline.pending(finished) and not pipeline.pending(current):
             st.rerun()  # all in: align and update the glossary on the whole page
+        chosen = st.session_state.get("selected")
+        if chosen in pipeline.pending(current) and service.loaded is not None and service.loaded.ok:
+            # the sentence just asked for is decoded now: its first words come with this very rerun
+            service.wait_partial(pipeline.pieces(current.sentences[chosen]), FIRST_WORDS_SECONDS)
     banners.failed_banner(len(pipeline.failed(current)), on_retry=lambda: service and service.retry())
     if vowels_waiting and voweled_soon(current.text) is not None:
         st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
@@ -198,6 +203,7 @@ def _reading() -> None:
         on_status=lambda index, status, doc=current: _set_status(doc, index, status),
         marked=st.session_state.get("marked"),
         interlinear=settings.interlinear,
+        provisional=pipeline.provisional(current, service) if translating else None,
     )
 
 

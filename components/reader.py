@@ -45,6 +45,7 @@ def reader_payload(
     selected_by_reader: bool = False,
     interlinear: str = "off",
     form_statuses: dict[tuple[str, str], str] | None = None,
+    provisional: dict[int, str] | None = None,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
 
@@ -58,6 +59,8 @@ def reader_payload(
         "arabic_html": arabic_html,
         "english_html": render_english(doc, None),
         "translations": [s.translation for s in doc.sentences],
+        # English decoded so far for sentences not finished (shown with class `provisional`)
+        "provisional": [(provisional or {}).get(s.index) for s in doc.sentences],
         "failed": [s.translation_error is not None for s in doc.sentences],
         "cards": token_cards(doc, statuses, form_statuses),
         "links": alignment_links(doc),
@@ -91,6 +94,7 @@ def reader(
     interlinear: str = "off",
     form_statuses: dict[tuple[str, str], str] | None = None,
     on_form_status: Callable[[int, str], None] | None = None,
+    provisional: dict[int, str] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -101,6 +105,8 @@ def reader(
     `interlinear` ("off", "new", "all") shows each word's English under it (`models.interlinear`).
     Shift+1–4 marks the hovered form only: `on_form_status(global token index, status)`; `form_statuses`
     ((form, lemma) → status) are such marks, which win over the lemma's.
+    `provisional` (sentence index → English so far) is shown, with class `provisional`, until the
+    sentence's translation is in.
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -135,6 +141,7 @@ def reader(
         selected_by_reader=selected is not None and selected == st.session_state.get(choice),
         interlinear=interlinear,
         form_statuses=form_statuses,
+        provisional=provisional,
     )
     data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     _component()(

@@ -14,7 +14,7 @@ from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
 from models.inputs.web import fetch_article, looks_like_url
 from models.interlinear import interlinear_glosses
 from models.names.evaluate import main as evaluate_ner
-from models.pipeline import pending, read
+from models.pipeline import close_translation_services, pending, read
 from models.settings import translation_model
 from models.speech import NothingToSay, SpeechUnavailable, synthesize, wav
 from models.translation.download import download_model
@@ -98,7 +98,10 @@ def _analyze(args: argparse.Namespace) -> int:
             return 2
 
     model_id = None if args.no_translate else (args.model or translation_model())
-    doc, translation = read(text, model_id=model_id, beam_size=args.beam)
+    try:
+        doc, translation = read(text, model_id=model_id, beam_size=args.beam)
+    finally:
+        close_translation_services()  # before the interpreter shuts down, even on Ctrl+C
     if translation is not None and translation.translator is None and pending(doc):
         print(f"qari: no translation: {translation.loaded.error}", file=sys.stderr)
 

@@ -181,6 +181,14 @@ def request_translations(
     return len(order)
 
 
+def provisional(doc: Document, service: TranslationService) -> dict[int, str]:
+    """The English streamed so far (`service.partial`) of sentences not translated yet, by index: what the
+    reader shows, marked provisional, while the looked-at sentence is decoded."""
+    wanted = {i: pieces(doc.sentences[i]) for i in pending(doc)}
+    got = service.partial([p for ps in wanted.values() for p in ps]) if wanted else {}
+    return {i: " ".join(got[p] for p in ps if p in got) for i, ps in wanted.items() if any(p in got for p in ps)}
+
+
 def translation_order(doc: Document, first: int | None = None) -> list[int]:
     """Untranslated sentences, the selected one first, then in reading order."""
     todo = pending(doc)
@@ -309,8 +317,8 @@ def read(
     worker's `loaded.error` says what is missing.
     """
     doc = analyze(text, ner_model=ner_model)
-    if model_id is None:
-        return doc, None
+    if model_id is None or not needs_model(doc):
+        return doc, None  # nothing to translate or align: no worker is started
     store = store if store is not None else TranslationStore()
     service = translation_service(model_id, store)
     model_key = model_key_for(model_id)
@@ -319,6 +327,22 @@ def read(
         request_translations(doc, service, reader, first=selected, beam_size=beam_size)
         service.wait(reader)
         restore_translations(doc, store, model_key, service.failures())
+    service.wait_loaded()  # alignment needs the model, even when the cache held every sentence
     if service.translator is not None and not pending(doc):
         add_alignment(doc, service.translator, ner_model=ner_model)
     return doc, service
+
+
+def needs_model(doc: Document) -> bool:
+    """Whether `doc` has anything for the translation model to do (a sentence with Arabic in it)."""
+    return any(has_arabic(s.text) for s in doc.sentences)
+
+
+def close_translation_services() -> None:
+    """Stop the process's translation workers once their work is done or stopped (the command line,
+    before the interpreter shuts down: a thread still loading the model then fails); a later
+    `translation_service` starts a fresh one."""
+    workers = registry.REGISTRY.held(WORKER_KIND)
+    registry.forget(WORKER_KIND)
+    for worker in workers:
+        worker.close()

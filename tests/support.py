@@ -203,6 +203,39 @@ def build_tiny_marian(path: Path) -> Path:
 # ---- translators ----------------------------------------------------------------------------------
 
 
+def build_endless_marian(tiny: Path, path: Path, *, width: int | None = None, positions: int | None = None) -> Path:
+    """A copy of the tiny model (`build_tiny_marian`) that never says </s> and has no length settings of its
+    own: like the benchmark's random stand-in, only the engines' length bound stops it. `width` (d_model,
+    with 3+3 layers) and `positions` make a slower one, whose decoding a browser can watch."""
+    import torch
+    from transformers import GenerationConfig, MarianMTModel
+
+    shutil.copytree(tiny, path, dirs_exist_ok=True)
+    model = MarianMTModel.from_pretrained(str(tiny))
+    if width or positions:
+        config = model.config
+        if width:
+            config.d_model, config.encoder_ffn_dim, config.decoder_ffn_dim = width, 4 * width, 4 * width
+            config.encoder_layers = config.decoder_layers = 3
+        if positions:
+            config.max_position_embeddings = positions
+            tok = json.loads((path / "tokenizer_config.json").read_text(encoding="utf-8"))
+            tok["model_max_length"] = positions
+            (path / "tokenizer_config.json").write_text(json.dumps(tok, indent=1), encoding="utf-8")
+        torch.manual_seed(SEED)
+        model = MarianMTModel(config).eval()
+    with torch.no_grad():
+        model.final_logits_bias[0, model.config.eos_token_id] = -1e4  # </s> never wins
+    model.config.forced_eos_token_id = None
+    pad = model.config.pad_token_id
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, num_beams=4, bad_words_ids=[[pad], [1]]
+    )
+    model.save_pretrained(path)
+    return path
+
+
+
 class Recording:
     """Delegates to a real translator, recording each batch; raises for chosen sentences."""
 

@@ -40,6 +40,20 @@ export default function (component) {
   st.cards = data.cards || [];
   st.links = data.links || [];
   st.translations = data.translations || [];
+  st.provisional = data.provisional || [];
+  // English streamed so far replaces a sentence's placeholder, marked provisional until its translation is in
+  en.querySelectorAll("[data-sentence]").forEach((p) => {
+    const text = st.provisional[Number(p.dataset.sentence)];
+    const span = p.querySelector(".provisional, .placeholder");
+    if (!span) return;
+    if (text) {
+      span.className = "provisional";
+      span.textContent = text;
+    } else if (span.classList.contains("provisional")) {
+      span.className = "placeholder";
+      span.textContent = "…";
+    }
+  });
   // Vocabulary colours: set on every run (statuses change without the text changing).
   ar.querySelectorAll("[data-t]").forEach((w) => {
     const card = st.cards[Number(w.dataset.t)] || {};
@@ -89,8 +103,10 @@ export default function (component) {
     label.textContent = `Sentence ${index + 1} of ${count}`;
     focusAr.textContent = visibleText(opt);
     const t = st.translations[index];
-    focusEn.textContent = t ?? data.pending_text ?? "Translating…";
-    focusEn.classList.toggle("pending", t === null || t === undefined);
+    const soFar = t === null || t === undefined ? st.provisional[index] : null;
+    focusEn.textContent = t ?? (soFar || data.pending_text || "Translating…");
+    focusEn.classList.toggle("pending", (t === null || t === undefined) && !soFar);
+    focusEn.classList.toggle("provisional", Boolean(soFar));
   };
   const choose = (index) => {
     if (index < 0 || index >= count) return;

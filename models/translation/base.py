@@ -7,7 +7,7 @@ Wrappers (the translation cache) pass `attention` through, so alignment works th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -53,6 +53,31 @@ class Translator(Protocol):
         ...
 
     def translate(self, texts: list[str], beam_size: int = 4) -> list[str]: ...
+
+
+Stop = Callable[[], bool]  # asked at every decoding step: True stops the call
+Partial = Callable[[int, str], None]  # (index of the text, its English so far) as it is decoded
+
+
+@runtime_checkable
+class Interruptible(Protocol):
+    """An engine whose work can be stopped part-way, so a reader's click never waits for a whole batch.
+
+    `translate_until` is `translate` that asks `stop()` at every decoding step (CTranslate2's beam search
+    takes no per-step callback: there it is asked before each text) and returns None for every text it
+    did not finish; what it finished is returned, never thrown away. With `partial`, greedy decoding
+    (`beam_size` 1) reports each text's English so far, piece by piece, for the reader to watch it come.
+    """
+
+    def translate_until(
+        self, texts: list[str], beam_size: int = 4, *, stop: Stop, partial: Partial | None = None
+    ) -> list[str | None]: ...
+
+
+def length_bound(source_pieces: int, limit: int) -> int:
+    """Most pieces a translation of `source_pieces` pieces may take: 2× its source + 10, at most `limit`.
+    A model that never says </s> (a degenerate output, or random weights) stops there, not at 512."""
+    return max(1, min(limit, 2 * source_pieces + 10))
 
 
 def layer_indices(count: int, wanted: Sequence[int]) -> list[int]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.settings import data_dir, translation_compute, translation_threads, translation_vmap
-from models.translation.base import CrossAttention, Pieces
+from models.translation.base import CrossAttention, Partial, Pieces, Stop, length_bound
 
 if TYPE_CHECKING:
     import torch
@@ -284,6 +284,10 @@ class CT2Translator:
     accepts, blank inputs answered "" without running the model, the same output-length cap, the same
     suppressed tokens, so greedy outputs agree with the transformers engine up to int8 rounding.
     `min_new_tokens` / `max_new_tokens` may be set to force an output length (the benchmark does).
+
+    `translate_until` (`base.Interruptible`) stops greedy decoding within one step (CTranslate2's
+    per-step callback); beam search takes no callback in CTranslate2 (4.8: "not compatible with
+    beam_size > 1"), so there it stops between texts, decoding one text per call.
     """
 
     def __init__(
@@ -382,8 +386,19 @@ class CT2Translator:
         """Like `translate`, with the tokens and the source attention of each translation."""
         return self._run(texts, beam_size, attention=True)
 
-    def _run(self, texts: list[str], beam_size: int, attention: bool) -> list[AttentionTranslation]:
-        results = [AttentionTranslation("", [], [], []) for _ in texts]
+    def translate_until(
+        self, texts: list[str], beam_size: int = 4, *, stop: Stop, partial: Partial | None = None
+    ) -> list[str | None]:
+        """`translate`, asking `stop()` at every greedy step (before each text in beam search); None for
+        the texts it did not finish."""
+        done = self._run(texts, beam_size, attention=False, stop=stop, partial=partial)
+        return [None if r is None else r.text for r in done]
+
+    def _run(
+        self, texts: list[str], beam_size: int, attention: bool, stop: Stop | None = None,
+        partial: Partial | None = None,
+    ) -> list[Any]:
+        results: list[Any] = [AttentionTranslation("", [], [], []) for _ in texts]
         todo = [i for i, t in enumerate(texts) if t and t.strip()]
         if not todo:
             return results
@@ -391,21 +406,45 @@ class CT2Translator:
         tokens = {i: self.tokenizer.convert_ids_to_tokens(ids) for i, ids in zip(todo, enc["input_ids"])}
         # Similar lengths in one batch waste less work on padding.
         todo.sort(key=lambda i: len(tokens[i]))
+        # Beam search cannot be stopped mid-way: one text per call, so a stop waits for one text at most.
+        size = 1 if stop is not None and beam_size > 1 else self.batch_size
         with self._lock:  # one batch already uses every core; concurrent sessions take turns
-            for start in range(0, len(todo), self.batch_size):
-                batch = todo[start : start + self.batch_size]
-                outs = self._decode([tokens[i] for i in batch], beam_size, attention)
+            for start in range(0, len(todo), size):
+                batch = todo[start : start + size]
+                if stop is not None and stop():
+                    outs: list[Any] = [None] * len(batch)
+                else:
+                    outs = self._decode([tokens[i] for i in batch], beam_size, attention, stop, partial, batch)
                 for i, out in zip(batch, outs, strict=True):
                     results[i] = out
         return results
 
-    def _decode(self, batch: list[list[str]], beam_size: int, attention: bool) -> list[AttentionTranslation]:
+    def _decode(
+        self, batch: list[list[str]], beam_size: int, attention: bool, stop: Stop | None = None,
+        partial: Partial | None = None, indices: list[int] | None = None,
+    ) -> list[Any]:
         longest = max(len(t) for t in batch)
         max_new = self.max_new_tokens
         if max_new is None:
-            # As in MarianTranslator: a translation is rarely over twice its source in pieces.
-            max_new = min(self.max_input_tokens, 2 * longest + 16)
+            # As in MarianTranslator: opus-mt allows 512 pieces, a degenerate output would take them all.
+            max_new = length_bound(longest, self.max_input_tokens)
         max_len = max_new - 1 if self.forced_eos and self.min_new_tokens < max_new else max_new
+        callback = None
+        stopped: set[int] = set()  # batch positions stopped before their end
+        if stop is not None and beam_size <= 1:
+            sofar: dict[int, list[int]] = {}
+            vocab = self._target_vocab()
+
+            def callback(step: Any) -> bool:
+                if partial is not None and indices is not None:
+                    ids = sofar.setdefault(step.batch_id, [])
+                    ids.append(vocab.get(step.token, 1))
+                    partial(indices[step.batch_id], self.tokenizer.decode(ids, skip_special_tokens=True).strip())
+                if not step.is_last and stop():
+                    stopped.add(step.batch_id)
+                    return True
+                return False
+
         # CTranslate2 4.8.5 returns a wrong first attention row for some sentences of a batch decoded with
         # beam search (seen on this model: it belongs to another sentence). Greedy is right, so beam
         # batches get their attention from a second, greedy pass forced along the chosen tokens.
@@ -421,6 +460,7 @@ class CT2Translator:
             repetition_penalty=self.repetition_penalty,
             return_attention=attention and not forced_attention,
             use_vmap=self.use_vmap,
+            callback=callback,
         )
         hyps = [list(res.hypotheses[0]) for res in results]
         if not attention:
@@ -436,7 +476,7 @@ class CT2Translator:
             # Decode through the tokenizer exactly as the transformers engine does (special tokens dropped).
             text = self.tokenizer.decode([vocab.get(t, unk) for t in hyp], skip_special_tokens=True).strip()
             out.append(AttentionTranslation(text, list(src), hyp, att))
-        return out
+        return [None if b in stopped else r for b, r in enumerate(out)]
 
     def _forced_attention(self, batch: list[list[str]], hyps: list[list[str]]) -> list[list[list[float]]]:
         """The attention of each source over its given target tokens (a greedy pass along them)."""

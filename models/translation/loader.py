@@ -19,6 +19,7 @@ probing for a missing model) stays cheap.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ def load_translator(
     try:
         return _load(model_id, engine, progress)
     except Exception as exc:  # any failure (corrupt files, out of memory, library bugs) becomes a message
-        log.warning("Loading translation model %s failed", model_id, exc_info=True)
+        if threading.main_thread().is_alive():  # else the process is exiting mid-load: nothing to report
+            log.warning("Loading translation model %s failed", model_id, exc_info=True)
         if local_folder(model_id.strip()) is not None:
             remedy = "replace the folder with a complete model, or choose another model"
         else:

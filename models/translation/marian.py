@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.settings import translation_threads
-from models.translation.base import CrossAttention, Pieces, layer_indices
+from models.translation.base import CrossAttention, Partial, Pieces, Stop, layer_indices, length_bound
 
 if TYPE_CHECKING:
     import torch
@@ -29,7 +29,8 @@ class MarianTranslator:
     `translate` sorts the inputs by length and runs them in batches (less padding), truncates inputs
     longer than the model accepts, and returns "" for blank inputs without running the model.
     Calls are serialised with a lock: one generate already uses all CPU cores, and Streamlit may call
-    from several session threads at once.
+    from several session threads at once. `translate_until` (`base.Interruptible`) stops within one
+    decoding step when asked (a stopping criterion), greedy or beam.
     """
 
     def __init__(
@@ -67,19 +68,35 @@ class MarianTranslator:
         return cls(model, tokenizer, model_key, batch_size=batch_size)
 
     def translate(self, texts: list[str], beam_size: int = 4) -> list[str]:
-        results = [""] * len(texts)
+        return [t or "" for t in self.translate_until(texts, beam_size, stop=lambda: False)]
+
+    def translate_until(
+        self, texts: list[str], beam_size: int = 4, *, stop: Stop, partial: Partial | None = None
+    ) -> list[str | None]:
+        """`translate`, asking `stop()` at every step; None for the texts it did not finish."""
+        results: list[str | None] = [""] * len(texts)
         todo = [i for i, t in enumerate(texts) if t and t.strip()]
         # Similar lengths in one batch waste less work on padding.
         todo.sort(key=lambda i: len(texts[i]))
         with self._lock:
             for start in range(0, len(todo), self.batch_size):
                 batch = todo[start : start + self.batch_size]
-                for i, out in zip(batch, self._generate([texts[i] for i in batch], beam_size), strict=True):
+                if stop():
+                    outs: list[str | None] = [None] * len(batch)
+                else:
+                    report = None
+                    if partial is not None and len(batch) == 1 and beam_size <= 1:
+                        report = lambda text, i=batch[0]: partial(i, text)
+                    outs = self._generate([texts[i] for i in batch], beam_size, stop, report)
+                for i, out in zip(batch, outs, strict=True):
                     results[i] = out
         return results
 
-    def _generate(self, texts: list[str], beam_size: int) -> list[str]:
+    def _generate(
+        self, texts: list[str], beam_size: int, stop: Stop | None = None, report: Any = None
+    ) -> list[str | None]:
         import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
 
         enc = self.tokenizer(
             texts, return_tensors="pt", padding=True, truncation=True, max_length=self.max_input_tokens
@@ -89,12 +106,24 @@ class MarianTranslator:
             kwargs["early_stopping"] = False  # only meaningful for beam search; avoids a warning
         gen = self.model.generation_config
         if gen.max_new_tokens is None:
-            # opus-mt allows 512 output tokens; a degenerate, repeating output would burn that much CPU.
-            # A translation is rarely over twice its source in pieces.
+            # opus-mt allows 512 output pieces; a degenerate, repeating output would burn that much CPU.
             src_len = int(enc["attention_mask"].sum(dim=1).max())
-            kwargs["max_new_tokens"] = min(self.max_input_tokens, 2 * src_len + 16)
+            kwargs["max_new_tokens"] = length_bound(src_len, self.max_input_tokens)
+        stopped = False
+        tokenizer = self.tokenizer
+
+        class _Asked(StoppingCriteria):  # asked at every step, beam or greedy
+            def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kw: Any) -> torch.Tensor:
+                nonlocal stopped
+                if report is not None:
+                    report(tokenizer.decode(input_ids[0], skip_special_tokens=True).strip())
+                stopped = stopped or bool(stop is not None and stop())
+                return torch.full((input_ids.shape[0],), stopped, dtype=torch.bool)
+
         with torch.inference_mode():
-            out = self.model.generate(**enc, **kwargs)
+            out = self.model.generate(**enc, **kwargs, stopping_criteria=StoppingCriteriaList([_Asked()]))
+        if stopped:
+            return [None] * len(texts)
         return [s.strip() for s in self.tokenizer.batch_decode(out, skip_special_tokens=True)]
 
     @property

@@ -4,8 +4,14 @@ Readers (page sessions, or the command line) ask for texts to be translated (`re
 are looking at first, then the rest of their text. The worker thread loads the model itself (so the page
 never waits for a load), then takes work in this order:
 
-1. the text a reader is looking at, alone (a click is answered after at most the batch in flight);
+1. the text a reader is looking at, alone, streamed: with an `Interruptible` engine its English is
+   decoded greedily first and published piece by piece (`partial`), then, with beam search, replaced
+   by the beam result;
 2. the rest, a batch at a time, taking turns between readers (round robin), each reader's in order.
+
+A click never waits for the batch in flight: when a reader asks for a text to go first, the work in
+flight is stopped (within one decoding step; CTranslate2's beam search between texts), what it finished
+is kept, and its unfinished texts go back to the front of their reader's queue.
 
 Results go to the translation cache (the worker translates through `CachedTranslator`), where the page
 and the command pick them up (`pipeline.restore_translations`); texts that failed are remembered
@@ -14,7 +20,10 @@ at another sentence), `forget(reader)` drops it, and a reader not heard from for
 closed tab) is dropped, so no work is queued for nobody.
 
 `TranslationService` is the interface the page and the pipeline use; a translation service shared by
-several machines (on an existing serving engine) can stand behind it later.
+several machines (on an existing serving engine) can stand behind it. Besides the protocol's methods,
+the page uses `partial(texts)` (English decoded so far, for a text not finished yet: an implementation
+that cannot stream returns {}), `wait_partial`, `touch`, `forget`, `retry`, `wait_loaded`, and the
+command line `wait` and `close`.
 """
 
 from __future__ import annotations
@@ -28,15 +37,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from models.translation.base import Translator
+from models.translation.base import Interruptible, Translator
 from models.translation.cache import CachedTranslator, TranslationStore
 from models.translation.loader import LoadResult, get_translator
 
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60.0  # a reader not heard from for this long has left; its queued work is dropped
-# Texts per call after the looked-at one: a click waits for the batch in flight (it cannot be stopped), so
-# small; two keep most of batching's gain on a CPU.
+# Texts per call after the looked-at one: a click stops the batch in flight, but what the batch had done is
+# lost with it, so small; two keep most of batching's gain on a CPU.
 BATCH_SIZE = 2
 
 
@@ -60,6 +69,15 @@ class TranslationService(Protocol):
         """Texts the model failed on (not retried until asked again with `retry`)."""
         ...
 
+    def partial(self, texts: Sequence[str]) -> dict[str, str]:
+        """The English decoded so far of those `texts` being translated now (streamed; {}: none)."""
+        ...
+
+    def wait_partial(self, texts: Sequence[str], timeout: float) -> dict[str, str]:
+        """`partial(texts)`, after waiting up to `timeout` s for a first word while one of them is queued or
+        in flight (a service that cannot stream returns `partial(texts)` at once)."""
+        ...
+
 
 @dataclass
 class _Reader:
@@ -68,6 +86,9 @@ class _Reader:
     beam_size: int = 4
     seen: float = field(default_factory=time.monotonic)
     busy: int = 0  # texts of this reader in the batch being translated
+    asked_first: list[str] = field(default_factory=list)  # the last request, texts in flight included
+    first_at: float = 0.0  # when its looked-at text was asked for (or stopped): the oldest goes first
+    asked: list[str] = field(default_factory=list)
 
 
 class TranslationWorker:
@@ -90,12 +111,15 @@ class TranslationWorker:
         self.translator: Translator | None = None
         self._readers: OrderedDict[str, _Reader] = OrderedDict()  # round-robin order: next reader first
         self._failed: set[str] = set()
+        self._flight: set[str] = set()  # texts being translated now
+        self._partial: dict[str, str] = {}  # text → English so far, while it is streamed
+        self._interrupt = threading.Event()  # a looked-at text is waiting: stop the work in flight
         self._cond = threading.Condition()
         self._idle = threading.Event()
         self._stop = False
         self._thread = threading.Thread(target=self._run, name=f"qari-translate-{model_id}", daemon=True)
         self._thread.start()
-        atexit.register(self.close)  # let a batch in flight finish instead of tearing torch down mid-call
+        atexit.register(self.close, 5.0)  # stop a batch in flight instead of tearing torch down mid-call
 
     # ---- the service ----------------------------------------------------------------------------
 
@@ -110,7 +134,15 @@ class TranslationWorker:
             state = self._readers.get(reader)
             if state is None:
                 state = self._readers[reader] = _Reader()
-            state.first, state.rest, state.beam_size = wanted_first, rest, beam_size
+            state.asked_first, state.asked = wanted_first, wanted_first + rest
+            # a text in flight is not queued twice (the page asks again at every poll)
+            first = [t for t in wanted_first if t not in self._flight]
+            if first and first != state.first:  # a new click (not the page asking again as it polls)
+                state.first_at = time.monotonic()
+                self._interrupt.set()  # the reader is waiting for it: the work in flight yields
+            state.first = first
+            state.rest = [t for t in rest if t not in self._flight]
+            state.beam_size = beam_size
             state.seen = time.monotonic()
             if wanted_first or rest:
                 self._idle.clear()
@@ -136,6 +168,21 @@ class TranslationWorker:
     def failures(self) -> set[str]:
         with self._cond:
             return set(self._failed)
+
+    def partial(self, texts: Sequence[str]) -> dict[str, str]:
+        with self._cond:
+            return {t: self._partial[t] for t in texts if self._partial.get(t)}
+
+    def wait_partial(self, texts: Sequence[str], timeout: float) -> dict[str, str]:
+        wanted = set(texts)
+
+        def waiting() -> bool:  # in flight or queued, no word yet
+            queued = {t for r in self._readers.values() for t in (*r.first, *r.rest)}
+            return not any(self._partial.get(t) for t in wanted) and bool(wanted & (self._flight | queued))
+
+        with self._cond:
+            self._cond.wait_for(lambda: not waiting(), timeout)
+        return self.partial(texts)
 
     def retry(self, texts: Sequence[str] | None = None) -> None:
         """Forget failures (of `texts`, or all), so they are translated when asked again."""
@@ -164,38 +211,45 @@ class TranslationWorker:
                 self._cond.wait(remaining)
         return True
 
-    def close(self) -> None:
+    def close(self, timeout: float | None = None) -> None:
+        """Stop: the work in flight yields within a decoding step (a model still loading is waited for,
+        up to `timeout` seconds: a thread importing torch while the interpreter shuts down fails)."""
         with self._cond:
             self._stop = True
+            self._interrupt.set()
             self._cond.notify_all()
-        self._thread.join(timeout=5)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=timeout)
 
     # ---- the thread -----------------------------------------------------------------------------
 
     def _total(self) -> int:
         return sum(len(r.first) + len(r.rest) + r.busy for r in self._readers.values())
 
-    def _next_batch(self) -> tuple[str, list[str], int] | None:
-        """(reader, texts, beam) to translate next, or None when there is nothing; under the lock."""
+    def _next_batch(self) -> tuple[str, list[str], int, bool] | None:
+        """(reader, texts, beam, looked at) to translate next, or None when there is nothing; under the lock."""
         now = time.monotonic()
         for name in [n for n, r in self._readers.items() if now - r.seen > IDLE_SECONDS]:
             log.info("dropping the queued translations of a reader who left")
             del self._readers[name]
-        for name, state in self._readers.items():  # a looked-at text goes first, alone
-            if state.first:
-                return name, [state.first.pop(0)], state.beam_size
+        waiting = [(state.first_at, name) for name, state in self._readers.items() if state.first]
+        if waiting:  # a looked-at text goes first, alone (the one waiting longest)
+            name = min(waiting)[1]
+            state = self._readers[name]
+            return name, [state.first.pop(0)], state.beam_size, True
         for name, state in list(self._readers.items()):
             if state.rest:
                 batch, state.rest = state.rest[: self.batch_size], state.rest[self.batch_size :]
                 self._readers.move_to_end(name)  # the others' turn next
-                return name, batch, state.beam_size
+                return name, batch, state.beam_size, False
         return None
 
     def _run(self) -> None:
         try:
             loaded = self._load()
         except Exception as exc:
-            log.exception("loading %s failed", self.model_id)
+            if threading.main_thread().is_alive():  # else the process is exiting mid-load
+                log.exception("loading %s failed", self.model_id)
             loaded = LoadResult(self.model_id, None, f"The translation model could not be loaded ({exc}).", False)
         with self._cond:
             self._loaded = loaded
@@ -214,23 +268,90 @@ class TranslationWorker:
                     self._cond.wait(timeout=IDLE_SECONDS)
                     job = self._next_batch()
                 if self._stop:
+                    self._cond.notify_all()
                     return
-                reader, texts, beam = job
+                reader, texts, beam, looked_at = job
                 self._readers[reader].busy = len(texts)
-            self._translate(texts, beam)
+                self._flight = set(texts)
+                self._interrupt.clear()  # only a request from now on stops this job
+            unfinished = self._translate(texts, beam, looked_at)
             with self._cond:
-                if reader in self._readers:
-                    self._readers[reader].busy = 0
+                self._flight = set()
+                for text in texts:
+                    if text not in unfinished:
+                        self._partial.pop(text, None)
+                state = self._readers.get(reader)
+                if state is not None:
+                    state.busy = 0
+                    self._requeue(state, unfinished)
                 self._cond.notify_all()
 
-    def _translate(self, texts: list[str], beam: int) -> None:
+    def _requeue(self, state: _Reader, unfinished: list[str]) -> None:
+        """Put texts stopped part-way back at the front of their reader's queue, if it still wants them."""
+        first = [t for t in unfinished if t in state.asked_first and t not in state.first]
+        rest = [t for t in unfinished if t in state.asked and t not in state.asked_first and t not in state.rest]
+        if first:
+            state.first_at = time.monotonic()  # it was stopped for a text waiting longer: that one goes first
+        state.first[:0] = first
+        state.rest[:0] = rest
+
+    def _stopping(self) -> bool:
+        return self._interrupt.is_set() or self._stop
+
+    def _translate(self, texts: list[str], beam: int, looked_at: bool = False) -> list[str]:
+        """Translate `texts` into the cache; returns those stopped before they were finished."""
+        assert self.translator is not None and self._loaded is not None
+        engine = self._loaded.translator  # the engine itself: the cache is filled here, as it finishes
+        if not isinstance(engine, Interruptible):
+            self._translate_whole(texts, beam)
+            return []
+        try:
+            known = self.store.get_many(engine.model_key, texts)
+        except Exception:  # a failing store never stops translation
+            log.warning("Translation cache unreadable", exc_info=True)
+            known = {}
+        todo = [t for t in texts if t not in known]
+        if not todo:
+            return []
+        try:
+            if looked_at and beam > 1:
+                # the reader watches this one: a greedy stream first, then the beam result replaces it
+                engine.translate_until(todo, 1, stop=self._stopping, partial=self._publish(todo))
+            outs = engine.translate_until(
+                todo, beam, stop=self._stopping, partial=self._publish(todo) if looked_at and beam <= 1 else None
+            )
+        except Exception:
+            if len(todo) > 1:
+                return [u for text in todo for u in self._translate([text], beam)]
+            log.exception("translation failed for one text")
+            with self._cond:
+                self._failed.update(todo)
+            return []
+        fresh = {t: o for t, o in zip(todo, outs, strict=True) if o is not None}
+        if fresh:
+            try:
+                self.store.put_many(engine.model_key, fresh)
+            except Exception:
+                log.warning("Could not write to the translation cache", exc_info=True)
+        return [t for t in todo if t not in fresh]
+
+    def _publish(self, texts: list[str]) -> Callable[[int, str], None]:
+        def publish(index: int, text: str) -> None:
+            with self._cond:
+                self._partial[texts[index]] = text
+                self._cond.notify_all()
+
+        return publish
+
+    def _translate_whole(self, texts: list[str], beam: int) -> None:
+        """An engine that cannot be stopped: the whole batch through the cache."""
         assert self.translator is not None
         try:
             self.translator.translate(texts, beam_size=beam)  # the cache keeps every result
         except Exception:
             if len(texts) > 1:
                 for text in texts:
-                    self._translate([text], beam)
+                    self._translate_whole([text], beam)
                 return
             log.exception("translation failed for one text")
             with self._cond:

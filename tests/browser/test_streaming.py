@@ -1,0 +1,73 @@
+"""In Chromium: a sentence clicked while the rest of its text translates shows its English as it is decoded
+(class `provisional`, not `placeholder`), then its translation, which drops the class.
+
+The model is the tiny one made wider and endless (it never says </s>, so every sentence runs to its length
+bound) on the transformers engine: slow enough that the greedy stream, kept on screen while the beam
+search runs, is seen by the browser under any load."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support import ARABIC_SENTENCES, build_endless_marian, start_app, stop_app
+
+TEXT = "\n".join([ARABIC_SENTENCES[3], ARABIC_SENTENCES[2], ARABIC_SENTENCES[0]])
+
+
+@pytest.fixture(scope="module")
+def slow_model(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_endless_marian(tiny_model_dir, tmp_path_factory.mktemp("slow"), width=256, positions=512)
+
+
+@pytest.fixture(scope="module")
+def slow_app(slow_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    proc, url = start_app(tmp_path_factory.mktemp("stream-data"), str(slow_model), QARI_MT_ENGINE="transformers")
+    yield url
+    stop_app(proc)
+
+
+def test_a_clicked_sentence_streams_then_shows_its_translation(page: Page, slow_app: str, tmp_path: Path) -> None:
+    page.goto(slow_app)
+    box = page.get_by_role("textbox", name="Arabic text")
+    box.fill(TEXT)
+    box.press("Control+Enter")
+    options = page.get_by_role("option")
+    expect(options).to_have_count(3, timeout=60_000)
+    options.nth(2).click()  # the last sentence, while the others wait or translate
+    last = page.locator('[data-sentence="2"]')
+    provisional = last.locator(".provisional")
+    expect(provisional).to_have_count(1, timeout=120_000)
+    assert provisional.inner_text().strip()  # words, not a placeholder
+    expect(last.locator(".placeholder")).to_have_count(0)
+    focus = page.get_by_test_id("selected-translation")
+    expect(focus).to_have_class("focus-en provisional")
+    page.screenshot(path=str(tmp_path / "streaming.png"), full_page=True)  # to look at: pytest --basetemp
+    expect(provisional).to_have_count(0, timeout=300_000)  # the beam result replaced it
+    assert last.inner_text().strip()
+    expect(focus).not_to_have_class("focus-en provisional")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_the_server_mid_translation_leaves_no_traceback(
+    page: Page, slow_model: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    proc, url = start_app(tmp_path, str(slow_model), QARI_MT_ENGINE="transformers")
+    try:
+        page.goto(url)
+        expect(page.get_by_role("option").first).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Translated 0 of")).to_be_visible(timeout=60_000)  # the worker is at work
+        proc.send_signal(sig)  # Ctrl+C is SIGINT
+        assert proc.wait(timeout=60) == 0
+    finally:
+        stop_app(proc)
+    log = (tmp_path / "server.log").read_text(errors="replace")
+    assert "Traceback" not in log and "Error" not in log, log
+    with sqlite3.connect(tmp_path / "qari.sqlite3") as db:  # every row written whole
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT COUNT(*) FROM translations WHERE translation = ''").fetchone() == (0,)
