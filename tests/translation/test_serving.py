@@ -198,28 +198,31 @@ def test_a_replica_killed_mid_batch_loses_no_sentence(env: dict[str, str], deplo
         service.close()
 
 
-def test_the_service_down_is_said_and_recovers_by_itself(
-    env: dict[str, str], deployed: subprocess.Popen, tmp_path: Path
+def test_the_service_down_is_said_on_the_page_which_recovers_by_itself(
+    env: dict[str, str], deployed: subprocess.Popen, tmp_path: Path, page_env: None
 ) -> None:
     """Runs last: stops the module's app (Ctrl-C on its serve run), and starts it again the same way."""
-    model_key = model_key_for(env["QARI_MT_MODEL"])
-    cache = store(env)
     stop_serve(deployed)
-    service = RayTranslationService(env["QARI_MT_MODEL"], cache, address=env["RAY_ADDRESS"])
+    at = run_page()
+    fresh = tagged("down", 3)
+    at.text_area(key="pasted").set_value(fresh)
+    next(b for b in at.button if b.label == "Read this text").click().run()
+    (service,) = registry.REGISTRY.held("translation-worker")
+    deadline = time.monotonic() + 60
+    while service.unavailable is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    at.run()  # the page's next poll
+    assert not at.exception, at.exception
+    assert any(w.value.startswith("Translation service unavailable") for w in at.warning)
+    assert not service.failures()  # nothing marked failed, nothing dropped: still queued
+    doc = at.session_state["doc"]
+    assert doc.text == fresh and doc.sentences and doc.glossary  # the rest of the page works
+    proc = serve_run(env, tmp_path / "serve.log")  # the service returns
     try:
-        texts = [f"{SAMPLE[a:b][:-1]} سطر {i}." for i, (a, b) in enumerate(split_sentences(SAMPLE)[:3])]
-        service.request("reader", texts[1:], first=texts[:1])
-        deadline = time.monotonic() + 60
-        while service.unavailable is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert service.unavailable and service.unavailable.startswith("Translation service unavailable")
-        assert service.queued("reader") == 3 and not service.failures()  # nothing lost, nothing failed
-        proc = serve_run(env, tmp_path / "serve.log")  # the service returns
-        try:
-            assert service.wait("reader", timeout=300)
-            assert service.unavailable is None
-            assert len(cache.get_many(model_key, texts)) == 3
-        finally:
-            stop_serve(proc)
+        assert service.wait(timeout=300)
+        at.run()
+        assert not at.exception, at.exception
+        assert not any(w.value.startswith("Translation service unavailable") for w in at.warning)
+        assert all(s.translation for s in at.session_state["doc"].sentences)
     finally:
-        service.close()
+        stop_serve(proc)
