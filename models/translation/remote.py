@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.document import Sentence
 from models.settings import ray_address, serve_app
 from models.translation.base import CrossAttention
 from models.translation.cache import STORE_ERRORS, SqlTranslationStore, TranslationStore
@@ -46,8 +47,8 @@ FIRST_LANE, REST_LANE = "translate_first", "translate_rest"
 
 
 class RemoteTranslator:
-    """The Serve app as a `Translator` (`service.translator`). It reports no cross-attention: word
-    alignment needs the model's attention in this process, which this process does not hold."""
+    """The Serve app as a `Translator` (`service.translator`). It reports no cross-attention (the model is
+    not in this process): word alignment runs in the service (`align_remote`)."""
 
     def __init__(self, service: RayTranslationService, model_key: str) -> None:
         self.service = service
@@ -56,6 +57,14 @@ class RemoteTranslator:
     @property
     def attention(self) -> CrossAttention | None:
         return None
+
+    def align_remote(self, sentences: Sequence[Sentence], layers: Sequence[int]) -> list[list[tuple[int, int]]]:
+        """Alignments of `sentences` worked out by the service; none (empty) while it cannot be reached."""
+        try:
+            return self.service._handle("").align.remote(list(sentences), list(layers)).result(timeout_s=CALL_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - the page shows the text unaligned rather than fail
+            log.warning("the translation service could not align: %s", exc)
+            return [[] for _ in sentences]
 
     def translate(self, texts: list[str], beam_size: int = 4) -> list[str]:
         results = self.service.call(REST_LANE, list(texts), beam_size)

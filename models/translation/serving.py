@@ -16,7 +16,8 @@ Each replica translates through the translation cache (`cache.translation_store(
 PostgreSQL database when `QARI_DATABASE_URL` names one, so every machine shares it), and a text already
 on its way in a replica is not translated again for a second caller (in flight, and across replicas
 and processes by the cache's claim). A text the model fails on comes back as None, the others of its
-batch as usual. `stats()` on the ingress reports each lane's load: requests, texts asked, texts the model
+batch as usual. `align` aligns translated sentences with the model's attention, for processes that hold
+no model. `stats()` on the ingress reports each lane's load: requests, texts asked, texts the model
 translated, batches and their mean size, texts in flight.
 
 The model and engine are read from the settings (`QARI_MT_MODEL`, `QARI_MT_ENGINE`, `QARI_DATABASE_URL`,
@@ -36,6 +37,7 @@ from typing import Any
 from ray import serve
 from ray.serve.handle import DeploymentHandle
 
+from models.document import Sentence
 from models.settings import (
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
@@ -49,6 +51,7 @@ from models.settings import (
     translation_engine,
     translation_model,
 )
+from models.translation.align import DEFAULT_LAYERS, align_sentences
 from models.translation.base import CrossAttention, Translator
 from models.translation.cache import CachedTranslator, translation_store
 from models.translation.loader import get_translator, model_key_for
@@ -136,6 +139,12 @@ class Lane:
                 return [None]
             return [r for t in texts for r in self._translate([t], beam)]
 
+    async def align(self, sentences: list[Sentence], layers: list[int]) -> list[list[tuple[int, int]]]:
+        """Word alignment of translated sentences from the model's cross-attention (`align.align_sentences`)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, lambda: align_sentences(self.model.translator, sentences, layers=layers or DEFAULT_LAYERS))
+
     def stats(self) -> dict[str, Any]:
         context = serve.get_replica_context()
         return {
@@ -158,6 +167,9 @@ class Translation:
 
     async def translate(self, texts: list[str], beam_size: int = 4, first: bool = False) -> list[str | None]:
         return await self.lanes[FIRST if first else REST].translate.remote(texts, beam_size)
+
+    async def align(self, sentences: list[Sentence], layers: list[int]) -> list[list[tuple[int, int]]]:
+        return await self.lanes[REST].align.remote(sentences, layers)
 
     async def info(self) -> dict[str, str]:
         """What the service translates with: the cache's model key and engine setting."""

@@ -147,6 +147,7 @@ def test_two_commands_and_two_page_sessions_share_one_service_and_one_cache(
         assert run.returncode == 0, run.stderr[-3000:]
         docs.append(json.loads(run.stdout))
     assert all(s["translation"] for doc in docs for s in doc["sentences"])
+    assert all(s["alignment"] for doc in docs for s in doc["sentences"])  # aligned by the service
     assert docs[0]["sentences"] == docs[1]["sentences"]
 
     keys = set(cache_keys(analyze(text, with_entities=False, with_lexicon=False)))
@@ -170,6 +171,7 @@ def test_two_commands_and_two_page_sessions_share_one_service_and_one_cache(
         at.run()
         doc = at.session_state["doc"]
         assert doc.text == fresh and all(s.translation for s in doc.sentences)
+        assert all(s.alignment for s in doc.sentences)
     fresh_keys = set(cache_keys(analyze(fresh, with_entities=False, with_lexicon=False)))
     # the sessions opened on the sample first (part of it translated before the paste): every text the
     # model translated is one distinct row
