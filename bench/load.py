@@ -98,6 +98,10 @@ def tree_cpu(roots: list[int]) -> float:
     return total
 
 
+def _rounded(value: float) -> int | None:
+    return None if value == float("inf") else round(value)
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
@@ -203,8 +207,7 @@ async def steady(browser: Browser, url: str | list[str], pid: int | Callable[[],
         "median_shown_ms": round(statistics.median(shown), 1) if shown else None,
         "median_confirm_ms": round(statistics.median(confirmed)) if confirmed else None,
         # unconfirmed clicks count as slower than any; a p95 among them is reported as None (> interval)
-        "p95_confirm_ms": (None if lost > 0.05 * clicks else round(pct(confirmed + [float("inf")] * lost, 0.95)))
-        if clicks else None,
+        "p95_confirm_ms": _rounded(pct(confirmed + [float("inf")] * lost, 0.95)) if clicks else None,
         "server_cpu_share": round(cpu / wall, 2), "cpu_ms_per_click": round(1000 * cpu / max(1, clicks), 1),
     }
 
@@ -373,7 +376,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"model {model}; CPUs {pinning}; {args.processes} Streamlit processes; service {args.service}",
               file=sys.stderr, flush=True)
         roots = [p.pid for p in procs + ray_procs]
+        split0 = (tree_cpu([p.pid for p in procs]), tree_cpu([p.pid for p in ray_procs]))
         results = asyncio.run(run(args, urls, lambda: tree_cpu(roots)))
+        # the whole run's server CPU: the Streamlit processes, and Ray's (GCS, raylet, Serve, replicas)
+        results["cpu_s_whole_run"] = {"streamlit": round(tree_cpu([p.pid for p in procs]) - split0[0], 1),
+                                      "ray": round(tree_cpu([p.pid for p in ray_procs]) - split0[1], 1)}
     finally:
         for proc in procs:
             stop_app(proc)

@@ -236,8 +236,7 @@ class RayTranslationService:
         while True:
             with self._cond:
                 job = self._next(lane)
-                while job is None and not self._stop:
-                    self._cond.notify_all()
+                while job is None and not self._stop:  # no notify here: the two lanes would wake each other
                     self._cond.wait(timeout=1.0)
                     job = self._next(lane)
                 if self._stop:
