@@ -27,14 +27,15 @@ from models import registry
 from models.document import Document, Sentence
 from models.lexicon.lexicon import get_lexicon
 from models.names.recognizer import get_recognizer
-from models.settings import translation_engine
+from models.settings import translation_engine, translation_service_kind
 from models.study.glossary import annotate_tokens, build_glossary, names_from_alignment
 from models.text.arabic import has_arabic, tokenize
 from models.text.segment import split_sentences, translation_pieces
 from models.translation.align import align_document, can_align
 from models.translation.base import Translator
-from models.translation.cache import TranslationStore
+from models.translation.cache import TranslationStore, translation_store
 from models.translation.loader import model_key_for
+from models.translation.remote import RayTranslationService
 from models.translation.worker import BATCH_SIZE, TranslationService, TranslationWorker
 from models.vowels import Vowels, vowels
 
@@ -104,9 +105,12 @@ def translation_service(
     downloaded or copied in later is used (the loader's registry keeps slow failures for a while)."""
     engine = engine or translation_engine()
     name = f"{engine}:{model_key_for(model_id)}"
+    if translation_service_kind() == "ray":  # the shared service on Ray Serve: no model in this process
+        return registry.loaded(WORKER_KIND, f"ray:{name}", lambda: RayTranslationService(
+            model_id, store if store is not None else translation_store()))  # type: ignore[return-value]
 
     def start() -> TranslationWorker:
-        return TranslationWorker(model_id, store if store is not None else TranslationStore(), engine=engine)
+        return TranslationWorker(model_id, store if store is not None else translation_store(), engine=engine)
 
     worker = registry.loaded(WORKER_KIND, name, start)
     if worker.loaded is not None and not worker.loaded.ok:
@@ -319,7 +323,7 @@ def read(
     doc = analyze(text, ner_model=ner_model)
     if model_id is None or not needs_model(doc):
         return doc, None  # nothing to translate or align: no worker is started
-    store = store if store is not None else TranslationStore()
+    store = store if store is not None else translation_store()
     service = translation_service(model_id, store)
     model_key = model_key_for(model_id)
     restore_translations(doc, store, model_key, service.failures())
