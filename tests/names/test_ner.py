@@ -18,6 +18,7 @@ from models.document import Entity, Token
 from models.names import crf as ner
 from models.names import evaluate as ner_eval
 from models.names import recognizer as recognizer_module
+from models.names import trained as trained_module
 from models.names.recognizer import GazetteerRecognizer, TrainedRecognizer, get_recognizer, load_recognizer
 from models.names.translit import name_in_english
 from models.text.arabic import normalize, tokenize
@@ -188,7 +189,7 @@ def test_document_features_match_a_direct_count(sentences: list[list[tuple[str, 
 
 def test_a_missing_model_falls_back_to_the_gazetteer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(recognizer_module, "BILSTM_DIR", tmp_path / "missing")
-    monkeypatch.setattr(recognizer_module, "MODEL_PATH", tmp_path / "missing.crfsuite")
+    monkeypatch.setattr(trained_module, "MODEL_PATH", tmp_path / "missing.crfsuite")
     assert isinstance(load_recognizer(), GazetteerRecognizer)
 
 
