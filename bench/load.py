@@ -51,8 +51,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from playwright.async_api import Browser, Page, async_playwright
 from serve import ROOT_JS, cpu_seconds, start_pinned
 
+from devkit.samples import SAMPLE
+from devkit.server import CHROMIUM, CHROMIUM_ARGS, free_port, stop_app
+from devkit.tiny_models import build_tiny_marian
 from models.text.segment import split_sentences
-from tests.support import CHROMIUM, CHROMIUM_ARGS, SAMPLE, build_tiny_marian, free_port, stop_app
 
 SENTENCES = 10  # the sample article
 

@@ -1,6 +1,6 @@
 """The translation cache in the readers' PostgreSQL database: chosen by the settings, shared by processes
 (two asking for the same texts at once translate them once), and back by itself after a server restart.
-A real PostgreSQL server (tests/support.py) and the tiny model."""
+A real PostgreSQL server (tests/support/database.py) and the tiny model."""
 
 from __future__ import annotations
 
