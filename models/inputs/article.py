@@ -96,7 +96,7 @@ def extract_article(markup: str, url: str) -> WebPage:
         "url": url, "with_metadata": True, "include_comments": False, "include_tables": True,
         "include_images": False, "include_links": False, "deduplicate": False,
     }
-    found = trafilatura.bare_extraction(markup, favor_precision=True, **options)
+    found: Any = trafilatura.bare_extraction(markup, favor_precision=True, **options)  # a Document (with_metadata)
     if found is None or not (found.text or "").strip():
         found = trafilatura.bare_extraction(markup, **options)  # a short page the precise mode passes over
     body = _clean(found.text if found is not None else "")

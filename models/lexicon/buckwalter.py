@@ -103,8 +103,8 @@ def _morph_vocs(pos_field: str, raw: str, voc: str) -> tuple[tuple[str, bool], .
     """The voweled morphemes of an affix, each with whether it is a clitic (a word of its own):
     wa/CONJ+Al/DET+ → (("wa", True), ("Al", True)); sa/FUT+ya/IV3MS+ → (("sa", True), ("ya", False)).
     The whole `voc` as one clitic when the morphemes do not spell `raw` (li + Al written ll: "lil")."""
-    pieces = [p.rsplit("/", 1) for p in pos_field.split("+") if "/" in p]
-    pieces = [(form, tag) for form, tag in pieces if form and form != "(null)"]
+    split = [p.rsplit("/", 1) for p in pos_field.split("+") if "/" in p]
+    pieces = [(form, tag) for form, tag in split if form and form != "(null)"]
     if pieces and _VOWELS.sub("", "".join(f for f, _t in pieces)).replace("{", "A") == raw:
         return tuple((form, tag in _CLITIC_TAGS) for form, tag in pieces)
     if len(pieces) > 1 and pieces[0][0] == "ap":  # ta marbuta written t before a pronoun (خارجيتهما)

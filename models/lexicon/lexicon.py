@@ -240,8 +240,10 @@ class Lexicon:
                 out.extend(senses)
             if out:
                 break
-        seen: set[str] = set()
-        return [s for s in out if not (s.lower() in seen or seen.add(s.lower()))]
+        first: dict[str, str] = {}
+        for sense in out:
+            first.setdefault(sense.lower(), sense)  # each sense once (case aside), where it first came
+        return list(first.values())
 
     # -- analysis --
 
@@ -255,8 +257,7 @@ class Lexicon:
         if best is not None and best.source == "buckwalter":
             lemma = normalize(best.lemma)
             keys += [lemma, "ال" + lemma]
-        seen: set[str] = set()
-        return [k for k in keys if k and k in self._freedict and not (k in seen or seen.add(k))]
+        return [k for k in dict.fromkeys(keys) if k and k in self._freedict]  # each key once, in order
 
     def _analyze(self, word: str) -> tuple[list[Analysis], int]:
         word = word.strip()

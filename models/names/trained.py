@@ -10,7 +10,7 @@ import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from models.document import Entity, EntityLabel, Token
 from models.lexicon.lexicon import Lexicon, get_lexicon
@@ -286,7 +286,8 @@ class TrainedRecognizer:
     ) -> list[Entity]:
         norms = {normalize(t.text) for t in tokens if t.kind == "arabic"}
         out = []
-        for a, b, label in sorted(chunks(tags)):
+        for a, b, tag in sorted(chunks(tags)):
+            label = cast(EntityLabel, tag)  # the tagger's tag set is PER/LOC/ORG/MISC
             # A span starts and ends on a name word: not on a stray bracket or comma, nor on a function
             # word the CRF pulled in from its context (على اليابان، مع برشلونة، و أوروبا).
             while a < b and self._edge_word(tokens[a]):

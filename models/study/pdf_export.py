@@ -108,7 +108,7 @@ def _flowable_class() -> type:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Flowable
 
-    class BidiText(Flowable):  # type: ignore[misc]
+    class BidiText(Flowable):
         """Broken into lines in logical order; each line is then shaped and reordered for display and
         drawn right-aligned (Arabic) or left-aligned (English)."""
 
@@ -166,7 +166,7 @@ def _flowable_class() -> type:
             fit = int(availHeight // self.leading)
             if fit <= 0 or fit >= len(self.lines):
                 return []
-            kw = {"rtl": self.rtl, "size": self.size, "leading": self.leading, "color": self.color}
+            kw: dict[str, Any] = {"rtl": self.rtl, "size": self.size, "leading": self.leading, "color": self.color}
             head = BidiText(self.text, lines=self.lines[:fit], **kw)
             tail = BidiText(self.text, lines=self.lines[fit:], **kw)
             for part in (head, tail):
