@@ -180,7 +180,7 @@ def _reading() -> None:
             # the sentence just asked for is decoded now: its first words come with this very rerun
             service.wait_partial(pipeline.pieces(current.sentences[chosen]), FIRST_WORDS_SECONDS)
     banners.failed_banner(len(pipeline.failed(current)), on_retry=lambda: service and service.retry())
-    if translating and getattr(service, "unavailable", None):  # the shared service (Ray) is down: it says why
+    if translating and service.unavailable:  # the shared service (Ray) is down: it says why
         st.warning(service.unavailable, icon="🔌")
     if vowels_waiting and voweled_soon(current.text) is not None:
         st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)

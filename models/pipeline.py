@@ -33,7 +33,7 @@ from models.text.arabic import has_arabic, tokenize
 from models.text.segment import split_sentences, translation_pieces
 from models.translation.align import align_document, can_align
 from models.translation.base import Translator
-from models.translation.cache import TranslationStore, translation_store
+from models.translation.cache import TranslationCache, translation_store
 from models.translation.loader import model_key_for
 from models.translation.remote import RayTranslationService
 from models.translation.worker import BATCH_SIZE, TranslationService, TranslationWorker
@@ -98,8 +98,8 @@ def analyze(
 
 
 def translation_service(
-    model_id: str, store: TranslationStore | None = None, *, engine: str | None = None
-) -> TranslationWorker:
+    model_id: str, store: TranslationCache | None = None, *, engine: str | None = None
+) -> TranslationService:
     """The process's translation worker for `model_id` (created on first use; it loads the model in its
     own thread). A worker whose model could not be loaded is replaced on the next call, so a model
     downloaded or copied in later is used (the loader's registry keeps slow failures for a while)."""
@@ -107,7 +107,7 @@ def translation_service(
     name = f"{engine}:{model_key_for(model_id)}"
     if translation_service_kind() == "ray":  # the shared service on Ray Serve: no model in this process
         return registry.loaded(WORKER_KIND, f"ray:{name}", lambda: RayTranslationService(
-            model_id, store if store is not None else translation_store()))  # type: ignore[return-value]
+            model_id, store if store is not None else translation_store()))
 
     def start() -> TranslationWorker:
         return TranslationWorker(model_id, store if store is not None else translation_store(), engine=engine)
@@ -123,7 +123,7 @@ def translation_service(
 
 
 def restore_translations(
-    doc: Document, store: TranslationStore, model_key: str, failed: Collection[str] = ()
+    doc: Document, store: TranslationCache, model_key: str, failed: Collection[str] = ()
 ) -> None:
     """Fill translations the cache holds for `model_key`, and mark sentences whose text failed before
     (`failed`: sentence texts) so they are not retried until the reader asks."""
@@ -308,12 +308,12 @@ def read(
     text: str,
     *,
     model_id: str | None,
-    store: TranslationStore | None = None,
+    store: TranslationCache | None = None,
     ner_model: str | None = None,
     beam_size: int = 4,
     selected: int | None = 0,
     reader: str = "command",
-) -> tuple[Document, TranslationWorker | None]:
+) -> tuple[Document, TranslationService | None]:
     """Every step, in order, waiting for the translation: the document the page shows once finished.
 
     `selected` is asked for first, as the page does for the sentence the reader opens on. `model_id`

@@ -114,7 +114,10 @@ class SqlTranslationStore:
         self.path = repr(db)  # what log lines name
 
     def _ready(self) -> None:
-        self.db.ensure("translation_cache", lambda conn: conn.exec_driver_sql(_SQL_SCHEMA.strip()))
+        def create(conn: Connection) -> None:
+            conn.exec_driver_sql(_SQL_SCHEMA.strip())
+
+        self.db.ensure("translation_cache", create)
 
     def get_many(self, model_key: str, sources: list[str]) -> dict[str, str]:
         """The stored translations of those `sources` that have one; none while the server cannot be
@@ -202,7 +205,11 @@ def _lock_key(model_key: str, engine: str, source: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def translation_store() -> TranslationStore | SqlTranslationStore:
+# Either cache: the SQLite file (one machine) or the readers' PostgreSQL database (every machine).
+TranslationCache = TranslationStore | SqlTranslationStore
+
+
+def translation_store() -> TranslationCache:
     """The translation cache the settings ask for: the readers' PostgreSQL database when
     `QARI_DATABASE_URL` names one (shared by every machine), else the SQLite file in the data folder."""
     url = database_url()

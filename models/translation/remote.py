@@ -32,7 +32,7 @@ from typing import Any
 from models.document import Sentence
 from models.settings import ray_address, serve_app
 from models.translation.base import CrossAttention
-from models.translation.cache import STORE_ERRORS, SqlTranslationStore, TranslationStore
+from models.translation.cache import STORE_ERRORS, TranslationCache
 from models.translation.loader import LoadResult, model_key_for
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class RayTranslationService:
     """`TranslationService` backed by the Serve app (see the module docstring)."""
 
     def __init__(
-        self, model_id: str, store: TranslationStore | SqlTranslationStore, *, address: str | None = None,
+        self, model_id: str, store: TranslationCache, *, address: str | None = None,
         app_name: str | None = None, batch_size: int = BATCH_SIZE,
     ) -> None:
         self.model_id = model_id
@@ -248,6 +248,7 @@ class RayTranslationService:
                     job = self._next(lane)
                 if self._stop:
                     return
+                assert job is not None  # the loop above ends with a job unless stopping
                 reader, texts, beam = job
                 self._readers[reader].busy += len(texts)
             try:

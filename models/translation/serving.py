@@ -28,6 +28,7 @@ service with `QARI_TRANSLATION_SERVICE=ray` (`models.translation.remote`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import threading
 import time
@@ -96,13 +97,17 @@ class Lane:
         self.engine = loaded.engine
         self.model = _Counting(loaded.translator)
         self.cached = CachedTranslator(self.model, translation_store(), batch_size=batch)
-        self._batched.set_max_batch_size(batch)
-        self._batched.set_batch_wait_timeout_s(wait_ms / 1000)
+        # @serve.batch makes `_batched` a batching wrapper; mypy sees the plain coroutine function
+        self._batched.set_max_batch_size(batch)  # type: ignore[attr-defined]
+        self._batched.set_batch_wait_timeout_s(wait_ms / 1000)  # type: ignore[attr-defined]
         self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"qari-{lane}")  # one model call at a time
         self._inflight: dict[tuple[str, int], asyncio.Future] = {}
         self._lock = threading.Lock()
         self.requests = self.asked = self.batches = self.batched = 0
         self.started = time.time()
+
+    def _landed(self, key: tuple[str, int], _future: asyncio.Future) -> None:
+        self._inflight.pop(key, None)
 
     async def translate(self, texts: list[str], beam_size: int = 4) -> list[str | None]:
         """Translations of `texts`, in order; None for a text the model failed on."""
@@ -115,7 +120,7 @@ class Lane:
             if future is None:  # the same text asked by two callers at once is translated once
                 future = asyncio.ensure_future(self._batched(key))
                 self._inflight[key] = future
-                future.add_done_callback(lambda _f, key=key: self._inflight.pop(key, None))
+                future.add_done_callback(functools.partial(self._landed, key))
             waits.append(future)
         return list(await asyncio.gather(*waits))
 
@@ -193,8 +198,11 @@ def app(args: dict[str, str]) -> Any:
     if database_url():
         settings[DATABASE_URL_ENV] = database_url() or ""
     options = {"num_cpus": CPUS_PER_REPLICA}
-    first = Lane.options(name=FIRST, num_replicas=max(1, replicas // 4), ray_actor_options=options,
-                         max_ongoing_requests=64).bind(FIRST, model_id, engine, settings, FIRST_BATCH, 0)
-    rest = Lane.options(name=REST, num_replicas=replicas, ray_actor_options=options,
-                        max_ongoing_requests=max(64, batch)).bind(REST, model_id, engine, settings, batch, wait_ms)
-    return Translation.bind(first, rest, model_key_for(model_id), engine)
+    # @serve.deployment makes Lane and Translation deployments (options, bind); mypy sees the plain classes
+    first = Lane.options(  # type: ignore[attr-defined]
+        name=FIRST, num_replicas=max(1, replicas // 4), ray_actor_options=options, max_ongoing_requests=64,
+    ).bind(FIRST, model_id, engine, settings, FIRST_BATCH, 0)
+    rest = Lane.options(  # type: ignore[attr-defined]
+        name=REST, num_replicas=replicas, ray_actor_options=options, max_ongoing_requests=max(64, batch),
+    ).bind(REST, model_id, engine, settings, batch, wait_ms)
+    return Translation.bind(first, rest, model_key_for(model_id), engine)  # type: ignore[attr-defined]
