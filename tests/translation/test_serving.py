@@ -113,7 +113,13 @@ def deployed(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def lane_stats() -> dict[str, dict]:
-    return {s["lane"]: s for s in serve.get_app_handle("default").stats.remote().result(timeout_s=60)}
+    # On a thread of its own: Serve refuses a blocking call where an asyncio loop runs, and the browser
+    # tests before this module (Playwright's sync API) leave one on the main thread.
+    def ask() -> list[dict]:
+        return serve.get_app_handle("default").stats.remote().result(timeout_s=60)
+
+    with ThreadPoolExecutor(1) as pool:
+        return {s["lane"]: s for s in pool.submit(ask).result()}
 
 
 def store(env: dict[str, str]) -> SqlTranslationStore:
