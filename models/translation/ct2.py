@@ -211,13 +211,17 @@ def ensure_converted(
 
 
 def _write_target_vmap(model_dir: Path) -> None:
-    """Write a vocabulary map that limits the output to the pieces of the target sentencepiece model.
+    """Write a vocabulary map that limits the output to English pieces and to copies of the source's pieces.
 
     opus-mt models share one vocabulary between the Arabic and the English side (62k entries, about half
     of them Arabic pieces), so every decoding step scores Arabic pieces an English translation never
-    needs. CTranslate2's `use_vmap` reads lines "source n-gram<TAB>target tokens"; a line with an empty
-    source lists tokens always allowed, which is all this map needs. Skipped when there is no separate
-    target.spm (nothing to restrict to).
+    needs. CTranslate2's `use_vmap` reads lines "source n-gram<TAB>target tokens": the line with an empty
+    source lists the tokens always allowed (target.spm's pieces, `</s>`, `<unk>`); then one line
+    "piece<TAB>piece" per source-side piece, so a piece may be output when the sentence contains it (CTranslate2
+    takes the union over the sentences of one batch). A
+    name the model copies from the Arabic therefore still comes through; what is cut is Arabic the
+    sentence does not contain. The first line alone was the map of issue 12 (see `VMAP_COPIES`).
+    Skipped when there is no separate target.spm (nothing to restrict to).
     """
     source, target = model_dir / "source.spm", model_dir / "target.spm"
     if not target.is_file() or (source.is_file() and source.read_bytes() == target.read_bytes()):
@@ -230,10 +234,27 @@ def _write_target_vmap(model_dir: Path) -> None:
         return
     vocab = json.loads(vocab_file.read_text(encoding="utf-8"))
     known = set(vocab)
-    sp = spm.SentencePieceProcessor(model_file=str(target))
-    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    allowed = [p for p in dict.fromkeys(["</s>", "<unk>", *pieces]) if p in known and " " not in p]
-    (model_dir / VMAP_FILE).write_text("\t" + " ".join(allowed) + "\n", encoding="utf-8")
+
+    def pieces(model: Path) -> list[str]:
+        sp = spm.SentencePieceProcessor(model_file=str(model))
+        return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+    allowed = [p for p in dict.fromkeys(["</s>", "<unk>", *pieces(target)]) if p in known and " " not in p]
+    lines = ["\t" + " ".join(allowed)]
+    if source.is_file():
+        always = set(allowed)
+        lines += [f"{p}\t{p}" for p in dict.fromkeys(pieces(source)) if p in known and p not in always
+                  and not set(p) & {" ", "\t", "\n"}]
+    tmp = model_dir / (VMAP_FILE + ".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(model_dir / VMAP_FILE)
+
+
+def _vmap_has_copies(folder: Path) -> bool:
+    """Whether `folder`'s map lets source pieces through (a conversion older than that has the first line only)."""
+    with open(folder / VMAP_FILE, encoding="utf-8") as f:
+        f.readline()
+        return bool(f.readline().strip())
 
 
 def _ct2_version() -> str:
@@ -314,10 +335,10 @@ class CT2Translator:
             intra_threads=self.threads,
             inter_threads=inter_threads,
         )
-        # The vocabulary map (target-language pieces only) shrinks the output layer; opt-in until it is
-        # checked on a trained model (see bench/README.md). None: `QARI_MT_VMAP`.
+        # The vocabulary map (English pieces, and the source's own pieces for copies) halves the output
+        # layer, the biggest cost of a beam-search step (bench/README.md). None: `QARI_MT_VMAP` (default on).
         wanted = translation_vmap() if use_vmap is None else use_vmap
-        self.use_vmap = wanted and (self.folder / VMAP_FILE).is_file()
+        self.use_vmap = wanted and (self.folder / VMAP_FILE).is_file() and self._vmap_ready()
         self.tokenizer = _load_tokenizer(self.folder)
         meta = _read_json(self.folder / MARKER)
         gen: dict[str, Any] = meta.get("generation", {})
@@ -340,6 +361,16 @@ class CT2Translator:
         ]
         self._special = set(self.tokenizer.all_special_tokens)
         self._lock = threading.Lock()
+
+    def _vmap_ready(self) -> bool:
+        """A map from an older conversion has no copy lines: rewrite it (cheap), or go without it."""
+        try:
+            if not _vmap_has_copies(self.folder):
+                _write_target_vmap(self.folder)
+            return True
+        except OSError as exc:  # a read-only data folder: the full output layer, slower but right
+            log.warning("Translation runs without its vocabulary map: %s", exc)
+            return False
 
     def _target_vocab(self) -> dict[str, int]:
         tok = self.tokenizer
