@@ -25,7 +25,7 @@ from models.lexicon.lexicon import get_lexicon
 from models.names.recognizer import recognizer_note
 from models.study.vocab import VocabStore, word_lemma
 from models.translation.base import Translator
-from models.translation.cache import TranslationStore
+from models.translation.cache import TranslationStore, translation_store
 from models.vowels import VowelsUnavailable, pausal
 from models.vowels.background import ready as vowels_ready
 from models.vowels.background import voweled_soon
@@ -57,7 +57,7 @@ def _aligned(model_key: str, ner_model: str, entity_note: str | None, text: str,
 
 @st.cache_resource
 def _store() -> TranslationStore:
-    return TranslationStore()
+    return translation_store()  # type: ignore[return-value]  # PostgreSQL's when the readers' database is
 
 
 def _vocab() -> VocabStore:
@@ -180,6 +180,8 @@ def _reading() -> None:
             # the sentence just asked for is decoded now: its first words come with this very rerun
             service.wait_partial(pipeline.pieces(current.sentences[chosen]), FIRST_WORDS_SECONDS)
     banners.failed_banner(len(pipeline.failed(current)), on_retry=lambda: service and service.retry())
+    if translating and service.unavailable:  # the shared service (Ray) is down: it says why
+        st.warning(service.unavailable, icon="🔌")
     if vowels_waiting and voweled_soon(current.text) is not None:
         st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
     if vowels_waiting:

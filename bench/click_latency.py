@@ -43,8 +43,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from playwright.sync_api import Page, sync_playwright
 from serve import ROOT_JS, start_pinned
 
+from devkit.samples import SAMPLE
+from devkit.server import CHROMIUM, CHROMIUM_ARGS, stop_app
 from models.text.segment import split_sentences
-from tests.support import CHROMIUM, CHROMIUM_ARGS, SAMPLE, stop_app
 
 SAMPLE_SENTENCES = 10
 
@@ -225,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[str, dict] = {}
     for name in args.models:
         if name == "tiny":
-            from tests.support import build_tiny_marian
+            from devkit.tiny_models import build_tiny_marian
 
             model = str(build_tiny_marian(Path(tempfile.mkdtemp(prefix="qari-tiny-")) / "tiny"))
         elif name == "stand-in":

@@ -36,8 +36,8 @@ from click_latency import SHOWN_JS, fn, no_placeholder, paste, stand_in_model, t
 from playwright.sync_api import sync_playwright
 from serve import ROOT_JS
 
+from devkit.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 from models.text.segment import split_sentences
-from tests.support import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 
 # True when sentence i is the shown one and the focus panel holds English for it (streamed or final).
 WORDS_JS = ROOT_JS + """

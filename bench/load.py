@@ -34,11 +34,15 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,8 +51,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from playwright.async_api import Browser, Page, async_playwright
 from serve import ROOT_JS, cpu_seconds, start_pinned
 
+from devkit.samples import SAMPLE
+from devkit.server import CHROMIUM, CHROMIUM_ARGS, free_port, stop_app
+from devkit.tiny_models import build_tiny_marian
 from models.text.segment import split_sentences
-from tests.support import CHROMIUM, CHROMIUM_ARGS, SAMPLE, build_tiny_marian, stop_app
 
 SENTENCES = 10  # the sample article
 
@@ -68,6 +74,36 @@ return { shown, confirmed: performance.now() - t0 };
 }"""
 
 
+def cpu_of(pid: int | Callable[[], float]) -> float:
+    """CPU seconds of the server: one process (`pid`), or what a callable adds up (several processes)."""
+    return pid() if callable(pid) else cpu_seconds(pid)
+
+
+def tree_cpu(roots: list[int]) -> float:
+    """utime + stime of the `roots` and every live descendant (Ray's GCS, raylet, replicas), in seconds."""
+    parent: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+    wanted, total = set(roots), 0.0
+    for pid in sorted(parent):  # a child's pid may be lower than its parent's: walk up instead
+        p, seen = pid, 0
+        while p in parent and p not in wanted and seen < 64:
+            p, seen = parent[p], seen + 1
+        if p in wanted:
+            try:
+                total += cpu_seconds(pid)
+            except OSError:
+                pass
+    return total
+
+
+def _rounded(value: float) -> int | None:
+    return None if value == float("inf") else round(value)
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
@@ -85,7 +121,7 @@ async def click(page: Page, index: int, timeout_ms: int) -> dict:
     return await page.evaluate(CLICK_JS, [index, timeout_ms])
 
 
-async def translated_cpu(browser: Browser, url: str, pid: int, texts: int, sentences: int,
+async def translated_cpu(browser: Browser, url: str, pid: int | Callable[[], float], texts: int, sentences: int,
                          timeout_ms: int) -> dict:
     """Server CPU per sentence translated: new texts pasted, until every sentence is translated."""
     page = await open_reader(browser, url, timeout_ms)
@@ -96,7 +132,7 @@ async def translated_cpu(browser: Browser, url: str, pid: int, texts: int, sente
     for t in range(texts):
         tag = f"{os.getpid()}{t}"
         text = " ".join(f"{p[:-1]} عدد {tag}{i}." for i, p in enumerate(parts))
-        c0, w0 = cpu_seconds(pid), time.perf_counter()
+        c0, w0 = cpu_of(pid), time.perf_counter()
         box = page.get_by_role("textbox", name="Arabic text")
         await box.fill(text)
         await box.press("Control+Enter")
@@ -104,7 +140,7 @@ async def translated_cpu(browser: Browser, url: str, pid: int, texts: int, sente
         await page.get_by_role("option").filter(has_text=f"{tag}{len(parts) - 1}").wait_for(timeout=timeout_ms)
         await page.locator("[data-sentence] .placeholder").first.wait_for(state="detached", timeout=timeout_ms)
         await page.wait_for_timeout(1500)  # the final rerun (alignment, glossary)
-        cpu += cpu_seconds(pid) - c0
+        cpu += cpu_of(pid) - c0
         wall += time.perf_counter() - w0
         total += len(parts)
     await page.context.close()
@@ -112,33 +148,35 @@ async def translated_cpu(browser: Browser, url: str, pid: int, texts: int, sente
             "cpu_ms_per_sentence": round(1000 * cpu / total, 1)}
 
 
-async def cached_click_cpu(browser: Browser, url: str, pid: int, clicks: int, timeout_ms: int,
+async def cached_click_cpu(browser: Browser, url: str, pid: int | Callable[[], float], clicks: int, timeout_ms: int,
                            idle: bool = True) -> dict:
     page = await open_reader(browser, url, timeout_ms)
     await page.wait_for_timeout(1500)
     times: list[float] = []
-    c0, w0 = cpu_seconds(pid), time.perf_counter()
+    c0, w0 = cpu_of(pid), time.perf_counter()
     for k in range(clicks):
         res = await click(page, (k * 3 + 1) % SENTENCES, timeout_ms)
         if res["confirmed"] is None:
             raise SystemExit(f"click {k} was not confirmed within {timeout_ms} ms")
         times.append(res["confirmed"])
-    cpu, wall = cpu_seconds(pid) - c0, time.perf_counter() - w0
-    c1 = cpu_seconds(pid)
+    cpu, wall = cpu_of(pid) - c0, time.perf_counter() - w0
+    c1 = cpu_of(pid)
     if idle:
         await page.wait_for_timeout(int(wall * 1000))  # the same session, idle, as long
-    idle_s = cpu_seconds(pid) - c1
+    idle_s = cpu_of(pid) - c1
     await page.context.close()
     return {"clicks": clicks, "cpu_s": round(cpu, 2), "idle_cpu_s_same_time": round(idle_s, 2) if idle else None,
             "wall_s": round(wall, 1), "cpu_ms_per_click": round(1000 * cpu / clicks, 1),
             "median_confirm_ms": round(statistics.median(times)), "p95_confirm_ms": round(pct(times, 0.95))}
 
 
-async def steady(browser: Browser, url: str, pid: int, pages: list[Page], n: int, interval: float,
+async def steady(browser: Browser, url: str | list[str], pid: int | Callable[[], float], pages: list[Page], n: int,
+                 interval: float,
                  duration: float, timeout_ms: int) -> dict:
     """n readers (`pages`, grown to n), each clicking every `interval` s (staggered) for `duration` s."""
+    urls = [url] if isinstance(url, str) else url
     while len(pages) < n:  # opened one at a time: a class does not arrive in the same second either
-        pages.append(await open_reader(browser, url, timeout_ms))
+        pages.append(await open_reader(browser, urls[len(pages) % len(urls)], timeout_ms))  # round robin
     await asyncio.sleep(2)
     shown: list[float] = []
     confirmed: list[float] = []
@@ -160,19 +198,18 @@ async def steady(browser: Browser, url: str, pid: int, pages: list[Page], n: int
                 confirmed.append(res["confirmed"])
             k += 1
 
-    c0 = cpu_seconds(pid)
+    c0 = cpu_of(pid)
     t0 = time.perf_counter()
     await asyncio.gather(*(one(j, p) for j, p in enumerate(pages[:n])))
     wall = time.perf_counter() - t0
-    cpu = cpu_seconds(pid) - c0
+    cpu = cpu_of(pid) - c0
     clicks = len(confirmed) + lost
     return {
         "readers": n, "clicks": clicks, "unconfirmed": lost, "wall_s": round(wall, 1),
         "median_shown_ms": round(statistics.median(shown), 1) if shown else None,
         "median_confirm_ms": round(statistics.median(confirmed)) if confirmed else None,
         # unconfirmed clicks count as slower than any; a p95 among them is reported as None (> interval)
-        "p95_confirm_ms": (None if lost > 0.05 * clicks else round(pct(confirmed + [float("inf")] * lost, 0.95)))
-        if clicks else None,
+        "p95_confirm_ms": _rounded(pct(confirmed + [float("inf")] * lost, 0.95)) if clicks else None,
         "server_cpu_share": round(cpu / wall, 2), "cpu_ms_per_click": round(1000 * cpu / max(1, clicks), 1),
     }
 
@@ -199,15 +236,16 @@ async def gc_side_by_side(servers: dict[str, tuple[str, int]], clicks: int, roun
     return out
 
 
-async def run(args: argparse.Namespace, url: str, pid: int) -> dict:
+async def run(args: argparse.Namespace, urls: list[str], pid: int | Callable[[], float]) -> dict:
     timeout_ms = int(args.timeout * 1000)
     out: dict = {}
     async with async_playwright() as pw:
         launch = {"executable_path": CHROMIUM} if CHROMIUM else {}
         browser = await pw.chromium.launch(args=CHROMIUM_ARGS, **launch)
         t0 = time.perf_counter()
-        page = await open_reader(browser, url, timeout_ms)  # loads the model, fills the cache
-        await page.context.close()
+        url = urls[0]
+        for each in urls:  # loads the model (or reaches the service), fills the cache
+            await (await open_reader(browser, each, timeout_ms)).context.close()
         print(f"sample translated and cached in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
         if args.texts:
             out["translated"] = await translated_cpu(browser, url, pid, args.texts, args.sentences, timeout_ms)
@@ -217,11 +255,64 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict:
         out["steady"] = []
         pages: list[Page] = []
         for n in sorted(args.readers):
-            r = await steady(browser, url, pid, pages, n, args.interval, args.duration, timeout_ms)
+            r = await steady(browser, urls, pid, pages, n, args.interval, args.duration, timeout_ms)
             out["steady"].append(r)
             print(f"{n:>3} readers, a click every {args.interval:g} s:", r, file=sys.stderr, flush=True)
         await browser.close()
     return out
+
+
+def start_ray_service(work: Path, model: str, args: argparse.Namespace) -> list[subprocess.Popen]:
+    """A local Ray head (`ray start --head --block`) and `serve run models.translation.serving:app`, both
+    pinned to --server-cpu (their children, GCS, raylet and replicas, inherit it); RAY_ADDRESS set."""
+    pin = ["taskset", "-c", args.server_cpu] if args.server_cpu else []
+    bin_dir = Path(sys.executable).parent
+    port = free_port()
+    os.environ.setdefault("RAY_AUTH_MODE", "token")  # Ray's default for its head, said to every process
+    env = {**os.environ, "QARI_MT_MODEL": model, "QARI_DATA_DIR": str(work / "service"), "HF_HUB_OFFLINE": "1",
+           "RAY_ADDRESS": f"127.0.0.1:{port}", "QARI_MT_ENGINE": args.engine or "auto"}
+    (work / "service").mkdir(exist_ok=True)
+    log = (work / "ray.log").open("ab")
+    procs: list[subprocess.Popen] = []
+    try:
+        return _start_ray(work, env, pin, bin_dir, port, log, procs)
+    except BaseException:
+        stop_ray_service(procs)
+        raise
+
+
+def _start_ray(work: Path, env: dict[str, str], pin: list[str], bin_dir: Path, port: int, log: Any,
+               procs: list[subprocess.Popen]) -> list[subprocess.Popen]:
+    head = subprocess.Popen([*pin, str(bin_dir / "ray"), "start", "--head", "--block", "--port", str(port), "--node-ip-address", "127.0.0.1",
+                             "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats",
+                             "--temp-dir", str(work / "ray")], env=env, stdout=log, stderr=subprocess.STDOUT)
+    procs.append(head)
+    serve_cmd = shutil.which("serve", path=str(bin_dir)) or "serve"
+    deadline = time.monotonic() + 300
+    while "Ray runtime started" not in (work / "ray.log").read_text(errors="replace"):
+        if time.monotonic() > deadline or head.poll() is not None:
+            raise SystemExit("ray start failed:\n" + (work / "ray.log").read_text(errors="replace")[-3000:])
+        time.sleep(1)
+    app = subprocess.Popen([*pin, serve_cmd, "run", "models.translation.serving:app"], cwd=ROOT, env=env,
+                           stdout=log, stderr=subprocess.STDOUT)
+    procs.append(app)
+    deadline = time.monotonic() + 300
+    while "is ready at" not in (work / "ray.log").read_text(errors="replace"):
+        if time.monotonic() > deadline or app.poll() is not None:
+            raise SystemExit("serve run did not deploy:\n" + (work / "ray.log").read_text(errors="replace")[-3000:])
+        time.sleep(1)
+    os.environ["RAY_ADDRESS"] = env["RAY_ADDRESS"]
+    print(f"Ray at {env['RAY_ADDRESS']}, the Serve app deployed", file=sys.stderr, flush=True)
+    return procs
+
+
+def stop_ray_service(procs: list[subprocess.Popen]) -> None:
+    for proc in reversed(procs):  # serve run first (Ctrl-C: it removes the app), then the head
+        proc.send_signal(2)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -241,6 +332,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--compare-gc", type=int, metavar="ROUNDS", default=0,
                     help="only: CPU per cached click on two servers, postScriptGC on and off, ROUNDS alternating "
                          "blocks of --clicks clicks each (both servers on --server-cpu)")
+    ap.add_argument("--service", choices=("embedded", "ray"), default="embedded",
+                    help="embedded: a model in each Streamlit process; ray: the shared service on Ray Serve (a "
+                         "local Ray and `serve run models.translation.serving:app`, pinned to --server-cpu)")
+    ap.add_argument("--processes", type=int, default=1, help="Streamlit processes; readers go round robin")
+    ap.add_argument("--engine", default=None, help="QARI_MT_ENGINE for the service and the processes")
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="qari-load-"))
@@ -267,17 +363,36 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps({"compare_gc": results, "cpus": pinning, "model": Path(model).name}))
         return
     env = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"} if args.no_post_script_gc else {}
-    proc, url, pinning = start_pinned(work, model, args.server_cpu, args.browser_cpu, **env)
-    print(f"model {model}; CPUs {pinning}", file=sys.stderr, flush=True)
+    ray_procs = start_ray_service(work, model, args) if args.service == "ray" else []
+    if ray_procs:
+        env.update(QARI_TRANSLATION_SERVICE="ray", QARI_MT_ENGINE=args.engine or "auto",
+                   RAY_ADDRESS=os.environ["RAY_ADDRESS"])
+    procs, urls = [], []
     try:
-        results = asyncio.run(run(args, url, proc.pid))
+        for k in range(args.processes):
+            folder = work / f"process-{k}"  # one data folder per process, as on separate machines
+            folder.mkdir(exist_ok=True)
+            proc, url, pinning = start_pinned(folder, model, args.server_cpu, args.browser_cpu, **env)
+            procs.append(proc)
+            urls.append(url)
+        print(f"model {model}; CPUs {pinning}; {args.processes} Streamlit processes; service {args.service}",
+              file=sys.stderr, flush=True)
+        roots = [p.pid for p in procs + ray_procs]
+        split0 = (tree_cpu([p.pid for p in procs]), tree_cpu([p.pid for p in ray_procs]))
+        results = asyncio.run(run(args, urls, lambda: tree_cpu(roots)))
+        # the whole run's server CPU: the Streamlit processes, and Ray's (GCS, raylet, Serve, replicas)
+        results["cpu_s_whole_run"] = {"streamlit": round(tree_cpu([p.pid for p in procs]) - split0[0], 1),
+                                      "ray": round(tree_cpu([p.pid for p in ray_procs]) - split0[1], 1)}
     finally:
-        stop_app(proc)
+        for proc in procs:
+            stop_app(proc)
+        stop_ray_service(ray_procs)
     cpc = results["cached_click"]["cpu_ms_per_click"] / 1000
     results["readers_per_2_cores"] = round(2 / (cpc / args.interval)) if cpc > 0 else None
     results["cpus"] = pinning
     results["model"] = Path(model).name
     results["post_script_gc"] = not args.no_post_script_gc
+    results["service"], results["processes"] = args.service, args.processes
     print(json.dumps(results))
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devkit.samples import SAMPLE
 from models.build.train_names import corpora
 from models.lexicon.lexicon import Lexicon
 from models.names.bilstm import MODEL_DIR, BiLstmTagger
@@ -38,7 +39,6 @@ from models.names.gazetteer import load
 from models.names.recognizer import SHIPPED_MERGE, TrainedRecognizer, shared_lexicon
 from models.text.arabic import tokenize
 from models.text.segment import split_sentences
-from tests.support import SAMPLE
 
 Errors = Counter[tuple[str, str]]  # (words, type) → count
 

@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devkit.samples import SAMPLE
 from models.lexicon.lexicon import get_lexicon
 from models.review import context
 from models.review.store import ReviewStore, scheduler
 from models.study.library import Library
 from models.study.vocab import VocabEntry, VocabStore
 from models.text.segment import split_sentences
-from tests.support import SAMPLE
 
 
 def timed(step: Callable[[], object], reps: int) -> tuple[float, float]:

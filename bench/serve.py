@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support import start_app
+from devkit.server import start_app
 
 TICK = os.sysconf("SC_CLK_TCK")
 

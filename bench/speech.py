@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devkit.samples import SAMPLE
 from models.speech import SpeechCache, speak, wav
 from models.speech.engine import VOICE, Espeak, wpm
 from models.speech.speech import mp3, voweled_for_speech
 from models.text.segment import split_sentences
-from tests.support import SAMPLE
 
 
 def best(fn, reps: int) -> float:

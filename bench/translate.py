@@ -81,7 +81,7 @@ def build_random_model(corpus: Path, seed: int = 0) -> Path:
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
-    from tests.support import add_pieces, train_spm, write_tokenizer
+    from devkit.tiny_models import add_pieces, train_spm, write_tokenizer
 
     print(f"Building the random opus-mt-ar-en stand-in in {folder} (once)…", file=sys.stderr)
     work = folder.with_name(folder.name + ".tmp")

@@ -59,8 +59,12 @@ def model_banner(result: LoadResult, model_id: str) -> None:
             )
             return
         bar = st.progress(0.0, text="Downloading…")
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
         try:
-            download_model(model_id, lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+            download_model(model_id, report)
         except Exception as exc:  # noqa: BLE001 - network errors take many forms; show one line
             st.error(f"Download failed: {exc}")
         else:
@@ -68,7 +72,7 @@ def model_banner(result: LoadResult, model_id: str) -> None:
             st.rerun()
 
 
-def failed_banner(count: int, on_retry: Callable[[], object]) -> None:
+def failed_banner(count: int, on_retry: Callable[[], None]) -> None:
     """Sentences the model could not translate, and a way to try them again."""
     if count:
         st.warning(f"{count} sentence(s) could not be translated; they are underlined in the text.", icon="⚠️")

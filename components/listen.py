@@ -88,7 +88,7 @@ def listen_section() -> Listening:
         on_change=_save, args=("speed",), help="P on the text reads the selected sentence, R reads on from it.",
     )
     voice = st.selectbox(
-        "Voice", VOICES, key="listen.voice", format_func=VOICE_LABELS.get, on_change=_save, args=("voice",),
+        "Voice", VOICES, key="listen.voice", format_func=lambda v: VOICE_LABELS.get(v, v), on_change=_save, args=("voice",),
         help="Auto: the browser's own Arabic voice where it has one (Chrome, Edge, Safari), else the server's. "
         "Both read the text with the short vowels Qari adds; the server's voice is espeak-ng.",
     )
@@ -169,9 +169,10 @@ def _answer(doc: Document, request: dict, voice: str, speed: float, slot: str) -
             speech = speak(text, speed)
             reply.update(url=_media_url(speech.audio, slot), seconds=speech.seconds, words=[[0, t]])
         return reply
-    index = request.get("index")
-    if not isinstance(index, int) or not 0 <= index < len(doc.sentences):
+    asked = request.get("index")
+    if not isinstance(asked, int) or not 0 <= asked < len(doc.sentences):
         return {"error": "That sentence is no longer on the page."}
+    index = asked
     sentence = doc.sentences[index]
     spoken, origin, note = voweled_for_speech(sentence.text)
     tokens = _tokens(sentence, firsts[index], origin)

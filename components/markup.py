@@ -134,8 +134,8 @@ def _interlinear(text: str, sentence: Sentence, first_token: int, glosses: list[
             piece = _with_tashkeel_marks(text, a, b, added)
             if tok.kind != "number":
                 piece = f'<span class="w" data-t="{index}">{piece}</span>'
-            ent = next((e for e in entities if e.start <= a and b <= e.end), None)
-            pieces.append(f"{_open_mark(ent)}{piece}</mark>" if ent is not None else piece)
+            mark = next((e for e in entities if e.start <= a and b <= e.end), None)
+            pieces.append(f"{_open_mark(mark)}{piece}</mark>" if mark is not None else piece)
         # numbers are not words: no card, no status (as outside this mode)
         attrs = ' class="il num"' if tok.kind == "number" else f' class="il" data-t="{index}"'
         out.append(f'<ruby{attrs}>{"".join(pieces)}'

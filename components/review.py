@@ -73,7 +73,7 @@ def choose_view() -> str:
     with st.sidebar:
         view = st.segmented_control(
             "View", list(VIEWS), default="read", required=True, key="view", on_change=_left_view,
-            format_func=VIEWS.get, label_visibility="collapsed", width="stretch",
+            format_func=lambda v: VIEWS.get(v, v), label_visibility="collapsed", width="stretch",
         )
         st.caption(due_line(due))
     return view

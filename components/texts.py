@@ -81,7 +81,7 @@ def _save_position(index: int) -> None:
     text_id = st.session_state.get("text_id")
     library = account.library() if text_id else None
     if library is not None and isinstance(index, int) and index >= 0:
-        library.set_position(text_id, index)
+        library.set_position(str(text_id), index)
 
 
 def use_text(

@@ -103,15 +103,16 @@ def _analyze(args: argparse.Namespace) -> int:
     finally:
         close_translation_services()  # before the interpreter shuts down, even on Ctrl+C
     if translation is not None and translation.translator is None and pending(doc):
-        print(f"qari: no translation: {translation.loaded.error}", file=sys.stderr)
+        error = translation.loaded.error if translation.loaded is not None else "the model is still loading"
+        print(f"qari: no translation: {error}", file=sys.stderr)
 
     if args.json:
-        data = doc.to_dict()
+        result = doc.to_dict()
         if args.interlinear:
-            for sentence, row in zip(data["sentences"], interlinear_glosses(doc), strict=True):
+            for sentence, row in zip(result["sentences"], interlinear_glosses(doc), strict=True):
                 for token, gloss in zip(sentence["tokens"], row, strict=True):
                     token["interlinear"] = gloss
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         for sentence in doc.sentences:

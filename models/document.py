@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 EntityLabel = Literal["PER", "LOC", "ORG", "MISC"]
+TokenKind = Literal["arabic", "latin", "number", "punct", "other"]
 ENTITY_LABELS: tuple[EntityLabel, ...] = ("PER", "LOC", "ORG", "MISC")
 
 
@@ -21,7 +22,7 @@ class Token:
     start: int
     end: int
     text: str
-    kind: Literal["arabic", "latin", "number", "punct", "other"] = "arabic"
+    kind: TokenKind = "arabic"
     key: str | None = None  # GlossaryEntry.key, None for punctuation and numbers
     lemma: str | None = None
     pos: str | None = None

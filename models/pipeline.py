@@ -27,14 +27,15 @@ from models import registry
 from models.document import Document, Sentence
 from models.lexicon.lexicon import get_lexicon
 from models.names.recognizer import get_recognizer
-from models.settings import translation_engine
+from models.settings import translation_engine, translation_service_kind
 from models.study.glossary import annotate_tokens, build_glossary, names_from_alignment
 from models.text.arabic import has_arabic, tokenize
 from models.text.segment import split_sentences, translation_pieces
 from models.translation.align import align_document, can_align
 from models.translation.base import Translator
-from models.translation.cache import TranslationStore
+from models.translation.cache import TranslationCache, translation_store
 from models.translation.loader import model_key_for
+from models.translation.remote import RayTranslationService
 from models.translation.worker import BATCH_SIZE, TranslationService, TranslationWorker
 from models.vowels import Vowels, vowels
 
@@ -97,16 +98,19 @@ def analyze(
 
 
 def translation_service(
-    model_id: str, store: TranslationStore | None = None, *, engine: str | None = None
-) -> TranslationWorker:
+    model_id: str, store: TranslationCache | None = None, *, engine: str | None = None
+) -> TranslationService:
     """The process's translation worker for `model_id` (created on first use; it loads the model in its
     own thread). A worker whose model could not be loaded is replaced on the next call, so a model
     downloaded or copied in later is used (the loader's registry keeps slow failures for a while)."""
     engine = engine or translation_engine()
     name = f"{engine}:{model_key_for(model_id)}"
+    if translation_service_kind() == "ray":  # the shared service on Ray Serve: no model in this process
+        return registry.loaded(WORKER_KIND, f"ray:{name}", lambda: RayTranslationService(
+            model_id, store if store is not None else translation_store()))
 
     def start() -> TranslationWorker:
-        return TranslationWorker(model_id, store if store is not None else TranslationStore(), engine=engine)
+        return TranslationWorker(model_id, store if store is not None else translation_store(), engine=engine)
 
     worker = registry.loaded(WORKER_KIND, name, start)
     if worker.loaded is not None and not worker.loaded.ok:
@@ -119,7 +123,7 @@ def translation_service(
 
 
 def restore_translations(
-    doc: Document, store: TranslationStore, model_key: str, failed: Collection[str] = ()
+    doc: Document, store: TranslationCache, model_key: str, failed: Collection[str] = ()
 ) -> None:
     """Fill translations the cache holds for `model_key`, and mark sentences whose text failed before
     (`failed`: sentence texts) so they are not retried until the reader asks."""
@@ -304,12 +308,12 @@ def read(
     text: str,
     *,
     model_id: str | None,
-    store: TranslationStore | None = None,
+    store: TranslationCache | None = None,
     ner_model: str | None = None,
     beam_size: int = 4,
     selected: int | None = 0,
     reader: str = "command",
-) -> tuple[Document, TranslationWorker | None]:
+) -> tuple[Document, TranslationService | None]:
     """Every step, in order, waiting for the translation: the document the page shows once finished.
 
     `selected` is asked for first, as the page does for the sentence the reader opens on. `model_id`
@@ -319,7 +323,7 @@ def read(
     doc = analyze(text, ner_model=ner_model)
     if model_id is None or not needs_model(doc):
         return doc, None  # nothing to translate or align: no worker is started
-    store = store if store is not None else TranslationStore()
+    store = store if store is not None else translation_store()
     service = translation_service(model_id, store)
     model_key = model_key_for(model_id)
     restore_translations(doc, store, model_key, service.failures())

@@ -28,9 +28,16 @@ TESSERACT_ENV = "QARI_TESSERACT"
 ALLOW_PRIVATE_URLS_ENV = "QARI_ALLOW_PRIVATE_URLS"
 DATABASE_URL_ENV = "QARI_DATABASE_URL"
 ESPEAK_LIBRARY_ENV = "QARI_ESPEAK_LIBRARY"
+TRANSLATION_SERVICE_ENV = "QARI_TRANSLATION_SERVICE"
+RAY_ADDRESS_ENV = "RAY_ADDRESS"  # Ray's own variable: the page and the command read it here too
+SERVE_APP_ENV = "QARI_SERVE_APP"
+SERVE_REPLICAS_ENV = "QARI_SERVE_REPLICAS"
+SERVE_BATCH_ENV = "QARI_SERVE_BATCH"
+SERVE_WAIT_MS_ENV = "QARI_SERVE_WAIT_MS"
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 MT_ENGINES = ("auto", "ctranslate2", "transformers")
+TRANSLATION_SERVICES = ("embedded", "ray")
 
 # The most characters one text may have: beyond this the page and the model slow to a crawl (the
 # reader may keep the first part).
@@ -121,3 +128,50 @@ def espeak_library() -> str | None:
     """`QARI_ESPEAK_LIBRARY`: the espeak-ng library file for the server's voice (e.g.
     /opt/homebrew/lib/libespeak-ng.dylib); None: the system's, found by name."""
     return _get(ESPEAK_LIBRARY_ENV) or None
+
+
+def translation_service_kind() -> str:
+    """`QARI_TRANSLATION_SERVICE`: `embedded` (the default: a model in this process) or `ray` (the shared
+    translation service on Ray Serve at `RAY_ADDRESS`, `models.translation.serving`)."""
+    value = _get(TRANSLATION_SERVICE_ENV).lower() or "embedded"
+    if value not in TRANSLATION_SERVICES:
+        log.warning("Unknown %s=%r; using embedded (embedded or ray)", TRANSLATION_SERVICE_ENV, value)
+        return "embedded"
+    return value
+
+
+def ray_address() -> str | None:
+    """`RAY_ADDRESS`: the Ray cluster of the translation service (host:port of its head, or `auto`); None:
+    a Ray started on this machine (`ray start --head`), found as Ray finds it."""
+    return _get(RAY_ADDRESS_ENV) or None
+
+
+def serve_app() -> str:
+    """`QARI_SERVE_APP`: the name of the Serve application (`serve run --name`); `default` as serve run's."""
+    return _get(SERVE_APP_ENV) or "default"
+
+
+def _positive(name: str, default: int) -> int:
+    value = _get(name)
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if value:
+        log.warning("%s=%r is not a positive whole number; using %d", name, value, default)
+    return default
+
+
+def serve_replicas() -> int:
+    """`QARI_SERVE_REPLICAS`: replicas of the background translation deployment (the clicked-sentence one
+    has one per 4 of them, at least one)."""
+    return _positive(SERVE_REPLICAS_ENV, 1)
+
+
+def serve_batch() -> int:
+    """`QARI_SERVE_BATCH`: the most sentences one background batch of the service gives the model."""
+    return _positive(SERVE_BATCH_ENV, 8)
+
+
+def serve_wait_ms() -> int:
+    """`QARI_SERVE_WAIT_MS`: how long a background batch waits to fill before it goes (milliseconds)."""
+    value = _get(SERVE_WAIT_MS_ENV)
+    return int(value) if value.isdigit() else 20

@@ -139,8 +139,37 @@ def test_own_imports_are_at_the_top() -> None:
 
 
 def test_tests_share_helpers_only_through_tests_support() -> None:
-    """No test module imports another: what tests share lives in tests/support.py."""
+    """No test module imports another: what tests share lives in tests/support/ (and devkit/)."""
+    support = ROOT / "tests" / "support"
     for path in sorted((ROOT / "tests").rglob("*.py")):
         for name, _ in imports(path):
-            if name.startswith("tests."):
+            if name.startswith("tests.") and support not in path.parents:
                 assert name == "tests.support", f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_the_app_and_the_benchmarks_never_import_the_tests() -> None:
+    """bench/ stands alone (a reader who installed the app can run it, no pytest); devkit/ is what it shares
+    with the tests; the app never imports either."""
+    for folder in ("bench", "devkit", "models", "components"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            found = {name.split(".")[0] for name, _ in imports(path)}
+            assert "tests" not in found and "pytest" not in found, f"{path.relative_to(ROOT)} imports the tests"
+            if folder in ("models", "components"):
+                assert "devkit" not in found and "bench" not in found, f"{path.relative_to(ROOT)} imports {found}"
+
+
+MAX_LINES = 500
+
+
+def test_no_module_runs_past_500_lines() -> None:
+    """A module a newcomer can read in one sitting: split by concern before it grows past this."""
+    sources = [ROOT / "app.py", *(p for d in ("models", "components", "bench", "devkit", "tests") for p in (ROOT / d).rglob("*.py"))]
+    long = {str(p.relative_to(ROOT)): n for p in sources if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
+
+
+def test_the_architecture_map_names_every_package() -> None:
+    """docs/architecture.md is the newcomer's map: every package of models/ is on it."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    packages = sorted(p.parent.name for p in (ROOT / "models").glob("*/__init__.py"))
+    assert [p for p in packages if f"`models/{p}/`" not in text] == []

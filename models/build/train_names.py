@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from models.build.train_ner import sentence_tokens
 from models.names.bilstm import (
@@ -49,7 +50,7 @@ from models.names.gazetteer import load
 from models.names.recognizer import SHIPPED_MERGE, GazetteerRecognizer, TrainedRecognizer, shared_lexicon
 
 EPOCHS = 8  # chosen on the dev splits (loss still falling; dev F1 +0.03 from epoch 5 to 8 on news)
-SETTINGS = {"batch": 16, "lr": 2e-3, "decay": 0.85, "word_dropout": 0.05, "min_count": 2, "seed": 13}
+SETTINGS: dict[str, Any] = {"batch": 16, "lr": 2e-3, "decay": 0.85, "word_dropout": 0.05, "min_count": 2, "seed": 13}
 DIMS = {"wd": 64, "hid": 128}
 DEV_SHARE_NEWS = 6  # the last sixth of ANERcorp's training file
 DEV_SHARE_WIKI = 10  # the last tenth of WikiFANE
@@ -166,7 +167,8 @@ def reattach(sentence: Sentence) -> Sentence:
 
 
 def _read(path: Path, sep: str | None = None) -> list[list[tuple[str, str]]]:
-    sentences, current = [], []
+    sentences: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
     with path.open(encoding="utf-8") as f:
         for line in f:
             parts = line.rstrip("\n").split(sep) if sep else line.split()
@@ -253,7 +255,7 @@ def train(
                 gaz_tags = entity_tags(tokens, gazetteer_recognizer.recognize(text, tokens))
                 data.append((token_inputs(featurizer, tokens, gaz_tags), tags))
     mc = SETTINGS["min_count"]
-    meta = {
+    meta: dict[str, Any] = {
         "words": _Vocab.strings((n for r, _ in data for n, _, _ in r), mc),
         "cores": _Vocab.strings((c for r, _ in data for _, c, _ in r), mc),
         "chars": _Vocab.strings((x for r, _ in data for n, _, _ in r for x in n[:MAX_CHARS]), 3),
@@ -284,16 +286,16 @@ def train(
         for chosen in batches:
             part, gold = [], []
             for i in chosen:
-                w, c, ch, fs, pw, tags = items[i]
+                w, c, ch, fs, pw, item_tags = items[i]
                 w = [1 if rng.random() < dropout else x for x in w]
                 c = [1 if rng.random() < dropout else x for x in c]
                 part.append((w, c, ch, fs, pw))
-                gold.append(tags)
+                gold.append(item_tags)
             inputs = batch(part)
             longest = inputs[0].shape[1]
-            tags = torch.tensor([g + [0] * (longest - len(g)) for g in gold])
+            gold_tags = torch.tensor([g + [0] * (longest - len(g)) for g in gold])
             mask = torch.tensor([[True] * len(g) + [False] * (longest - len(g)) for g in gold])
-            loss = network.crf.nll(network.emissions(*inputs), tags, mask) / len(chosen)
+            loss = network.crf.nll(network.emissions(*inputs), gold_tags, mask) / len(chosen)
             optimiser.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(network.parameters(), 5.0)

@@ -262,7 +262,7 @@ def cross_validate(
             model = where / f"{by}{stages}-{i}.crfsuite"
             if keep is None or not model.is_file():
                 train_documents(train_docs, model, params, stages=stages)
-            recognizer = TrainedRecognizer(model_path=model, **({"merge": merge} if merge else {}))
+            recognizer = TrainedRecognizer(model_path=model, merge=merge) if merge else TrainedRecognizer(model_path=model)
             counts = Counts()
             for document in test_docs:
                 counts.merge(score(recognizer, document))

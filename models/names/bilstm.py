@@ -114,7 +114,12 @@ def batch(items: Sequence[Encoded]) -> tuple[Any, ...]:
 
     longest = max(len(it[0]) for it in items)
     letters = max(max(len(x) for x in it[2]) for it in items)
-    words, cores, chars, fidx, foff, pwords = [], [], [], [], [], []
+    words: list[list[int]] = []
+    cores: list[list[int]] = []
+    chars: list[list[list[int]]] = []
+    fidx: list[int] = []
+    foff: list[int] = []
+    pwords: list[list[int]] = []
     for w, c, ch, fs, pw in items:
         pad = [PAD] * (longest - len(w))
         words.append(list(w) + pad)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from models.review.store import HistoryRow
 from models.study.library import Library
@@ -27,7 +28,7 @@ def day(moment: float) -> str:
     return datetime.fromtimestamp(moment).date().isoformat()
 
 
-def known_over_time(entries: Iterable[VocabEntry]) -> list[dict[str, object]]:
+def known_over_time(entries: Iterable[VocabEntry]) -> list[dict[str, Any]]:  # chart rows
     """[{day, known}]: how many lemmas were known at the end of each day one became known."""
     per_day = Counter(day(e.updated) for e in entries if e.status == "known")
     rows, total = [], 0
@@ -37,7 +38,7 @@ def known_over_time(entries: Iterable[VocabEntry]) -> list[dict[str, object]]:
     return rows
 
 
-def reading_per_day(library: Library) -> list[dict[str, object]]:
+def reading_per_day(library: Library) -> list[dict[str, Any]]:  # chart rows
     """[{day, words, texts, finished}]: distinct words and texts opened, and texts finished, per day."""
     words: Counter[str] = Counter()
     opened: Counter[str] = Counter()
@@ -51,7 +52,7 @@ def reading_per_day(library: Library) -> list[dict[str, object]]:
     return [{"day": d, "words": words[d], "texts": opened[d], "finished": finished[d]} for d in sorted(opened)]
 
 
-def reviews_per_day(history: Iterable[HistoryRow]) -> list[dict[str, object]]:
+def reviews_per_day(history: Iterable[HistoryRow]) -> list[dict[str, Any]]:  # chart rows
     """[{day, reviews, recalled, recall}]: answers per day, those not Again, and their share."""
     reviews: Counter[str] = Counter()
     recalled: Counter[str] = Counter()

@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -135,7 +136,7 @@ class Espeak:
             raise SpeechUnavailable(f"Server voice: espeak-ng has no Arabic voice ({VOICE!r}). Install it with: {INSTALL}.")
         return Espeak(lib, rate)
 
-    def _collect(self, wav: ctypes.POINTER(ctypes.c_short), count: int, events: ctypes.POINTER(_Event)) -> int:
+    def _collect(self, wav: Any, count: int, events: Any) -> int:  # ctypes pointers (short*, espeak_EVENT*)
         if wav and count > 0:
             self._chunks.append(ctypes.string_at(wav, count * 2))
         i = 0

@@ -76,8 +76,8 @@ def voweled_for_speech(text: str) -> tuple[str, list[int], str | None]:
     with _voweled_lock:
         if text in _voweled:
             _voweled.move_to_end(text)
-            spoken, origin = _voweled[text]
-            return spoken, origin, None
+            known, known_origin = _voweled[text]
+            return known, known_origin, None
     if not has_arabic(text):
         raise NothingToSay(
             "There is nothing in Arabic to read aloud here." if text.strip() else "There is no text to read aloud."

@@ -1,8 +1,10 @@
 """What a learner keeps: the glossary of a text (`glossary`), saved word statuses (`vocab`), and the
-exports (`export`: bilingual PDF and HTML, CSV, Anki), and a text's new words and Finish text (`newwords`).
+exports (`export`, the entry point, re-exporting one module per format: `pdf_export` and `html_export`
+for the bilingual reading, `csv_export`, `anki_export`; the cards and entry helpers they share in `cards`;
+the word-by-word layout in `interlinear_export`), and a text's new words and Finish text (`newwords`).
 
-A new export: a function in `export` that takes the `Document` and returns bytes, and a button in
-`components/exports.py`.
+A new export: a module `<format>_export` with a function that takes the `Document` and returns bytes,
+re-exported by `export`, and a button in `components/exports.py`.
 
 May import `models.text`, `models.lexicon`, `models.document`, `models.settings`, `models.db`.
 """

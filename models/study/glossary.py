@@ -151,10 +151,10 @@ def build_glossary(
         for token in sentence.tokens:
             if token.kind != "arabic":
                 continue
-            entity = _entity_at(token, sentence)
-            if entity is not None:
+            named = _entity_at(token, sentence)
+            if named is not None:
                 if token.gloss:  # the lexicon's reading of the name, used when it has no English
-                    names[entity_key(entity)].token_glosses[token.gloss] += 1
+                    names[entity_key(named)].token_glosses[token.gloss] += 1
                 continue
             key = token.key or word_key(token.text)
             group = words.setdefault(key, _Group(key, (sentence.index, token.start)))

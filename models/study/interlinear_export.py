@@ -66,7 +66,7 @@ def _flowable_class() -> type:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Flowable
 
-    class InterlinearText(Flowable):  # type: ignore[misc]
+    class InterlinearText(Flowable):
         def __init__(self, words: list[tuple[str, str]], size: float, gloss_size: float, fonts: tuple[Any, Any, Any],
                      shape: Callable[[str, bool], str], runs: Callable[[str, Any, Any], list[tuple[str, str]]],
                      rows: list[list[tuple[str, str]]] | None = None) -> None:

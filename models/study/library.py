@@ -193,6 +193,7 @@ class Library:
                 text(f"SELECT {_FIELDS}, body FROM texts WHERE reader = :reader AND digest = :digest"),
                 {"reader": self.reader, "digest": args["digest"]},
             ).fetchone()
+        assert row is not None  # just written in this transaction
         return LibraryText(*row)
 
     def get(self, text_id: str) -> LibraryText | None:
@@ -236,7 +237,10 @@ class Library:
         )
         with self.db.transaction() as conn:
             rows = conn.execute(query, {"reader": self.reader}).fetchall()
-        return [LibraryEntry(*row[:9], int(row[9] or 0), int(row[10] or 0), int(row[11] or 0)) for row in rows]
+        return [
+            LibraryEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], int(r[9] or 0), int(r[10] or 0), int(r[11] or 0))
+            for r in rows
+        ]
 
     def set_position(self, text_id: str, position: int) -> bool:
         """Remember the selected sentence of `text_id`; False if this reader has no such text."""
@@ -383,10 +387,10 @@ def import_reader(document: Any, library: Library, vocabulary: VocabStore) -> tu
     for item in document.get("texts", []):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
             raise ValueError("This Qari library file is damaged (a text without its characters).")
-        source = item.get("source") if item.get("source") in SOURCES else "paste"
+        source: str = item["source"] if item.get("source") in SOURCES else "paste"
         position = item.get("position")
         words = item.get("words")
-        title = item.get("title") if isinstance(item.get("title"), str) and item["title"].strip() else "Imported text"
+        title: str = item["title"] if isinstance(item.get("title"), str) and item["title"].strip() else "Imported text"
         texts.append((
             item["text"], _title(title), source, _optional(item.get("address")), _optional(item.get("published")),
             position if isinstance(position, int) and not isinstance(position, bool) and position >= 0 else 0,

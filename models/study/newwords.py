@@ -7,6 +7,7 @@ known in one transaction and returns what `VocabStore.restore` needs to undo it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from models.document import Document
@@ -23,7 +24,7 @@ class NewWord:
     forms: list[str] = field(default_factory=list)  # as written in the text, first seen first
 
 
-def new_words(doc: Document, statuses: dict[str, str]) -> list[NewWord]:
+def new_words(doc: Document, statuses: Mapping[str, str]) -> list[NewWord]:
     """The text's words (not names) whose lemma has no status in `statuses` (lemma → status, as
     `VocabStore.get_statuses` answers), one per lemma, most frequent first (ties: first met first)."""
     marked = {vocab_key(lemma) for lemma in statuses}

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import cast
 
-from models.document import Token
+from models.document import Token, TokenKind
 
 # Letters of the Arabic blocks (not digits or punctuation), and the marks that ride on them.
 _LETTERS = "\u0620-\u063f\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc"
@@ -98,14 +99,14 @@ def arabic_ratio(text: str) -> float:
     return sum(1 for c in letters if _HAS_ARABIC.match(c)) / len(letters)
 
 
-def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
+def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, TokenKind]]:
     """Yield (start, end, kind) for each token of text[start:end]; kinds: arabic, number, latin, punct, other.
 
     Tokens never overlap and cover every character of the range except white space and invisible
     format characters (BOM, zero-width space, direction marks), which are skipped.
     """
     for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
-        yield m.start(), m.end(), m.lastgroup or "other"
+        yield m.start(), m.end(), cast(TokenKind, m.lastgroup or "other")  # the pattern's group names
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:

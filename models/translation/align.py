@@ -70,8 +70,9 @@ def english_words(translation: str | None) -> list[tuple[int, int]]:
 
 
 def can_align(translator: Translator) -> bool:
-    """True when `translator` (an engine, or the cache around one) can report its cross-attention."""
-    return getattr(translator, "attention", None) is not None
+    """True when `translator` (an engine, or the cache around one) can report its cross-attention, or
+    aligns where its model runs (`align_remote`: the shared translation service)."""
+    return getattr(translator, "attention", None) is not None or hasattr(translator, "align_remote")
 
 
 def _char_offsets(text: str) -> list[int]:
@@ -222,7 +223,9 @@ def align_document(
     then every glossary entry's `context_gloss` from all alignments known so far."""
     chosen = [doc.sentences[i] for i in (range(len(doc.sentences)) if indices is None else indices)]
     chosen = [s for s in chosen if s.translation]
-    for sentence, pairs in zip(chosen, align_sentences(translator, chosen, layers=layers), strict=True):
+    remote = getattr(translator, "align_remote", None) if translator.attention is None else None
+    found = remote(chosen, layers) if remote is not None else align_sentences(translator, chosen, layers=layers)
+    for sentence, pairs in zip(chosen, found, strict=True):
         sentence.alignment = pairs
         sentence.english_words = english_words(sentence.translation)
     glosses = context_glosses(doc)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.settings import data_dir, translation_compute, translation_threads, translation_vmap
 from models.translation.base import CrossAttention, Partial, Pieces, Stop, length_bound
+from models.translation.vmap import VMAP_FILE, vmap_has_copies, write_target_vmap
 
 if TYPE_CHECKING:
     import torch
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 CT2_SUBDIR = "ct2"
 MARKER = "qari-ct2.json"  # written last: a folder without it is not a finished conversion
 DEFAULT_QUANTIZATION = "int8"
-VMAP_FILE = "vmap.txt"
 
 # Tokenizer files copied next to the converted weights, so the engine loads from one folder.
 _TOKENIZER_FILES = (
@@ -195,7 +195,7 @@ def ensure_converted(
                 "generation": {k: generation[k] for k in _GENERATION_KEYS if generation.get(k) is not None},
                 "converted": time.strftime("%Y-%m-%dT%H:%M:%S"),
             }
-            _write_target_vmap(model_dir)
+            write_target_vmap(model_dir)
             (model_dir / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
             try:
                 model_dir.rename(target)
@@ -208,53 +208,6 @@ def ensure_converted(
         log.info("Converted %s to CTranslate2 (%s) in %.1f s", model_id, quantization, time.perf_counter() - t0)
         report(1.0, f"The fast translation engine for {model_id} is ready")
         return target
-
-
-def _write_target_vmap(model_dir: Path) -> None:
-    """Write a vocabulary map that limits the output to English pieces and to copies of the source's pieces.
-
-    opus-mt models share one vocabulary between the Arabic and the English side (62k entries, about half
-    of them Arabic pieces), so every decoding step scores Arabic pieces an English translation never
-    needs. CTranslate2's `use_vmap` reads lines "source n-gram<TAB>target tokens": the line with an empty
-    source lists the tokens always allowed (target.spm's pieces, `</s>`, `<unk>`); then one line
-    "piece<TAB>piece" per source-side piece, so a piece may be output when the sentence contains it (CTranslate2
-    takes the union over the sentences of one batch). A
-    name the model copies from the Arabic therefore still comes through; what is cut is Arabic the
-    sentence does not contain. The first line alone was the map of issue 12 (see `VMAP_COPIES`).
-    Skipped when there is no separate target.spm (nothing to restrict to).
-    """
-    source, target = model_dir / "source.spm", model_dir / "target.spm"
-    if not target.is_file() or (source.is_file() and source.read_bytes() == target.read_bytes()):
-        return
-    import sentencepiece as spm
-
-    names = ("target_vocabulary.json", "shared_vocabulary.json")
-    vocab_file = next((model_dir / n for n in names if (model_dir / n).is_file()), None)
-    if vocab_file is None:
-        return
-    vocab = json.loads(vocab_file.read_text(encoding="utf-8"))
-    known = set(vocab)
-
-    def pieces(model: Path) -> list[str]:
-        sp = spm.SentencePieceProcessor(model_file=str(model))
-        return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-
-    allowed = [p for p in dict.fromkeys(["</s>", "<unk>", *pieces(target)]) if p in known and " " not in p]
-    lines = ["\t" + " ".join(allowed)]
-    if source.is_file():
-        always = set(allowed)
-        lines += [f"{p}\t{p}" for p in dict.fromkeys(pieces(source)) if p in known and p not in always
-                  and not set(p) & {" ", "\t", "\n"}]
-    tmp = model_dir / f"{VMAP_FILE}.{os.getpid()}-{threading.get_ident()}.tmp"  # two loads at once: no clash
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(model_dir / VMAP_FILE)
-
-
-def _vmap_has_copies(folder: Path) -> bool:
-    """Whether `folder`'s map lets source pieces through (a conversion older than that has the first line only)."""
-    with open(folder / VMAP_FILE, encoding="utf-8") as f:
-        f.readline()
-        return bool(f.readline().strip())
 
 
 def _ct2_version() -> str:
@@ -365,8 +318,8 @@ class CT2Translator:
     def _vmap_ready(self) -> bool:
         """A map from an older conversion has no copy lines: rewrite it (cheap), or go without it."""
         try:
-            if not _vmap_has_copies(self.folder):
-                _write_target_vmap(self.folder)
+            if not vmap_has_copies(self.folder):
+                write_target_vmap(self.folder)
             return True
         except OSError as exc:  # a read-only data folder: the full output layer, slower but right
             log.warning("Translation runs without its vocabulary map: %s", exc)

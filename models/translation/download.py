@@ -72,7 +72,7 @@ def _progress_bar_class(total: int, progress: Callable[[float, str], None]) -> t
     lock = threading.Lock()
     state = {"done": 0, "reported": -1.0}
 
-    class _Reporter(tqdm):  # type: ignore[misc]
+    class _Reporter(tqdm):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # snapshot_download makes a "Downloading bytes" (network) and a "Reconstructing" (disk) bar;
             # count the bytes written to disk only, so each byte is counted once.

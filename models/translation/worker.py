@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from models.translation.base import Interruptible, Translator
-from models.translation.cache import CachedTranslator, TranslationStore
+from models.translation.cache import CachedTranslator, TranslationCache
 from models.translation.loader import LoadResult, get_translator
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,20 @@ BATCH_SIZE = 2
 
 
 class TranslationService(Protocol):
-    """What the page and the pipeline need of whoever translates: ask, and see how it goes."""
+    """What the page and the pipeline need of whoever translates: ask, and see how it goes.
+
+    `TranslationWorker` (a model in this process) and `remote.RayTranslationService` (the shared service)
+    implement it."""
+
+    @property
+    def translator(self) -> Translator | None:
+        """What aligns a finished text (None: no model here, or not loaded yet)."""
+        ...
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why a shared service cannot be reached now (None: it can, or there is none)."""
+        ...
 
     @property
     def loaded(self) -> LoadResult | None:
@@ -78,6 +91,18 @@ class TranslationService(Protocol):
         in flight (a service that cannot stream returns `partial(texts)` at once)."""
         ...
 
+    def retry(self, texts: Sequence[str] | None = None) -> None:
+        """Forget failures (of `texts`, or all), so they are translated when asked again."""
+        ...
+
+    def wait(self, reader: str | None = None, timeout: float | None = None) -> bool:
+        """Block until `reader`'s work (or all work) is done; False on timeout."""
+        ...
+
+    def wait_loaded(self, timeout: float | None = None) -> LoadResult | None:
+        """The load result, waiting at most `timeout` seconds for it (None: still loading)."""
+        ...
+
 
 @dataclass
 class _Reader:
@@ -97,7 +122,7 @@ class TranslationWorker:
     def __init__(
         self,
         model_id: str,
-        store: TranslationStore,
+        store: TranslationCache,
         *,
         engine: str | None = None,
         load: Callable[[], LoadResult] | None = None,
@@ -109,6 +134,7 @@ class TranslationWorker:
         self._load = load or (lambda: get_translator(model_id, engine))
         self._loaded: LoadResult | None = None
         self.translator: Translator | None = None
+        self.unavailable: str | None = None  # a model in this process is never out of reach
         self._readers: OrderedDict[str, _Reader] = OrderedDict()  # round-robin order: next reader first
         self._failed: set[str] = set()
         self._flight: set[str] = set()  # texts being translated now
@@ -270,6 +296,7 @@ class TranslationWorker:
                 if self._stop:
                     self._cond.notify_all()
                     return
+                assert job is not None  # the loop above ends with a job unless stopping
                 reader, texts, beam, looked_at = job
                 self._readers[reader].busy = len(texts)
                 self._flight = set(texts)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from models.__main__ import main
+from models.inputs import fetch as fetch_module
 from models.inputs import web
 from models.inputs.files import InputError
 from models.inputs.web import check_address, decode_html, fetch_article, looks_like_url, resolve
@@ -333,7 +334,7 @@ def test_each_redirect_is_checked_again(
         if str(address) != "127.0.0.1":
             real_check(address, host)
 
-    monkeypatch.setattr(web, "check_address", site_is_public)
+    monkeypatch.setattr(fetch_module, "check_address", site_is_public)  # where fetch looks it up
     with pytest.raises(InputError, match=message):
         fetch_article(base + path)
     assert only_loopback == []

@@ -12,6 +12,7 @@ from models.build import train_names
 from models.document import Entity, Token
 from models.names import bilstm
 from models.names import recognizer as recognizer_module
+from models.names import spans as spans_module
 from models.names.crf import MODEL_PATH as CRF_PATH
 from models.names.crf import CrfTagger
 from models.names.gazetteer import load
@@ -81,7 +82,7 @@ def test_weekdays_and_the_city_are_not_names() -> None:
 def test_common_words_at_a_names_edges(span: str, kept: str | None) -> None:
     text = f"قال {span} ."
     start = text.index(span)
-    got = recognizer_module._without_common_words(text, start, start + len(span))
+    got = spans_module._without_common_words(text, start, start + len(span))
     assert (text[got[0] : got[1]] if got else None) == kept
 
 

@@ -2,7 +2,7 @@
 
 Most tests go through `get_recognizer()` (the shipped CRF merged with the gazetteer): what the gazetteer
 knows must survive the merge. Tests of the gazetteer's own behaviour use `GazetteerRecognizer` directly.
-The trained model has its own tests in tests/test_ner.py.
+The trained model has its own tests in tests/names/test_shipped_recognizer.py.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def test_words_with_tanwin_are_not_names() -> None:
 
 def test_the_gazetteer_finds_people_only_when_listed() -> None:
     # The sample's people (هاياشي، جولي، كيشيدا) are in no offline list: the gazetteer alone does not
-    # invent them (the trained recogniser finds them: tests/test_ner.py).
+    # invent them (the trained recogniser finds them: tests/names/test_shipped_recognizer.py).
     text = "إسحاق نيوتن وسقراط ويوشيماسا هاياشي"
     found = GazetteerRecognizer().recognize(text, tokenize(text))
     assert [(e.text, e.label) for e in found] == [("إسحاق نيوتن", "PER"), ("سقراط", "PER")]

@@ -1,5 +1,5 @@
 """The readers' database the store tests run on: a SQLite file everywhere, and a real PostgreSQL server
-(started for the tests, tests/support.py) where the postgresql package is installed."""
+(started for the tests, tests/support/database.py) where the postgresql package is installed."""
 
 from __future__ import annotations
 
