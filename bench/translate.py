@@ -212,7 +212,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             compute_type=compute_type,
             threads=args.threads,
             inter_threads=args.inter_threads,
-            use_vmap=args.vmap,
+            use_vmap=None if args.vmap == "auto" else args.vmap == "on",
         )
         tr.min_new_tokens = tr.max_new_tokens = n
         tr.forced_eos = False
@@ -251,8 +251,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 # Extra CTranslate2 configurations measured with --levers (label, settings over the engine's defaults).
 LEVERS: list[tuple[str, dict[str, Any]]] = [
     ("ctranslate2 int8_float32", {"compute_type": "int8_float32"}),
-    ("ctranslate2 int8 + target vmap", {"vmap": True}),
+    ("ctranslate2 int8, no vocabulary map", {"vmap": "off"}),
     ("ctranslate2 int8, 1 thread", {"threads": 1}),
+    ("ctranslate2 int8, batch 16", {"batch_size": 16}),
 ]
 
 # CTranslate2's CPU paths measured with --cpu-paths (label, environment of the engine worker): the CPU's
@@ -274,17 +275,17 @@ def run_worker(engine: str, args: argparse.Namespace, folder: Path, ct2_folder: 
         "compute_type": args.compute_type,
         "inter_threads": args.inter_threads,
         "vmap": args.vmap,
+        "batch_size": args.batch_size,
         **over,
     }
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--folder", str(folder)]
     cmd += ["--text", str(args.text), "--tokens", str(args.tokens), "--reps", str(args.reps)]
-    cmd += ["--threads", str(opts["threads"]), "--batch-size", str(args.batch_size)]
+    cmd += ["--threads", str(opts["threads"]), "--batch-size", str(opts["batch_size"])]
     cmd += ["--compute-type", opts["compute_type"], "--inter-threads", str(opts["inter_threads"])]
     cmd += ["--beams", *(str(b) for b in args.beams)]
     if ct2_folder is not None:
         cmd += ["--ct2-folder", str(ct2_folder)]
-    if opts["vmap"]:
-        cmd.append("--vmap")
+    cmd += ["--vmap", opts["vmap"]]
     env = dict(os.environ, OMP_NUM_THREADS=str(opts["threads"]), HF_HUB_OFFLINE="1", **(env_extra or {}))
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -312,10 +313,12 @@ def _random_model_vmap(model_folder: Path, ct2_folder: Path) -> None:
     vmap = ct2_folder / "vmap.txt"
     if not vmap.is_file():
         return
-    allowed = vmap.read_text(encoding="utf-8").strip("\n").split("\t")[1].split(" ")
+    first, *copies = vmap.read_text(encoding="utf-8").rstrip("\n").split("\n")  # copies: source pieces
+    allowed = first.split("\t")[1].split(" ")
     vocab = json.loads((model_folder / "vocab.json").read_text(encoding="utf-8"))
     extra = [p for p in vocab if p.startswith("<unused-en-")]
-    vmap.write_text("\t" + " ".join(dict.fromkeys(allowed + extra)) + "\n", encoding="utf-8")
+    lines = ["\t" + " ".join(dict.fromkeys(allowed + extra)), *copies]
+    vmap.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -335,7 +338,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--beams", type=int, nargs="+", default=[1, 4], choices=[1, 4],
                     help="decoding modes to time (1: greedy, 4: beam 4)")
     ap.add_argument("--inter-threads", type=int, default=1, help="CTranslate2 parallel batches")
-    ap.add_argument("--vmap", action="store_true", help="Qari's engine with its target vocabulary map")
+    ap.add_argument("--vmap", choices=["auto", "on", "off"], default="auto",
+                    help="the engine's vocabulary map: auto (Qari's setting, QARI_MT_VMAP, on by default), on, off")
     ap.add_argument("--levers", action="store_true", help="also measure other CTranslate2 settings")
     ap.add_argument("--engine-only", action="store_true", help="skip the transformers baseline")
     ap.add_argument("--worker", choices=["transformers", "ctranslate2"], help=argparse.SUPPRESS)
@@ -363,7 +367,7 @@ def main(argv: list[str] | None = None) -> None:
         _random_model_vmap(folder, ct2_folder)
     sentences = sample_sentences(args.text)
 
-    engine_label = f"ctranslate2 {args.compute_type}" + (" + target vmap" if args.vmap else "")
+    engine_label = f"ctranslate2 {args.compute_type}" + ("" if args.vmap == "auto" else f", vmap {args.vmap}")
     configs: list[tuple[str, str, dict[str, Any], dict[str, str]]] = []
     if not args.engine_only:
         configs.append(("transformers fp32", "transformers", {}, {}))

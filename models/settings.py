@@ -87,8 +87,9 @@ def translation_threads() -> int:
 
 
 def translation_vmap() -> bool:
-    """`QARI_MT_VMAP`: restrict CTranslate2's output layer to English pieces."""
-    return _get(MT_VMAP_ENV).lower() in ("1", "true", "yes", "on")
+    """`QARI_MT_VMAP`: restrict CTranslate2's output layer to English pieces and the source's own (default
+    on; `0` turns it off)."""
+    return _get(MT_VMAP_ENV).lower() not in ("0", "false", "no", "off")
 
 
 def translation_compute() -> str:

@@ -1,5 +1,5 @@
 """Machine translation, Arabic → English: the `Translator` and `CrossAttention` interfaces (`base`), the
-engines (`marian`: transformers; `ct2`: CTranslate2 int8), loading offline with one registry entry per
+engines (`marian`: transformers; `ct2`: CTranslate2 int8, with `vmap`, its output-layer map), loading offline with one registry entry per
 model (`loader`), fetching a model when asked (`download`), the translation cache (`cache`: SQLite, or
 the readers' PostgreSQL database, shared by every machine), word alignment from an engine's
 cross-attention (`align`), the in-process translation worker (`worker`), and the shared translation

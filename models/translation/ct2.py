@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.settings import data_dir, translation_compute, translation_threads, translation_vmap
 from models.translation.base import CrossAttention, Partial, Pieces, Stop, length_bound
+from models.translation.vmap import VMAP_FILE, vmap_has_copies, write_target_vmap
 
 if TYPE_CHECKING:
     import torch
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 CT2_SUBDIR = "ct2"
 MARKER = "qari-ct2.json"  # written last: a folder without it is not a finished conversion
 DEFAULT_QUANTIZATION = "int8"
-VMAP_FILE = "vmap.txt"
 
 # Tokenizer files copied next to the converted weights, so the engine loads from one folder.
 _TOKENIZER_FILES = (
@@ -195,7 +195,7 @@ def ensure_converted(
                 "generation": {k: generation[k] for k in _GENERATION_KEYS if generation.get(k) is not None},
                 "converted": time.strftime("%Y-%m-%dT%H:%M:%S"),
             }
-            _write_target_vmap(model_dir)
+            write_target_vmap(model_dir)
             (model_dir / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
             try:
                 model_dir.rename(target)
@@ -208,32 +208,6 @@ def ensure_converted(
         log.info("Converted %s to CTranslate2 (%s) in %.1f s", model_id, quantization, time.perf_counter() - t0)
         report(1.0, f"The fast translation engine for {model_id} is ready")
         return target
-
-
-def _write_target_vmap(model_dir: Path) -> None:
-    """Write a vocabulary map that limits the output to the pieces of the target sentencepiece model.
-
-    opus-mt models share one vocabulary between the Arabic and the English side (62k entries, about half
-    of them Arabic pieces), so every decoding step scores Arabic pieces an English translation never
-    needs. CTranslate2's `use_vmap` reads lines "source n-gram<TAB>target tokens"; a line with an empty
-    source lists tokens always allowed, which is all this map needs. Skipped when there is no separate
-    target.spm (nothing to restrict to).
-    """
-    source, target = model_dir / "source.spm", model_dir / "target.spm"
-    if not target.is_file() or (source.is_file() and source.read_bytes() == target.read_bytes()):
-        return
-    import sentencepiece as spm
-
-    names = ("target_vocabulary.json", "shared_vocabulary.json")
-    vocab_file = next((model_dir / n for n in names if (model_dir / n).is_file()), None)
-    if vocab_file is None:
-        return
-    vocab = json.loads(vocab_file.read_text(encoding="utf-8"))
-    known = set(vocab)
-    sp = spm.SentencePieceProcessor(model_file=str(target))
-    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    allowed = [p for p in dict.fromkeys(["</s>", "<unk>", *pieces]) if p in known and " " not in p]
-    (model_dir / VMAP_FILE).write_text("\t" + " ".join(allowed) + "\n", encoding="utf-8")
 
 
 def _ct2_version() -> str:
@@ -314,10 +288,10 @@ class CT2Translator:
             intra_threads=self.threads,
             inter_threads=inter_threads,
         )
-        # The vocabulary map (target-language pieces only) shrinks the output layer; opt-in until it is
-        # checked on a trained model (see bench/README.md). None: `QARI_MT_VMAP`.
+        # The vocabulary map (English pieces, and the source's own pieces for copies) halves the output
+        # layer, the biggest cost of a beam-search step (bench/README.md). None: `QARI_MT_VMAP` (default on).
         wanted = translation_vmap() if use_vmap is None else use_vmap
-        self.use_vmap = wanted and (self.folder / VMAP_FILE).is_file()
+        self.use_vmap = wanted and (self.folder / VMAP_FILE).is_file() and self._vmap_ready()
         self.tokenizer = _load_tokenizer(self.folder)
         meta = _read_json(self.folder / MARKER)
         gen: dict[str, Any] = meta.get("generation", {})
@@ -340,6 +314,16 @@ class CT2Translator:
         ]
         self._special = set(self.tokenizer.all_special_tokens)
         self._lock = threading.Lock()
+
+    def _vmap_ready(self) -> bool:
+        """A map from an older conversion has no copy lines: rewrite it (cheap), or go without it."""
+        try:
+            if not vmap_has_copies(self.folder):
+                write_target_vmap(self.folder)
+            return True
+        except OSError as exc:  # a read-only data folder: the full output layer, slower but right
+            log.warning("Translation runs without its vocabulary map: %s", exc)
+            return False
 
     def _target_vocab(self) -> dict[str, int]:
         tok = self.tokenizer

@@ -240,23 +240,46 @@ def _english_spm() -> bytes:
 
 
 def test_target_vocabulary_map(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a separate (English) target.spm the conversion writes a map of the target pieces; with one
-    shared spm (the tiny model) there is nothing to restrict and no map."""
+    """With a separate (English) target.spm the conversion writes a map: the target pieces always, each
+    source piece when the sentence holds it; with one shared spm (the tiny model) there is no map. The
+    engine uses it by default (`QARI_MT_VMAP=0` turns it off)."""
     assert not (ensure_converted(tiny_model_dir, "tiny") / ct2.VMAP_FILE).exists()
     folder = shutil.copytree(tiny_model_dir, tmp_path / "two-spm")
     (folder / "target.spm").write_bytes(_english_spm())
     converted = ensure_converted(folder, "two-spm")
-    source, allowed = (converted / ct2.VMAP_FILE).read_text(encoding="utf-8").rstrip("\n").split("\t")
+    first, *copies = (converted / ct2.VMAP_FILE).read_text(encoding="utf-8").rstrip("\n").split("\n")
+    source, allowed = first.split("\t")
     allowed_set = set(allowed.split(" "))
     assert source == "" and "</s>" in allowed_set and len(allowed_set) > 10
     assert not any("\u0600" <= c <= "\u06ff" for p in allowed_set for c in p)  # no Arabic pieces
+    pairs = [line.split("\t") for line in copies]
+    assert pairs and all(a == b and a not in allowed_set for a, b in pairs)  # a source piece allows itself
+    assert any("\u0600" <= c <= "\u06ff" for a, _ in pairs for c in a)
 
-    monkeypatch.setenv("QARI_MT_VMAP", "1")
+    monkeypatch.delenv("QARI_MT_VMAP", raising=False)
     engine = CT2Translator(converted, "two-spm")
     assert engine.use_vmap
-    for r in engine.translate_with_attention(ARABIC, beam_size=4):
-        assert r.target_tokens and set(r.target_tokens) <= allowed_set
+    results = engine.translate_with_attention(ARABIC, beam_size=4)
+    # Only English pieces, or pieces of the sentences decoded together (CTranslate2 maps per batch): a
+    # name can be copied from the Arabic.
+    batch_sources = {p for r in results for p in r.source_tokens}
+    for r in results:
+        assert r.target_tokens and set(r.target_tokens) <= allowed_set | batch_sources
     assert not CT2Translator(converted, "two-spm", use_vmap=False).use_vmap
+    monkeypatch.setenv("QARI_MT_VMAP", "0")
+    assert not CT2Translator(converted, "two-spm").use_vmap
+
+
+def test_an_older_vocabulary_map_gets_its_copy_lines(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """A conversion from before the copy lines (the target line only) is brought up to date on load."""
+    folder = shutil.copytree(tiny_model_dir, tmp_path / "two-spm")
+    (folder / "target.spm").write_bytes(_english_spm())
+    converted = ensure_converted(folder, "two-spm")
+    vmap = converted / ct2.VMAP_FILE
+    first = vmap.read_text(encoding="utf-8").split("\n")[0]
+    vmap.write_text(first + "\n", encoding="utf-8")
+    assert CT2Translator(converted, "two-spm", use_vmap=True).use_vmap
+    assert len(vmap.read_text(encoding="utf-8").rstrip("\n").split("\n")) > 1
 
 
 def test_a_cpu_whose_int8_kernels_saturate_gets_float32(tiny_model_dir: Path, tmp_path: Path) -> None:
