@@ -8,7 +8,9 @@ lives in `components/`; everything that turns text into annotations in `models/`
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
+from typing import TypeGuard
 
 import streamlit as st
 
@@ -23,7 +25,7 @@ from models import pipeline
 from models.document import Document
 from models.lexicon.lexicon import get_lexicon
 from models.names.recognizer import recognizer_note
-from models.study.vocab import VocabStore, word_lemma
+from models.study.vocab import STATUSES, Status, VocabStore, word_lemma
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore, translation_store
 from models.vowels import VowelsUnavailable, pausal
@@ -64,7 +66,7 @@ def _vocab() -> VocabStore:
     return account.reader_vocabulary()  # this session's reader's own (never one store for all sessions)
 
 
-def _finish(doc: Document, service: pipeline.TranslationWorker | None, settings: Settings) -> Document:
+def _finish(doc: Document, service: pipeline.TranslationService | None, settings: Settings) -> Document:
     """`doc` with what the cache holds; aligned once every sentence is translated."""
     if service is None:
         return doc
@@ -76,9 +78,13 @@ def _finish(doc: Document, service: pipeline.TranslationWorker | None, settings:
                     tuple(s.translation for s in doc.sentences), service.translator, doc)
 
 
+def _is_status(value: str) -> TypeGuard[Status]:
+    return value in STATUSES  # the browser reports keys 1–4 as status names
+
+
 def _set_status(doc: Document, token_index: int, status: str) -> None:
     tokens = [(s, t) for s in doc.sentences for t in s.tokens]
-    if 0 <= token_index < len(tokens):
+    if 0 <= token_index < len(tokens) and _is_status(status):
         sentence, token = tokens[token_index]
         try:
             _vocab().set_status(word_lemma(token), status, gloss=token.gloss, example=sentence.text,
@@ -89,7 +95,7 @@ def _set_status(doc: Document, token_index: int, status: str) -> None:
 
 def _set_form_status(doc: Document, token_index: int, status: str) -> None:
     tokens = [t for s in doc.sentences for t in s.tokens]
-    if 0 <= token_index < len(tokens):
+    if 0 <= token_index < len(tokens) and _is_status(status):
         try:
             _vocab().set_form_status(tokens[token_index].text, word_lemma(tokens[token_index]), status)
         except ValueError as exc:
@@ -166,7 +172,7 @@ def _reading() -> None:
     # finished text just redraws it
     current = copy.deepcopy(finished) if translating else finished
     waiting = 0
-    if translating:
+    if translating and service is not None:  # (translating implies a service)
         model_key = pipeline.model_key_for(settings.model_id)
         pipeline.restore_translations(current, _store(), model_key, service.failures())
         waiting = pipeline.request_translations(
@@ -179,8 +185,8 @@ def _reading() -> None:
         if chosen in pipeline.pending(current) and service.loaded is not None and service.loaded.ok:
             # the sentence just asked for is decoded now: its first words come with this very rerun
             service.wait_partial(pipeline.pieces(current.sentences[chosen]), FIRST_WORDS_SECONDS)
-    banners.failed_banner(len(pipeline.failed(current)), on_retry=lambda: service and service.retry())
-    if translating and service.unavailable:  # the shared service (Ray) is down: it says why
+    banners.failed_banner(len(pipeline.failed(current)), on_retry=service.retry if service is not None else lambda: None)
+    if translating and service is not None and service.unavailable:  # the shared service (Ray) is down: it says why
         st.warning(service.unavailable, icon="🔌")
     if vowels_waiting and voweled_soon(current.text) is not None:
         st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
@@ -201,11 +207,11 @@ def _reading() -> None:
         statuses=_vocab().get_statuses(lemmas),
         form_statuses=_vocab().form_statuses({(t.text, word_lemma(t)) for s in current.sentences for t in s.tokens
                                               if t.kind == "arabic"}),
-        on_form_status=lambda index, status, doc=current: _set_form_status(doc, index, status),
-        on_status=lambda index, status, doc=current: _set_status(doc, index, status),
+        on_form_status=functools.partial(_set_form_status, current),
+        on_status=functools.partial(_set_status, current),
         marked=st.session_state.get("marked"),
         interlinear=settings.interlinear,
-        provisional=pipeline.provisional(current, service) if translating else None,
+        provisional=pipeline.provisional(current, service) if translating and service is not None else None,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from itertools import pairwise
 from typing import Any
 
@@ -247,7 +248,7 @@ def _english_words(translation: str, words: list[tuple[int, int]] | None) -> str
 
 
 def token_cards(
-    doc: Document, statuses: dict[str, str] | None = None, forms: dict[tuple[str, str], str] | None = None
+    doc: Document, statuses: Mapping[str, str] | None = None, forms: Mapping[tuple[str, str], str] | None = None
 ) -> list[dict[str, Any]]:
     """What the hover card shows for each token, in global token order (plain data, escaped by the JS).
 

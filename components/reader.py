@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -40,11 +40,11 @@ def reader_payload(
     pending_text: str = "Translating…",
     show_tashkeel: bool = True,
     show_vowels: bool = False,
-    statuses: dict[str, str] | None = None,
+    statuses: Mapping[str, str] | None = None,
     marked: str | None = None,
     selected_by_reader: bool = False,
     interlinear: str = "off",
-    form_statuses: dict[tuple[str, str], str] | None = None,
+    form_statuses: Mapping[tuple[str, str], str] | None = None,
     provisional: dict[int, str] | None = None,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
@@ -88,11 +88,11 @@ def reader(
     pending_text: str = "Translating…",
     show_tashkeel: bool = True,
     show_vowels: bool = False,
-    statuses: dict[str, str] | None = None,
+    statuses: Mapping[str, str] | None = None,
     on_status: Callable[[int, str], None] | None = None,
     marked: str | None = None,
     interlinear: str = "off",
-    form_statuses: dict[tuple[str, str], str] | None = None,
+    form_statuses: Mapping[tuple[str, str], str] | None = None,
     on_form_status: Callable[[int, str], None] | None = None,
     provisional: dict[int, str] | None = None,
 ) -> None:

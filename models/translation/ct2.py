@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from models.settings import data_dir, translation_compute, translation_threads, translation_vmap
 from models.translation.base import CrossAttention, Partial, Pieces, Stop, length_bound
@@ -327,7 +327,8 @@ class CT2Translator:
 
     def _target_vocab(self) -> dict[str, int]:
         tok = self.tokenizer
-        return tok.target_encoder if getattr(tok, "separate_vocabs", False) else tok.encoder
+        vocab = tok.target_encoder if getattr(tok, "separate_vocabs", False) else tok.encoder
+        return cast(dict[str, int], vocab)  # MarianTokenizer's piece → id tables
 
     def translate(self, texts: list[str], beam_size: int = 4) -> list[str]:
         return [r.text for r in self._run(texts, beam_size, attention=False)]
