@@ -49,8 +49,15 @@ def _analyze(text: str, ner_model: str, entity_note: str | None) -> Document:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _aligned(model_key: str, ner_model: str, entity_note: str | None, text: str, translations: tuple,
-             _translator: Translator, _doc: Document) -> Document:
+def _aligned(
+    model_key: str,
+    ner_model: str,
+    entity_note: str | None,
+    text: str,
+    translations: tuple,
+    _translator: Translator,
+    _doc: Document,
+) -> Document:
     """The finished document with its alignment, once per (model, recogniser, text, translations)."""
     doc = copy.deepcopy(_doc)
     pipeline.add_alignment(doc, _translator, ner_model=ner_model)
@@ -74,8 +81,15 @@ def _finish(doc: Document, service: pipeline.TranslationService | None, settings
     pipeline.restore_translations(doc, _store(), model_key, service.failures())
     if service.translator is None or pipeline.pending(doc):
         return doc
-    return _aligned(model_key, settings.ner_model, entity_note, doc.text,
-                    tuple(s.translation for s in doc.sentences), service.translator, doc)
+    return _aligned(
+        model_key,
+        settings.ner_model,
+        entity_note,
+        doc.text,
+        tuple(s.translation for s in doc.sentences),
+        service.translator,
+        doc,
+    )
 
 
 def _is_status(value: str) -> TypeGuard[Status]:
@@ -87,8 +101,13 @@ def _set_status(doc: Document, token_index: int, status: str) -> None:
     if 0 <= token_index < len(tokens) and _is_status(status):
         sentence, token = tokens[token_index]
         try:
-            _vocab().set_status(word_lemma(token), status, gloss=token.gloss, example=sentence.text,
-                                translation=sentence.translation)
+            _vocab().set_status(
+                word_lemma(token),
+                status,
+                gloss=token.gloss,
+                example=sentence.text,
+                translation=sentence.translation,
+            )
         except ValueError as exc:
             st.session_state.input_error = str(exc)
 
@@ -155,7 +174,12 @@ if settings.vowels and voweled is None:
     vowels_waiting = voweled is None
 if voweled is not None:  # kept when the mode is off again: the reader hides them, nothing is rebuilt
     pipeline.add_vowels(finished, pausal(voweled) if settings.pausal else voweled)
-if service is not None and service.loaded is not None and not service.loaded.ok and pipeline.pending(finished):
+if (
+    service is not None
+    and service.loaded is not None
+    and not service.loaded.ok
+    and pipeline.pending(finished)
+):
     banners.model_banner(service.loaded, settings.model_id)  # with everything cached there is nothing to miss
 st.session_state.doc = finished  # what the page shows (tests compare it with the command line's)
 
@@ -165,8 +189,10 @@ def _reading() -> None:
     if loading and service is not None and service.loaded is not None and not service.loaded.ok:
         st.rerun()  # the model turned out to be missing: the page shows why, and stops polling
     # a model that could not be loaded translates nothing: its banner says so, no progress is shown
-    translating = service is not None and bool(pipeline.pending(finished)) and (
-        service.loaded is None or service.loaded.ok
+    translating = (
+        service is not None
+        and bool(pipeline.pending(finished))
+        and (service.loaded is None or service.loaded.ok)
     )
     # new translations are restored into a copy (`finished` belongs to the last full run); a click on a
     # finished text just redraws it
@@ -176,8 +202,12 @@ def _reading() -> None:
         model_key = pipeline.model_key_for(settings.model_id)
         pipeline.restore_translations(current, _store(), model_key, service.failures())
         waiting = pipeline.request_translations(
-            current, service, st.session_state.reader_id, first=st.session_state.get("selected"),
-            beam_size=settings.beam, only_first=bool(st.session_state.get("paused")),
+            current,
+            service,
+            st.session_state.reader_id,
+            first=st.session_state.get("selected"),
+            beam_size=settings.beam,
+            only_first=bool(st.session_state.get("paused")),
         )
         if pipeline.pending(finished) and not pipeline.pending(current):
             st.rerun()  # all in: align and update the glossary on the whole page
@@ -185,8 +215,12 @@ def _reading() -> None:
         if chosen in pipeline.pending(current) and service.loaded is not None and service.loaded.ok:
             # the sentence just asked for is decoded now: its first words come with this very rerun
             service.wait_partial(pipeline.pieces(current.sentences[chosen]), FIRST_WORDS_SECONDS)
-    banners.failed_banner(len(pipeline.failed(current)), on_retry=service.retry if service is not None else lambda: None)
-    if translating and service is not None and service.unavailable:  # the shared service (Ray) is down: it says why
+    banners.failed_banner(
+        len(pipeline.failed(current)), on_retry=service.retry if service is not None else lambda: None
+    )
+    if (
+        translating and service is not None and service.unavailable
+    ):  # the shared service (Ray) is down: it says why
         st.warning(service.unavailable, icon="🔌")
     if vowels_waiting and voweled_soon(current.text) is not None:
         st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
@@ -199,14 +233,19 @@ def _reading() -> None:
         current,
         selected=st.session_state.get("selected"),
         on_select=texts.select,
-        pending_text="Translating…" if service is not None and service.loaded is not None and service.loaded.ok
-        else ("Loading the translation model…" if service is not None and service.loaded is None
-              else "No translation model loaded."),
+        pending_text="Translating…"
+        if service is not None and service.loaded is not None and service.loaded.ok
+        else (
+            "Loading the translation model…"
+            if service is not None and service.loaded is None
+            else "No translation model loaded."
+        ),
         show_tashkeel=settings.show_tashkeel,
         show_vowels=settings.vowels and not vowels_waiting,
         statuses=_vocab().get_statuses(lemmas),
-        form_statuses=_vocab().form_statuses({(t.text, word_lemma(t)) for s in current.sentences for t in s.tokens
-                                              if t.kind == "arabic"}),
+        form_statuses=_vocab().form_statuses(
+            {(t.text, word_lemma(t)) for s in current.sentences for t in s.tokens if t.kind == "arabic"}
+        ),
         on_form_status=functools.partial(_set_form_status, current),
         on_status=functools.partial(_set_status, current),
         marked=st.session_state.get("marked"),
@@ -217,8 +256,11 @@ def _reading() -> None:
 
 loading = service is not None and service.loaded is None  # the model is still loading at this run
 # Poll for the worker's translations only while some are missing and can still come.
-polling = vowels_waiting or service is not None and bool(pipeline.pending(finished)) and (
-    service.loaded is None or service.loaded.ok
+polling = (
+    vowels_waiting
+    or service is not None
+    and bool(pipeline.pending(finished))
+    and (service.loaded is None or service.loaded.ok)
 )
 main, side = st.columns([7, 3], gap="medium")
 with main:

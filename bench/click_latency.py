@@ -51,17 +51,23 @@ SAMPLE_SENTENCES = 10
 
 
 # True when sentence i is the shown one and the focus panel holds its (known) translation.
-SHOWN_JS = ROOT_JS + """
+SHOWN_JS = (
+    ROOT_JS
+    + """
 const r = qariRoot();
 if (!r || !r.__qari) return false;
 const s = r.__qari, f = r.querySelector('.focus-en'), t = (s.translations || [])[i];
 return s.selected === i && t !== null && t !== undefined && !f.classList.contains('pending')
   && f.textContent === t;
 """
+)
 # True when the server's latest rerun carries sentence i as the selection.
 CONFIRMED_JS = ROOT_JS + "const r = qariRoot(); return Boolean(r && r.__qari && r.__qari.dataSelected === i);"
 # Click sentence i inside the page and time it: the click handler (synchronous), and the next frame.
-IN_PAGE_CLICK_JS = "async (i) => {" + ROOT_JS + """
+IN_PAGE_CLICK_JS = (
+    "async (i) => {"
+    + ROOT_JS
+    + """
 const r = qariRoot(), s = r.__qari, f = r.querySelector('.focus-en');
 const want = (s.translations || [])[i];
 const opt = r.querySelector(`[role="option"][data-index="${i}"]`);
@@ -73,6 +79,7 @@ await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 return { known: want !== null && want !== undefined, shown, handler_ms: t1 - t0,
          frame_ms: performance.now() - t0 };
 }"""
+)
 
 
 def log(name: str, what: str, r: dict) -> None:
@@ -127,8 +134,10 @@ def alone_ms(model: str, data_dir: Path, texts: list[str], beam: int) -> list[fl
 def measure(name: str, model: str, args: argparse.Namespace) -> dict[str, list[float] | float]:
     work = Path(tempfile.mkdtemp(prefix=f"qari-click-{name}-"))
     timeout_ms = int(args.timeout * 1000)
-    r: dict[str, list[float] | float] = {k: [] for k in (
-        "handler_ms", "frame_ms", "playwright_ms", "confirmed_ms", "submit_ms", "untranslated_ms")}
+    r: dict[str, list[float] | float] = {
+        k: []
+        for k in ("handler_ms", "frame_ms", "playwright_ms", "confirmed_ms", "submit_ms", "untranslated_ms")
+    }
     last = args.sentences - 1
     clicked: list[str] = []
     t_start = time.perf_counter()
@@ -212,15 +221,21 @@ def measure(name: str, model: str, args: argparse.Namespace) -> dict[str, list[f
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--models", nargs="+", default=["tiny", "stand-in"],
-                    help="tiny, stand-in (the random full-size opus-mt-ar-en), or model folders")
+    ap.add_argument(
+        "--models",
+        nargs="+",
+        default=["tiny", "stand-in"],
+        help="tiny, stand-in (the random full-size opus-mt-ar-en), or model folders",
+    )
     ap.add_argument("--trials", type=int, default=3, help="untranslated-sentence clicks per model")
     ap.add_argument("--clicks", type=int, default=10, help="clicks on translated sentences per model")
     ap.add_argument("--sentences", type=int, default=6, help="sentences per pasted text")
     ap.add_argument("--beam", type=int, default=4, help="the app's beam (its default is 4)")
     ap.add_argument("--timeout", type=float, default=400.0, help="seconds to wait for one step")
     ap.add_argument("--server-cpu", default="0", help="CPU list for the server (taskset -c); '' to not pin")
-    ap.add_argument("--browser-cpu", default="1", help="CPU list for this process and Chromium; '' to not pin")
+    ap.add_argument(
+        "--browser-cpu", default="1", help="CPU list for this process and Chromium; '' to not pin"
+    )
     args = ap.parse_args(argv)
 
     results: dict[str, dict] = {}
@@ -261,12 +276,19 @@ def main(argv: list[str] | None = None) -> None:
             v = r[key]
             cells.append(f"{med(v):.1f} ({min(v):.0f}–{max(v):.0f})" if isinstance(v, list) else f"{v:.0f}")
         print(f"{label:<44}" + "".join(f"{c:>26}" for c in cells))
-    print(json.dumps({
-        name: {key: round(med(r[key]), 1) for _, key in rows} | {
-            "untranslated_minus_alone_ms": round(med(r["untranslated_ms"]) - med(r["alone_ms"]), 1),
-            "trials": args.trials, "clicks": args.clicks}
-        for name, r in results.items()
-    }))
+    print(
+        json.dumps(
+            {
+                name: {key: round(med(r[key]), 1) for _, key in rows}
+                | {
+                    "untranslated_minus_alone_ms": round(med(r["untranslated_ms"]) - med(r["alone_ms"]), 1),
+                    "trials": args.trials,
+                    "clicks": args.clicks,
+                }
+                for name, r in results.items()
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -40,12 +40,15 @@ from devkit.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 from models.text.segment import split_sentences
 
 # True when sentence i is the shown one and the focus panel holds English for it (streamed or final).
-WORDS_JS = ROOT_JS + """
+WORDS_JS = (
+    ROOT_JS
+    + """
 const r = qariRoot();
 if (!r || !r.__qari) return false;
 const f = r.querySelector('.focus-en');
 return r.__qari.selected === i && !f.classList.contains('pending') && f.textContent.trim().length > 0;
 """
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -58,7 +61,12 @@ def main(argv: list[str] | None = None) -> None:
     model = args.model or str(stand_in_model())
     work = Path(tempfile.mkdtemp(prefix="qari-first-words-"))
     timeout_ms = int(args.timeout * 1000)
-    r: dict[str, list[float]] = {"first_paint_ms": [], "first_words_ms": [], "final_ms": [], "cached_click_ms": []}
+    r: dict[str, list[float]] = {
+        "first_paint_ms": [],
+        "first_words_ms": [],
+        "final_ms": [],
+        "cached_click_ms": [],
+    }
     last = args.sentences - 1
     proc, url = start_app(work, model)
     try:
@@ -75,7 +83,9 @@ def main(argv: list[str] | None = None) -> None:
                 text = trial_text(100 + trial, args.sentences)
                 assert len(split_sentences(text)) == args.sentences
                 paste(page, text)
-                page.get_by_role("option").filter(has_text=f"رقم {100 + trial}{last}").wait_for(timeout=timeout_ms)
+                page.get_by_role("option").filter(has_text=f"رقم {100 + trial}{last}").wait_for(
+                    timeout=timeout_ms
+                )
                 page.wait_for_function(fn(SHOWN_JS), arg=0, timeout=timeout_ms)
                 t0 = time.perf_counter()
                 page.locator(f'[role="option"][data-index="{last}"]').click()
@@ -91,8 +101,11 @@ def main(argv: list[str] | None = None) -> None:
                     page.wait_for_function(fn(SHOWN_JS), arg=i, timeout=timeout_ms, polling=20)
                     r["cached_click_ms"].append((time.perf_counter() - t0) * 1000)
                     page.wait_for_timeout(300)
-                print(f"trial {trial}: " + json.dumps({k: [round(x) for x in v] for k, v in r.items()}),
-                      file=sys.stderr, flush=True)
+                print(
+                    f"trial {trial}: " + json.dumps({k: [round(x) for x in v] for k, v in r.items()}),
+                    file=sys.stderr,
+                    flush=True,
+                )
             browser.close()
     finally:
         stop_app(proc)

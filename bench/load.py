@@ -34,25 +34,23 @@ import asyncio
 import json
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from playwright.async_api import Browser, Page, async_playwright
+from ray_service import start_ray_service, stop_ray_service
 from serve import ROOT_JS, cpu_seconds, start_pinned
 
 from devkit.samples import SAMPLE
-from devkit.server import CHROMIUM, CHROMIUM_ARGS, free_port, stop_app
+from devkit.server import CHROMIUM, CHROMIUM_ARGS, stop_app
 from devkit.tiny_models import build_tiny_marian
 from models.text.segment import split_sentences
 
@@ -60,7 +58,10 @@ SENTENCES = 10  # the sample article
 
 # Click sentence i in the page; time → its translation in the focus panel, and → the server's rerun
 # carrying i as the selection (polled every 5 ms; gives up after `limit` ms).
-CLICK_JS = "async ([i, limit]) => {" + ROOT_JS + """
+CLICK_JS = (
+    "async ([i, limit]) => {"
+    + ROOT_JS
+    + """
 const r = qariRoot(), s = r.__qari, f = r.querySelector('.focus-en');
 const t0 = performance.now();
 r.querySelector(`[role="option"][data-index="${i}"]`).click();
@@ -72,6 +73,7 @@ while (s.dataSelected !== i) {
 }
 return { shown, confirmed: performance.now() - t0 };
 }"""
+)
 
 
 def cpu_of(pid: int | Callable[[], float]) -> float:
@@ -121,8 +123,9 @@ async def click(page: Page, index: int, timeout_ms: int) -> dict:
     return await page.evaluate(CLICK_JS, [index, timeout_ms])
 
 
-async def translated_cpu(browser: Browser, url: str, pid: int | Callable[[], float], texts: int, sentences: int,
-                         timeout_ms: int) -> dict:
+async def translated_cpu(
+    browser: Browser, url: str, pid: int | Callable[[], float], texts: int, sentences: int, timeout_ms: int
+) -> dict:
     """Server CPU per sentence translated: new texts pasted, until every sentence is translated."""
     page = await open_reader(browser, url, timeout_ms)
     await page.wait_for_timeout(1000)
@@ -137,19 +140,33 @@ async def translated_cpu(browser: Browser, url: str, pid: int | Callable[[], flo
         await box.fill(text)
         await box.press("Control+Enter")
         # the new text is on the page (its last sentence), then none of it is left untranslated
-        await page.get_by_role("option").filter(has_text=f"{tag}{len(parts) - 1}").wait_for(timeout=timeout_ms)
-        await page.locator("[data-sentence] .placeholder").first.wait_for(state="detached", timeout=timeout_ms)
+        await (
+            page.get_by_role("option").filter(has_text=f"{tag}{len(parts) - 1}").wait_for(timeout=timeout_ms)
+        )
+        await page.locator("[data-sentence] .placeholder").first.wait_for(
+            state="detached", timeout=timeout_ms
+        )
         await page.wait_for_timeout(1500)  # the final rerun (alignment, glossary)
         cpu += cpu_of(pid) - c0
         wall += time.perf_counter() - w0
         total += len(parts)
     await page.context.close()
-    return {"sentences": total, "cpu_s": round(cpu, 2), "wall_s": round(wall, 1),
-            "cpu_ms_per_sentence": round(1000 * cpu / total, 1)}
+    return {
+        "sentences": total,
+        "cpu_s": round(cpu, 2),
+        "wall_s": round(wall, 1),
+        "cpu_ms_per_sentence": round(1000 * cpu / total, 1),
+    }
 
 
-async def cached_click_cpu(browser: Browser, url: str, pid: int | Callable[[], float], clicks: int, timeout_ms: int,
-                           idle: bool = True) -> dict:
+async def cached_click_cpu(
+    browser: Browser,
+    url: str,
+    pid: int | Callable[[], float],
+    clicks: int,
+    timeout_ms: int,
+    idle: bool = True,
+) -> dict:
     page = await open_reader(browser, url, timeout_ms)
     await page.wait_for_timeout(1500)
     times: list[float] = []
@@ -165,14 +182,27 @@ async def cached_click_cpu(browser: Browser, url: str, pid: int | Callable[[], f
         await page.wait_for_timeout(int(wall * 1000))  # the same session, idle, as long
     idle_s = cpu_of(pid) - c1
     await page.context.close()
-    return {"clicks": clicks, "cpu_s": round(cpu, 2), "idle_cpu_s_same_time": round(idle_s, 2) if idle else None,
-            "wall_s": round(wall, 1), "cpu_ms_per_click": round(1000 * cpu / clicks, 1),
-            "median_confirm_ms": round(statistics.median(times)), "p95_confirm_ms": round(pct(times, 0.95))}
+    return {
+        "clicks": clicks,
+        "cpu_s": round(cpu, 2),
+        "idle_cpu_s_same_time": round(idle_s, 2) if idle else None,
+        "wall_s": round(wall, 1),
+        "cpu_ms_per_click": round(1000 * cpu / clicks, 1),
+        "median_confirm_ms": round(statistics.median(times)),
+        "p95_confirm_ms": round(pct(times, 0.95)),
+    }
 
 
-async def steady(browser: Browser, url: str | list[str], pid: int | Callable[[], float], pages: list[Page], n: int,
-                 interval: float,
-                 duration: float, timeout_ms: int) -> dict:
+async def steady(
+    browser: Browser,
+    url: str | list[str],
+    pid: int | Callable[[], float],
+    pages: list[Page],
+    n: int,
+    interval: float,
+    duration: float,
+    timeout_ms: int,
+) -> dict:
     """n readers (`pages`, grown to n), each clicking every `interval` s (staggered) for `duration` s."""
     urls = [url] if isinstance(url, str) else url
     while len(pages) < n:  # opened one at a time: a class does not arrive in the same second either
@@ -205,16 +235,22 @@ async def steady(browser: Browser, url: str | list[str], pid: int | Callable[[],
     cpu = cpu_of(pid) - c0
     clicks = len(confirmed) + lost
     return {
-        "readers": n, "clicks": clicks, "unconfirmed": lost, "wall_s": round(wall, 1),
+        "readers": n,
+        "clicks": clicks,
+        "unconfirmed": lost,
+        "wall_s": round(wall, 1),
         "median_shown_ms": round(statistics.median(shown), 1) if shown else None,
         "median_confirm_ms": round(statistics.median(confirmed)) if confirmed else None,
         # unconfirmed clicks count as slower than any; a p95 among them is reported as None (> interval)
         "p95_confirm_ms": _rounded(pct(confirmed + [float("inf")] * lost, 0.95)) if clicks else None,
-        "server_cpu_share": round(cpu / wall, 2), "cpu_ms_per_click": round(1000 * cpu / max(1, clicks), 1),
+        "server_cpu_share": round(cpu / wall, 2),
+        "cpu_ms_per_click": round(1000 * cpu / max(1, clicks), 1),
     }
 
 
-async def gc_side_by_side(servers: dict[str, tuple[str, int]], clicks: int, rounds: int, timeout_ms: int) -> dict:
+async def gc_side_by_side(
+    servers: dict[str, tuple[str, int]], clicks: int, rounds: int, timeout_ms: int
+) -> dict:
     """Server CPU per cached click with and without Streamlit's post-script gc, in alternating blocks."""
     out: dict = {name: {"clicks": 0, "cpu_s": 0.0, "confirm_ms": []} for name in servers}
     async with async_playwright() as pw:
@@ -246,9 +282,13 @@ async def run(args: argparse.Namespace, urls: list[str], pid: int | Callable[[],
         url = urls[0]
         for each in urls:  # loads the model (or reaches the service), fills the cache
             await (await open_reader(browser, each, timeout_ms)).context.close()
-        print(f"sample translated and cached in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+        print(
+            f"sample translated and cached in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True
+        )
         if args.texts:
-            out["translated"] = await translated_cpu(browser, url, pid, args.texts, args.sentences, timeout_ms)
+            out["translated"] = await translated_cpu(
+                browser, url, pid, args.texts, args.sentences, timeout_ms
+            )
             print("per translated sentence:", out["translated"], file=sys.stderr, flush=True)
         out["cached_click"] = await cached_click_cpu(browser, url, pid, args.clicks, timeout_ms)
         print("per cached click:", out["cached_click"], file=sys.stderr, flush=True)
@@ -260,59 +300,6 @@ async def run(args: argparse.Namespace, urls: list[str], pid: int | Callable[[],
             print(f"{n:>3} readers, a click every {args.interval:g} s:", r, file=sys.stderr, flush=True)
         await browser.close()
     return out
-
-
-def start_ray_service(work: Path, model: str, args: argparse.Namespace) -> list[subprocess.Popen]:
-    """A local Ray head (`ray start --head --block`) and `serve run models.translation.serving:app`, both
-    pinned to --server-cpu (their children, GCS, raylet and replicas, inherit it); RAY_ADDRESS set."""
-    pin = ["taskset", "-c", args.server_cpu] if args.server_cpu else []
-    bin_dir = Path(sys.executable).parent
-    port = free_port()
-    os.environ.setdefault("RAY_AUTH_MODE", "token")  # Ray's default for its head, said to every process
-    env = {**os.environ, "QARI_MT_MODEL": model, "QARI_DATA_DIR": str(work / "service"), "HF_HUB_OFFLINE": "1",
-           "RAY_ADDRESS": f"127.0.0.1:{port}", "QARI_MT_ENGINE": args.engine or "auto"}
-    (work / "service").mkdir(exist_ok=True)
-    log = (work / "ray.log").open("ab")
-    procs: list[subprocess.Popen] = []
-    try:
-        return _start_ray(work, env, pin, bin_dir, port, log, procs)
-    except BaseException:
-        stop_ray_service(procs)
-        raise
-
-
-def _start_ray(work: Path, env: dict[str, str], pin: list[str], bin_dir: Path, port: int, log: Any,
-               procs: list[subprocess.Popen]) -> list[subprocess.Popen]:
-    head = subprocess.Popen([*pin, str(bin_dir / "ray"), "start", "--head", "--block", "--port", str(port), "--node-ip-address", "127.0.0.1",
-                             "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats",
-                             "--temp-dir", str(work / "ray")], env=env, stdout=log, stderr=subprocess.STDOUT)
-    procs.append(head)
-    serve_cmd = shutil.which("serve", path=str(bin_dir)) or "serve"
-    deadline = time.monotonic() + 300
-    while "Ray runtime started" not in (work / "ray.log").read_text(errors="replace"):
-        if time.monotonic() > deadline or head.poll() is not None:
-            raise SystemExit("ray start failed:\n" + (work / "ray.log").read_text(errors="replace")[-3000:])
-        time.sleep(1)
-    app = subprocess.Popen([*pin, serve_cmd, "run", "models.translation.serving:app"], cwd=ROOT, env=env,
-                           stdout=log, stderr=subprocess.STDOUT)
-    procs.append(app)
-    deadline = time.monotonic() + 300
-    while "is ready at" not in (work / "ray.log").read_text(errors="replace"):
-        if time.monotonic() > deadline or app.poll() is not None:
-            raise SystemExit("serve run did not deploy:\n" + (work / "ray.log").read_text(errors="replace")[-3000:])
-        time.sleep(1)
-    os.environ["RAY_ADDRESS"] = env["RAY_ADDRESS"]
-    print(f"Ray at {env['RAY_ADDRESS']}, the Serve app deployed", file=sys.stderr, flush=True)
-    return procs
-
-
-def stop_ray_service(procs: list[subprocess.Popen]) -> None:
-    for proc in reversed(procs):  # serve run first (Ctrl-C: it removes the app), then the head
-        proc.send_signal(2)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -327,14 +314,26 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--server-cpu", default="0", help="CPU list for the server (taskset -c); '' to not pin")
     ap.add_argument("--browser-cpu", default="1", help="CPU list for this process and Chromium")
     ap.add_argument("--timeout", type=float, default=400.0)
-    ap.add_argument("--no-post-script-gc", action="store_true",
-                    help="start Streamlit with runner.postScriptGC false (a full gc.collect after every rerun)")
-    ap.add_argument("--compare-gc", type=int, metavar="ROUNDS", default=0,
-                    help="only: CPU per cached click on two servers, postScriptGC on and off, ROUNDS alternating "
-                         "blocks of --clicks clicks each (both servers on --server-cpu)")
-    ap.add_argument("--service", choices=("embedded", "ray"), default="embedded",
-                    help="embedded: a model in each Streamlit process; ray: the shared service on Ray Serve (a "
-                         "local Ray and `serve run models.translation.serving:app`, pinned to --server-cpu)")
+    ap.add_argument(
+        "--no-post-script-gc",
+        action="store_true",
+        help="start Streamlit with runner.postScriptGC false (a full gc.collect after every rerun)",
+    )
+    ap.add_argument(
+        "--compare-gc",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="only: CPU per cached click on two servers, postScriptGC on and off, ROUNDS alternating "
+        "blocks of --clicks clicks each (both servers on --server-cpu)",
+    )
+    ap.add_argument(
+        "--service",
+        choices=("embedded", "ray"),
+        default="embedded",
+        help="embedded: a model in each Streamlit process; ray: the shared service on Ray Serve (a "
+        "local Ray and `serve run models.translation.serving:app`, pinned to --server-cpu)",
+    )
     ap.add_argument("--processes", type=int, default=1, help="Streamlit processes; readers go round robin")
     ap.add_argument("--engine", default=None, help="QARI_MT_ENGINE for the service and the processes")
     args = ap.parse_args(argv)
@@ -352,11 +351,14 @@ def main(argv: list[str] | None = None) -> None:
         on, url_on, pinning = start_pinned(work, model, args.server_cpu, args.browser_cpu)
         off_dir = work / "gc-off"
         off_dir.mkdir()
-        off, url_off, _ = start_pinned(off_dir, model, args.server_cpu, args.browser_cpu,
-                                       STREAMLIT_RUNNER_POST_SCRIPT_GC="false")
+        off, url_off, _ = start_pinned(
+            off_dir, model, args.server_cpu, args.browser_cpu, STREAMLIT_RUNNER_POST_SCRIPT_GC="false"
+        )
         try:
             servers = {"postScriptGC on": (url_on, on.pid), "postScriptGC off": (url_off, off.pid)}
-            results = asyncio.run(gc_side_by_side(servers, args.clicks, args.compare_gc, int(args.timeout * 1000)))
+            results = asyncio.run(
+                gc_side_by_side(servers, args.clicks, args.compare_gc, int(args.timeout * 1000))
+            )
         finally:
             stop_app(on)
             stop_app(off)
@@ -365,8 +367,11 @@ def main(argv: list[str] | None = None) -> None:
     env = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"} if args.no_post_script_gc else {}
     ray_procs = start_ray_service(work, model, args) if args.service == "ray" else []
     if ray_procs:
-        env.update(QARI_TRANSLATION_SERVICE="ray", QARI_MT_ENGINE=args.engine or "auto",
-                   RAY_ADDRESS=os.environ["RAY_ADDRESS"])
+        env.update(
+            QARI_TRANSLATION_SERVICE="ray",
+            QARI_MT_ENGINE=args.engine or "auto",
+            RAY_ADDRESS=os.environ["RAY_ADDRESS"],
+        )
     procs, urls = [], []
     try:
         for k in range(args.processes):
@@ -375,14 +380,19 @@ def main(argv: list[str] | None = None) -> None:
             proc, url, pinning = start_pinned(folder, model, args.server_cpu, args.browser_cpu, **env)
             procs.append(proc)
             urls.append(url)
-        print(f"model {model}; CPUs {pinning}; {args.processes} Streamlit processes; service {args.service}",
-              file=sys.stderr, flush=True)
+        print(
+            f"model {model}; CPUs {pinning}; {args.processes} Streamlit processes; service {args.service}",
+            file=sys.stderr,
+            flush=True,
+        )
         roots = [p.pid for p in procs + ray_procs]
         split0 = (tree_cpu([p.pid for p in procs]), tree_cpu([p.pid for p in ray_procs]))
         results = asyncio.run(run(args, urls, lambda: tree_cpu(roots)))
         # the whole run's server CPU: the Streamlit processes, and Ray's (GCS, raylet, Serve, replicas)
-        results["cpu_s_whole_run"] = {"streamlit": round(tree_cpu([p.pid for p in procs]) - split0[0], 1),
-                                      "ray": round(tree_cpu([p.pid for p in ray_procs]) - split0[1], 1)}
+        results["cpu_s_whole_run"] = {
+            "streamlit": round(tree_cpu([p.pid for p in procs]) - split0[0], 1),
+            "ray": round(tree_cpu([p.pid for p in ray_procs]) - split0[1], 1),
+        }
     finally:
         for proc in procs:
             stop_app(proc)

@@ -50,8 +50,10 @@ def main() -> None:
     path = folder / "vocabulary.sqlite3"
     now = time.time()
     words = VocabStore(path)
-    words.import_entries(VocabEntry(f"كلمة {i}", f"كلمة {i}", "new" if i % 2 else "learning", None, None, None,
-                                    now, now) for i in range(args.words))
+    words.import_entries(
+        VocabEntry(f"كلمة {i}", f"كلمة {i}", "new" if i % 2 else "learning", None, None, None, now, now)
+        for i in range(args.words)
+    )
     words.set_status("كَنَدا", "learning", gloss="Canada")
     library = Library(path)
     sentences = [SAMPLE[a:b] for a, b in split_sentences(SAMPLE)]
@@ -65,7 +67,9 @@ def main() -> None:
     get_lexicon()  # loaded once per process, not part of a page run
     entry = words.get("كندا")
     assert entry is not None
-    print(f"{args.words + 1} words, {args.texts} texts of {len(SAMPLE):,} characters, SQLite, {args.reps} reps")
+    print(
+        f"{args.words + 1} words, {args.texts} texts of {len(SAMPLE):,} characters, SQLite, {args.reps} reps"
+    )
     rows = [
         ("sync + due_count (each full page run)", lambda: (store.sync(), store.due_count())),
         ("due(limit=1)", lambda: store.due(limit=1)),
@@ -76,7 +80,9 @@ def main() -> None:
     due = [c.key for c in store.due(limit=args.reps)]
     answers = iter(due)
     median, best = timed(lambda: store.answer(next(answers), 3), len(due))
-    print(f"{'answer (card, history, status)':45s} median {median * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
+    print(
+        f"{'answer (card, history, status)':45s} median {median * 1000:7.1f} ms   best {best * 1000:7.1f} ms"
+    )
     t0 = time.perf_counter()
     found = context.contexts(library, entry)
     cold = time.perf_counter() - t0

@@ -25,16 +25,22 @@ def cpus(spec: str) -> set[int]:
     return {int(c) for c in spec.split(",") if c.strip()}
 
 
-def start_pinned(work: Path, model: str, server_cpu: str, browser_cpu: str,
-                 **env: str) -> tuple[subprocess.Popen, str, dict[str, list[int]]]:
+def start_pinned(
+    work: Path, model: str, server_cpu: str, browser_cpu: str, **env: str
+) -> tuple[subprocess.Popen, str, dict[str, list[int]]]:
     """(process, url, {"server": CPUs, "browsers": CPUs}); an empty spec leaves that side unpinned."""
     if browser_cpu:
         os.sched_setaffinity(0, cpus(browser_cpu))
     proc, url = start_app(work, model, **env)
     if server_cpu:
-        subprocess.run(["taskset", "-a", "-c", "-p", server_cpu, str(proc.pid)], check=True,
-                       stdout=subprocess.DEVNULL)
-    return proc, url, {"server": sorted(os.sched_getaffinity(proc.pid)), "browsers": sorted(os.sched_getaffinity(0))}
+        subprocess.run(
+            ["taskset", "-a", "-c", "-p", server_cpu, str(proc.pid)], check=True, stdout=subprocess.DEVNULL
+        )
+    return (
+        proc,
+        url,
+        {"server": sorted(os.sched_getaffinity(proc.pid)), "browsers": sorted(os.sched_getaffinity(0))},
+    )
 
 
 def cpu_seconds(pid: int) -> float:

@@ -58,7 +58,9 @@ def main() -> None:
             rows["library"].append(best(lambda s=spoken: engine.synthesize(s, 1.0), args.reps))
             if program:
                 cmd = [program, "-v", VOICE, "-s", str(wpm(1.0)), "--stdout", spoken]
-                rows["program"].append(best(lambda c=cmd: subprocess.run(c, capture_output=True, check=True), args.reps))
+                rows["program"].append(
+                    best(lambda c=cmd: subprocess.run(c, capture_output=True, check=True), args.reps)
+                )
             synthesis = engine.synthesize(spoken, 1.0)
             rows["mp3"].append(best(lambda s=synthesis: mp3(s.samples, s.rate), args.reps))
             seconds.append(synthesis.seconds)
@@ -73,12 +75,19 @@ def main() -> None:
             rows["speak"].append(min(fresh))
             rows["hit"].append(best(lambda s=sentence, c=cache: speak(s, 1.0, cache=c), args.reps))
     ms = {k: statistics.median(v) * 1000 for k, v in rows.items() if v}
-    print(f"sample: {len(sentences)} sentences, {statistics.median(seconds):.1f} s of speech each (median), "
-          f"{sum(seconds):.0f} s in all at 1×")
+    print(
+        f"sample: {len(sentences)} sentences, {statistics.median(seconds):.1f} s of speech each (median), "
+        f"{sum(seconds):.0f} s in all at 1×"
+    )
     print("median per sentence, best of", args.reps)
-    labels = {"vowels": "vowels added (models.vowels, warm)", "library": "espeak-ng library (Qari), with word events",
-              "program": "espeak-ng program (a process each)", "mp3": "MP3 encoding (lameenc)",
-              "speak": "speak(), empty cache (all of the above)", "hit": "speak(), cache hit"}
+    labels = {
+        "vowels": "vowels added (models.vowels, warm)",
+        "library": "espeak-ng library (Qari), with word events",
+        "program": "espeak-ng program (a process each)",
+        "mp3": "MP3 encoding (lameenc)",
+        "speak": "speak(), empty cache (all of the above)",
+        "hit": "speak(), cache hit",
+    }
     for key, label in labels.items():
         if key in ms:
             print(f"  {label:<46} {ms[key]:8.1f} ms")
@@ -93,15 +102,20 @@ def main() -> None:
         synthesis = engine.synthesize(voweled_for_speech(sentence)[0], 1.0)
 
         def libsndfile(s=synthesis) -> None:
-            soundfile.write(io.BytesIO(), s.samples, s.rate, format="MP3", compression_level=0.8,
-                            bitrate_mode="VARIABLE")
+            soundfile.write(
+                io.BytesIO(), s.samples, s.rate, format="MP3", compression_level=0.8, bitrate_mode="VARIABLE"
+            )
 
         t_sf.append(best(libsndfile, args.reps) / best(lambda s=synthesis: mp3(s.samples, s.rate), args.reps))
-    print(f"  MP3 by libsndfile (soundfile, VBR 0.8) takes {statistics.median(t_sf):.1f}× lameenc's time "
-          "(3 sentences, side by side)")
+    print(
+        f"  MP3 by libsndfile (soundfile, VBR 0.8) takes {statistics.median(t_sf):.1f}× lameenc's time "
+        "(3 sentences, side by side)"
+    )
     kbps = statistics.median(b * 8 / s / 1000 for b, s in zip(mp3_bytes, seconds))
-    print(f"MP3 {statistics.median(mp3_bytes) / 1024:.1f} KiB a sentence ({kbps:.0f} kbit/s) against WAV "
-          f"{statistics.median(wav_bytes) / 1024:.1f} KiB: {statistics.median(w / m for w, m in zip(wav_bytes, mp3_bytes)):.1f}× smaller")
+    print(
+        f"MP3 {statistics.median(mp3_bytes) / 1024:.1f} KiB a sentence ({kbps:.0f} kbit/s) against WAV "
+        f"{statistics.median(wav_bytes) / 1024:.1f} KiB: {statistics.median(w / m for w, m in zip(wav_bytes, mp3_bytes)):.1f}× smaller"
+    )
     if not args.no_anki:
         from models import pipeline
         from models.study.export import glossary_apkg
@@ -118,9 +132,11 @@ def main() -> None:
             t = time.perf_counter()
             glossary_apkg(doc, audio=lambda text: speak(text, 1.0, cache=cache).audio)
             t_warm = time.perf_counter() - t
-        print(f"glossary Anki deck ({len(doc.glossary)} entries): {t_plain:.2f} s without audio "
-              f"({len(plain) / 1024:.0f} KiB); with audio {t_cold:.1f} s the first time, {t_warm:.2f} s again "
-              f"({len(voiced) / 1024:.0f} KiB)")
+        print(
+            f"glossary Anki deck ({len(doc.glossary)} entries): {t_plain:.2f} s without audio "
+            f"({len(plain) / 1024:.0f} KiB); with audio {t_cold:.1f} s the first time, {t_warm:.2f} s again "
+            f"({len(voiced) / 1024:.0f} KiB)"
+        )
 
 
 if __name__ == "__main__":

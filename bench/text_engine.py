@@ -185,8 +185,12 @@ def score_splitting(splitters: dict[str, Splitter], aqmar: Path | None) -> dict:
         if aqmar is not None:
             for variant, line_breaks in (("aqmar", True), ("aqmar_spaces_only", False)):
                 texts = aqmar_texts(aqmar, line_breaks)
-                res[variant] = boundary_scores([(ends, predicted_ends(split, text)) for _n, text, ends, _s in texts])
-        res["hard_cases"] = boundary_scores([(ends, predicted_ends(split, text)) for _i, _c, text, ends in cases])
+                res[variant] = boundary_scores(
+                    [(ends, predicted_ends(split, text)) for _n, text, ends, _s in texts]
+                )
+        res["hard_cases"] = boundary_scores(
+            [(ends, predicted_ends(split, text)) for _i, _c, text, ends in cases]
+        )
         res["hard_cases_exact"] = sum(
             predicted_ends(split, text) == ends for _i, _c, text, ends in cases
         ) / len(cases)
@@ -279,7 +283,11 @@ def score_words(aqmar: Path | None) -> dict:
             toks = [(sentence[a:b], kind) for a, b, kind in iter_tokens(sentence)]
             i = next(k for k, (t, _kind) in enumerate(toks) if t == word)
             before = toks[i - 1][0] if context and i > 0 and toks[i - 1][1] in ("arabic", "number") else None
-            after = toks[i + 1][0] if context and i + 1 < len(toks) and toks[i + 1][1] in ("arabic", "number") else None
+            after = (
+                toks[i + 1][0]
+                if context and i + 1 < len(toks) and toks[i + 1][1] in ("arabic", "number")
+                else None
+            )
             best = lexicon.best_in_context(word, before, after)
             # the file's first 58 cases come from the sample article, the rules were tuned on it
             subset = "sample article" if k < SAMPLE_CASES else "other news sentences"
@@ -290,7 +298,12 @@ def score_words(aqmar: Path | None) -> dict:
             else:
                 wrong.append(f"{word}: {best.gloss if best else None}")
         subsets = {k: f"{by_set[k]}/{by_set[k + ' n']}" for k in ("sample article", "other news sentences")}
-        out[f"senses {name}"] = {"accuracy": right / len(cases), "n": len(cases), "by_set": subsets, "wrong": wrong}
+        out[f"senses {name}"] = {
+            "accuracy": right / len(cases),
+            "n": len(cases),
+            "by_set": subsets,
+            "wrong": wrong,
+        }
     return out
 
 
@@ -326,25 +339,33 @@ def main(argv: list[str] | None = None) -> None:
         for key in ("aqmar", "aqmar_spaces_only", "hard_cases"):
             if key in res:
                 r = res[key]
-                print(f"  {key:18} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
-                      f"  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+                print(
+                    f"  {key:18} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
+                    f"  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})"
+                )
         print(f"  hard cases exact: {res['hard_cases_exact']:.3f} {res['hard_cases_by_category']}")
         print(f"  failed: {res['hard_cases_failed']}")
     p = report["pieces"]
     print(f"== translation pieces (max {p['max_tokens']} estimated tokens)")
-    print(f"  {p['sentences']} sentences, median {p['median_tokens']} / p90 {p['p90_tokens']} tokens;"
-          f" {p['over_limit']} over the limit -> {p['pieces_of_those']} pieces"
-          f" ({p['pieces_still_over_limit']} still over); cuts: {p['cut_kinds']}")
+    print(
+        f"  {p['sentences']} sentences, median {p['median_tokens']} / p90 {p['p90_tokens']} tokens;"
+        f" {p['over_limit']} over the limit -> {p['pieces_of_those']} pieces"
+        f" ({p['pieces_still_over_limit']} still over); cuts: {p['cut_kinds']}"
+    )
     w = report["words"]
     print("== word analysis")
     if "aqmar_coverage" in w:
-        print(f"  AQMAR: {w['aqmar_arabic_tokens']} Arabic tokens, coverage {w['aqmar_coverage']:.3f}"
-              f" {({k: round(v, 3) for k, v in w['aqmar_coverage_by_source'].items()})};"
-              f" with clitics or suffixes split off: {w['aqmar_clitic_split_share']:.3f}")
+        print(
+            f"  AQMAR: {w['aqmar_arabic_tokens']} Arabic tokens, coverage {w['aqmar_coverage']:.3f}"
+            f" { ({k: round(v, 3) for k, v in w['aqmar_coverage_by_source'].items()}) };"
+            f" with clitics or suffixes split off: {w['aqmar_clitic_split_share']:.3f}"
+        )
         print(f"  unknown, most frequent: {' '.join(w['aqmar_unknown_examples'])}")
     for key, val in w.items():
         if key.startswith("senses"):
-            print(f"  {key}: {val['accuracy']:.3f} of {val['n']} {val['by_set']}; wrong: {'; '.join(val['wrong'])}")
+            print(
+                f"  {key}: {val['accuracy']:.3f} of {val['n']} {val['by_set']}; wrong: {'; '.join(val['wrong'])}"
+            )
     print(f"({report['seconds']} s)")
 
 

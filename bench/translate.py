@@ -151,7 +151,9 @@ def resolve_model(args: argparse.Namespace) -> tuple[Path, str, str | None]:
         return folder, str(folder), None
     snapshot = cached_snapshot(args.model)
     if snapshot is None:
-        raise SystemExit(f"{args.model} is not in the local Hugging Face cache (`python -m models download`).")
+        raise SystemExit(
+            f"{args.model} is not in the local Hugging Face cache (`python -m models download`)."
+        )
     return snapshot, args.model, snapshot.name
 
 
@@ -263,13 +265,22 @@ LEVERS: list[tuple[str, dict[str, Any]]] = [
 CPU_PATHS: list[tuple[str, dict[str, str]]] = [
     ("ct2, this CPU's path, Qari's choice", {}),
     ("ct2, AVX2 path, Qari's choice", {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0"}),
-    ("ct2, AVX2 path, int8 forced", {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "QARI_MT_COMPUTE": "int8"}),
+    (
+        "ct2, AVX2 path, int8 forced",
+        {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "QARI_MT_COMPUTE": "int8"},
+    ),
     ("ct2, MKL (CT2_USE_MKL=1), Qari's choice", {"CT2_USE_MKL": "1"}),
 ]
 
 
-def run_worker(engine: str, args: argparse.Namespace, folder: Path, ct2_folder: Path | None,
-               env_extra: dict[str, str] | None = None, **over: Any) -> dict[str, Any]:
+def run_worker(
+    engine: str,
+    args: argparse.Namespace,
+    folder: Path,
+    ct2_folder: Path | None,
+    env_extra: dict[str, str] | None = None,
+    **over: Any,
+) -> dict[str, Any]:
     opts = {
         "threads": args.threads,
         "compute_type": args.compute_type,
@@ -331,15 +342,31 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=2, help="baseline/engine workers alternate this often")
     ap.add_argument("--threads", type=int, default=0, help="threads per engine (0: the usable cores)")
     ap.add_argument("--batch-size", type=int, default=8, help="sentences per batch, both engines")
-    ap.add_argument("--compute-type", default="auto",
-                    help="CTranslate2 compute type: auto (what Qari picks on this CPU), int8, float32, int8_float32…")
-    ap.add_argument("--cpu-paths", action="store_true",
-                    help="the engine on each CPU path (own ISA, forced AVX2, int8 forced there, MKL), side by side")
-    ap.add_argument("--beams", type=int, nargs="+", default=[1, 4], choices=[1, 4],
-                    help="decoding modes to time (1: greedy, 4: beam 4)")
+    ap.add_argument(
+        "--compute-type",
+        default="auto",
+        help="CTranslate2 compute type: auto (what Qari picks on this CPU), int8, float32, int8_float32…",
+    )
+    ap.add_argument(
+        "--cpu-paths",
+        action="store_true",
+        help="the engine on each CPU path (own ISA, forced AVX2, int8 forced there, MKL), side by side",
+    )
+    ap.add_argument(
+        "--beams",
+        type=int,
+        nargs="+",
+        default=[1, 4],
+        choices=[1, 4],
+        help="decoding modes to time (1: greedy, 4: beam 4)",
+    )
     ap.add_argument("--inter-threads", type=int, default=1, help="CTranslate2 parallel batches")
-    ap.add_argument("--vmap", choices=["auto", "on", "off"], default="auto",
-                    help="the engine's vocabulary map: auto (Qari's setting, QARI_MT_VMAP, on by default), on, off")
+    ap.add_argument(
+        "--vmap",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="the engine's vocabulary map: auto (Qari's setting, QARI_MT_VMAP, on by default), on, off",
+    )
     ap.add_argument("--levers", action="store_true", help="also measure other CTranslate2 settings")
     ap.add_argument("--engine-only", action="store_true", help="skip the transformers baseline")
     ap.add_argument("--worker", choices=["transformers", "ctranslate2"], help=argparse.SUPPRESS)
@@ -382,11 +409,18 @@ def main(argv: list[str] | None = None) -> None:
     for _ in range(max(1, args.rounds)):  # alternate, so a noisy minute hits every configuration alike
         for label, engine, over, env in configs:
             print(f"measuring {label}…", file=sys.stderr)
-            runs[label].append(run_worker(engine, args, folder, ct2_folder if engine != "transformers" else None,
-                                          env, **over))
+            runs[label].append(
+                run_worker(
+                    engine, args, folder, ct2_folder if engine != "transformers" else None, env, **over
+                )
+            )
             done = runs[label][-1]  # as it goes: a run cut short still leaves its figures in the log
-            print(f"  {label}: {done['compute_type']}, greedy {done['greedy_s']:.3f} s, beam 4 {done['beam4_s']:.3f} s, "
-                  f"peak RSS {done['peak_rss_mb']:.0f} MB", file=sys.stderr, flush=True)
+            print(
+                f"  {label}: {done['compute_type']}, greedy {done['greedy_s']:.3f} s, beam 4 {done['beam4_s']:.3f} s, "
+                f"peak RSS {done['peak_rss_mb']:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
     pooled = {label: _pool(r) for label, r in runs.items()}
     base = pooled.get("transformers fp32")
     eng = pooled[engine_label]
@@ -423,11 +457,19 @@ def main(argv: list[str] | None = None) -> None:
         "batch_size": args.batch_size,
         "engine": engine_label,
         "compute_type": eng["compute_type"],
-        "cpu_paths": {label: {"compute_type": r["compute_type"], "greedy_s": round(r["greedy_s"], 3),
-                              "beam4_s": round(r["beam4_s"], 3), "peak_rss_mb": round(r["peak_rss_mb"], 1),
-                              "ratio": round(base["beam4_s"] / r["beam4_s"], 3) if base else None,
-                              "ratio_greedy": round(base["greedy_s"] / r["greedy_s"], 3) if base else None}
-                      for label, r in pooled.items()} if args.cpu_paths else None,
+        "cpu_paths": {
+            label: {
+                "compute_type": r["compute_type"],
+                "greedy_s": round(r["greedy_s"], 3),
+                "beam4_s": round(r["beam4_s"], 3),
+                "peak_rss_mb": round(r["peak_rss_mb"], 1),
+                "ratio": round(base["beam4_s"] / r["beam4_s"], 3) if base else None,
+                "ratio_greedy": round(base["greedy_s"] / r["greedy_s"], 3) if base else None,
+            }
+            for label, r in pooled.items()
+        }
+        if args.cpu_paths
+        else None,
         "rounds": args.rounds,
         "reps": args.reps,
     }

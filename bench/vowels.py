@@ -111,7 +111,10 @@ def project(original: str, output: str) -> str:
             marks.append([])
     keep = [i for i, c in enumerate(original) if c not in MARKS and c != "\u0670"]
     matcher = difflib.SequenceMatcher(
-        None, "".join(original[i] for i in keep).translate(_FOLD), "".join(base).translate(_FOLD), autojunk=False
+        None,
+        "".join(original[i] for i in keep).translate(_FOLD),
+        "".join(base).translate(_FOLD),
+        autojunk=False,
     )
     given: dict[int, str] = {}
     for a, b, n in matcher.get_matching_blocks():
@@ -192,7 +195,9 @@ def choose_weight(data: Path, weights: list[float], val_lines: int) -> None:
             return seconds[text]
 
     model = Remembered()
-    print("| weight (nats) | WikiNews dev, any reading: WER | DER | Tashkeela val: WER | DER | WER no case ending |")
+    print(
+        "| weight (nats) | WikiNews dev, any reading: WER | DER | Tashkeela val: WER | DER | WER no case ending |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     for w in weights:
         news, tash = Score(), Score()
@@ -200,8 +205,10 @@ def choose_weight(data: Path, weights: list[float], val_lines: int) -> None:
             news.add_line_any([orig, mx, alt], vowels_with(model, inp, lexicon, model, w).voweled)
         for gold in val:
             tash.add_line(gold, vowels_with(model, strip_marks(gold), lexicon, model, w).voweled)
-        print(f"| {w:g} | {news.wer:.2f} | {news.der:.2f} | {tash.wer:.2f} | {tash.der:.2f} | {tash.wer_noce:.2f} |",
-              flush=True)
+        print(
+            f"| {w:g} | {news.wer:.2f} | {news.der:.2f} | {tash.wer:.2f} | {tash.der:.2f} | {tash.wer_noce:.2f} |",
+            flush=True,
+        )
 
 
 def speed(repeat: int) -> None:
@@ -222,29 +229,43 @@ def speed(repeat: int) -> None:
         times: dict[str, list[float]] = {"whole": [], "alone": [], "dengjen": [], "rawi": []}
         letters = [i for i, ch in enumerate(text) if ch in LETTERS]
         for _ in range(repeat):  # interleaved, so that the machine's load falls alike on each
-            for part, run_once in (("whole", partial(vowels_with, engine, text, lexicon, rawi)),
-                                   ("alone", partial(vowels_with, engine, text, lexicon)),
-                                   ("dengjen", partial(engine.probabilities, text, letters)),
-                                   ("rawi", partial(rawi.classes, text, letters))):
+            for part, run_once in (
+                ("whole", partial(vowels_with, engine, text, lexicon, rawi)),
+                ("alone", partial(vowels_with, engine, text, lexicon)),
+                ("dengjen", partial(engine.probabilities, text, letters)),
+                ("rawi", partial(rawi.classes, text, letters)),
+            ):
                 t = time.perf_counter()
                 run_once()
                 times[part].append(time.perf_counter() - t)
-        rows.append((threads, load, {k: sorted(v)[len(v) // 2] for k, v in times.items()}, max(times["whole"])))
-    print(f"sample article: {len(text)} characters, {len(text.split())} words; lexicon loaded in {lexicon_load:.2f} s")
-    print(f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    print("| threads | models loaded | whole article: median | slowest | without the vote | dengjen's model | "
-          "text2tashkeel's, every sentence |")
+        rows.append(
+            (threads, load, {k: sorted(v)[len(v) // 2] for k, v in times.items()}, max(times["whole"]))
+        )
+    print(
+        f"sample article: {len(text)} characters, {len(text.split())} words; lexicon loaded in {lexicon_load:.2f} s"
+    )
+    print(
+        f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    )
+    print(
+        "| threads | models loaded | whole article: median | slowest | without the vote | dengjen's model | "
+        "text2tashkeel's, every sentence |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for threads, load, med, slowest in rows:
-        print(f"| {threads} | {load:.2f} s | {med['whole']:.3f} s | {slowest:.3f} s | {med['alone']:.3f} s | "
-              f"{med['dengjen']:.3f} s | {med['rawi']:.3f} s |")
+        print(
+            f"| {threads} | {load:.2f} s | {med['whole']:.3f} s | {slowest:.3f} s | {med['alone']:.3f} s | "
+            f"{med['dengjen']:.3f} s | {med['rawi']:.3f} s |"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "vowels")
     parser.add_argument("--tools", default="qari,qari-alone,qari-pausal,dengjen,text2tashkeel,mishkal,none")
-    parser.add_argument("--tashkeela-lines", type=int, default=0, help="only the first N lines (default all 2,500)")
+    parser.add_argument(
+        "--tashkeela-lines", type=int, default=0, help="only the first N lines (default all 2,500)"
+    )
     parser.add_argument("--mishkal-lines", type=int, default=300)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--weights", help="choose the vote's weight on the dev sets: weights to try, a,b,…")
@@ -269,7 +290,9 @@ def main() -> None:
         n_tash = args.mishkal_lines if name == "mishkal" else len(tashkeela)
         items = news[:n_news]
         out, seconds = run(tool, [x[1] for x in items])
-        scores = {f"{half}-{kind}": Score() for kind in ("any", "orig", "max") for half in ("test", "dev", "all")}
+        scores = {
+            f"{half}-{kind}": Score() for kind in ("any", "orig", "max") for half in ("test", "dev", "all")
+        }
         for (block, _inp, orig, mx, alt), pred in zip(items, out):
             half = "dev" if block in DEV_BLOCKS else "test"
             for part in (half, "all"):
@@ -283,20 +306,32 @@ def main() -> None:
             tscore.add_line(g, p)
         scores["tashkeela-test"] = tscore
         for part, s in scores.items():
-            results.append({
-                "tool": name, "data": part, "words": s.words, "der": round(s.der, 2), "wer": round(s.wer, 2),
-                "der_no_case": round(s.der_noce, 2), "wer_no_case": round(s.wer_noce, 2),
-                "seconds": round(seconds if part != "tashkeela-test" else tseconds, 1),
-            })
-        print(f"{name}: {n_news} news sentences in {seconds:.1f} s, {n_tash} Tashkeela lines in {tseconds:.1f} s",
-              file=sys.stderr)
+            results.append(
+                {
+                    "tool": name,
+                    "data": part,
+                    "words": s.words,
+                    "der": round(s.der, 2),
+                    "wer": round(s.wer, 2),
+                    "der_no_case": round(s.der_noce, 2),
+                    "wer_no_case": round(s.wer_noce, 2),
+                    "seconds": round(seconds if part != "tashkeela-test" else tseconds, 1),
+                }
+            )
+        print(
+            f"{name}: {n_news} news sentences in {seconds:.1f} s, {n_tash} Tashkeela lines in {tseconds:.1f} s",
+            file=sys.stderr,
+        )
         if not args.json:  # each tool's rows as soon as they are there (a long run may be stopped)
             if len(results) == len(scores):
                 print("| tool | data | words | DER | WER | DER no case ending | WER no case ending |")
                 print("|---|---|---:|---:|---:|---:|---:|")
-            for r in results[-len(scores):]:
-                print(f"| {r['tool']} | {r['data']} | {r['words']} | {r['der']:.2f} | {r['wer']:.2f} | "
-                      f"{r['der_no_case']:.2f} | {r['wer_no_case']:.2f} |", flush=True)
+            for r in results[-len(scores) :]:
+                print(
+                    f"| {r['tool']} | {r['data']} | {r['words']} | {r['der']:.2f} | {r['wer']:.2f} | "
+                    f"{r['der_no_case']:.2f} | {r['wer_no_case']:.2f} |",
+                    flush=True,
+                )
 
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))

@@ -94,8 +94,10 @@ def require_reader() -> str:
 def _sign_in_page() -> None:
     st.header("قارئ Qari", anchor=False)
     if st.user.is_logged_in:  # signed in, but the provider did not say who (no issuer or subject)
-        st.error("Your sign-in provider did not say who you are (no issuer or subject). Ask whoever runs "
-                 "this Qari to check its OpenID Connect settings.")
+        st.error(
+            "Your sign-in provider did not say who you are (no issuer or subject). Ask whoever runs "
+            "this Qari to check its OpenID Connect settings."
+        )
         st.button("Sign out", on_click=st.logout)
         return
     st.write("Sign in to read: your texts, where you stopped in each, and your words are kept for you alone.")
@@ -103,7 +105,9 @@ def _sign_in_page() -> None:
     if not names:
         st.button("Sign in", type="primary", on_click=st.login)
     for name in names:
-        st.button(f"Sign in with {name}", type="primary", key=f"login-{name}", on_click=st.login, args=(name,))
+        st.button(
+            f"Sign in with {name}", type="primary", key=f"login-{name}", on_click=st.login, args=(name,)
+        )
 
 
 def account_section() -> None:

@@ -27,7 +27,9 @@ def input_banners() -> None:
             icon="📏",
         )
         left, right = st.columns(2)
-        left.button(f"Read the first {MAX_CHARS:,} characters", on_click=texts.read_first_part, type="primary")
+        left.button(
+            f"Read the first {MAX_CHARS:,} characters", on_click=texts.read_first_part, type="primary"
+        )
         right.button("Cancel", on_click=texts.cancel_long)
     if st.session_state.get("input_error"):
         st.error(st.session_state.input_error, icon="⚠️")

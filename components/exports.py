@@ -32,8 +32,11 @@ def export_panel(doc: Document, title: str) -> None:
     def vocabulary() -> list:
         return words.all_entries() if words is not None else []
 
-    word_by_word = st.checkbox("Word by word in the PDF and web page", key="export-interlinear",
-                               help="Each Arabic word with its English under it, as the reader's word-by-word mode shows.")
+    word_by_word = st.checkbox(
+        "Word by word in the PDF and web page",
+        key="export-interlinear",
+        help="Each Arabic word with its English under it, as the reader's word-by-word mode shows.",
+    )
 
     def glosses() -> list[list[str]] | None:
         return interlinear_glosses(doc) if word_by_word else None
@@ -42,18 +45,50 @@ def export_panel(doc: Document, title: str) -> None:
         return anki_contexts(texts, vocabulary()) if texts is not None else {}
 
     files = [
-        ("Bilingual PDF", lambda: export.bilingual_pdf(doc, title=title, interlinear=glosses()), f"{name}.pdf",
-         "application/pdf", ":material/picture_as_pdf:"),
-        ("Bilingual web page", lambda: export.bilingual_html(doc, title=title, interlinear=glosses()),
-         f"{name}.html", "text/html", ":material/web:"),
-        ("Glossary (CSV)", lambda: export.glossary_csv(doc), f"{name}-glossary.csv", "text/csv",
-         ":material/table:"),
-        ("Glossary (Anki deck)", lambda: export.glossary_apkg(doc, deck_name=f"Qari: {title}", audio=audio),
-         f"{name}-glossary.apkg", "application/octet-stream", ":material/style:"),
-        ("My vocabulary (CSV)", lambda: export.vocabulary_csv(vocabulary()),
-         "qari-vocabulary.csv", "text/csv", ":material/bookmark:"),
-        ("My vocabulary (Anki deck)", lambda: export.vocabulary_apkg(vocabulary(), audio=audio, contexts=sentences()),
-         "qari-vocabulary.apkg", "application/octet-stream", ":material/bookmarks:"),
+        (
+            "Bilingual PDF",
+            lambda: export.bilingual_pdf(doc, title=title, interlinear=glosses()),
+            f"{name}.pdf",
+            "application/pdf",
+            ":material/picture_as_pdf:",
+        ),
+        (
+            "Bilingual web page",
+            lambda: export.bilingual_html(doc, title=title, interlinear=glosses()),
+            f"{name}.html",
+            "text/html",
+            ":material/web:",
+        ),
+        (
+            "Glossary (CSV)",
+            lambda: export.glossary_csv(doc),
+            f"{name}-glossary.csv",
+            "text/csv",
+            ":material/table:",
+        ),
+        (
+            "Glossary (Anki deck)",
+            lambda: export.glossary_apkg(doc, deck_name=f"Qari: {title}", audio=audio),
+            f"{name}-glossary.apkg",
+            "application/octet-stream",
+            ":material/style:",
+        ),
+        (
+            "My vocabulary (CSV)",
+            lambda: export.vocabulary_csv(vocabulary()),
+            "qari-vocabulary.csv",
+            "text/csv",
+            ":material/bookmark:",
+        ),
+        (
+            "My vocabulary (Anki deck)",
+            lambda: export.vocabulary_apkg(vocabulary(), audio=audio, contexts=sentences()),
+            "qari-vocabulary.apkg",
+            "application/octet-stream",
+            ":material/bookmarks:",
+        ),
     ]
     for label, build, file_name, mime, icon in files:
-        st.download_button(label, build, file_name=file_name, mime=mime, icon=icon, on_click="ignore", width="stretch")
+        st.download_button(
+            label, build, file_name=file_name, mime=mime, icon=icon, on_click="ignore", width="stretch"
+        )

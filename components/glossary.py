@@ -26,7 +26,9 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "English": g.gloss or "",
                 "In this text": g.context_gloss or "",
                 "Transliteration": g.translit or "",
-                ("Type" if names else "Part of speech"): (LABEL_NAMES.get(g.label or "", "") if names else g.pos or ""),
+                ("Type" if names else "Part of speech"): (
+                    LABEL_NAMES.get(g.label or "", "") if names else g.pos or ""
+                ),
                 "Count": g.count,
                 "Forms in text": "، ".join(g.forms),
                 "First sentence": g.first_sentence + 1,

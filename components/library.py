@@ -37,13 +37,17 @@ def keep_words(doc: Document) -> None:
     if library is None:
         return
     if not library.has_words(text_id):
-        library.set_words(text_id, {word_lemma(t) for s in doc.sentences for t in s.tokens if t.kind == "arabic"})
+        library.set_words(
+            text_id, {word_lemma(t) for s in doc.sentences for t in s.tokens if t.kind == "arabic"}
+        )
     done.add(text_id)
 
 
 def describe(entry: LibraryEntry) -> str:
     """One line under a text's title: where from, when, where the reader stopped, how much they know."""
-    where = {"sample": "Sample", "paste": "Pasted", "upload": "File", "web": "Web"}.get(entry.source, entry.source)
+    where = {"sample": "Sample", "paste": "Pasted", "upload": "File", "web": "Web"}.get(
+        entry.source, entry.source
+    )
     if entry.source == "web" and entry.address:
         where += f" · {urlsplit(entry.address).hostname or entry.address}"
     elif entry.source == "upload" and entry.address:
@@ -69,32 +73,53 @@ def library_section() -> None:
             st.caption("Every text you open is kept here, with where you stopped.")
         for entry in entries:
             st.button(
-                _escape(entry.title), key=f"library-open-{entry.id}", on_click=open_text, args=(entry.id,),
-                width="stretch", type="primary" if entry.id == current else "secondary",
+                _escape(entry.title),
+                key=f"library-open-{entry.id}",
+                on_click=open_text,
+                args=(entry.id,),
+                width="stretch",
+                type="primary" if entry.id == current else "secondary",
             )  # no help= tooltip: with one, Streamlit 1.67 draws the button twice (one hidden)
             st.caption(describe(entry))
             with st.popover("Rename or delete", icon=":material/edit:"):
                 st.text_input("Title", value=entry.title, key=f"library-title-{entry.id}")
                 st.button("Rename", key=f"library-rename-{entry.id}", on_click=rename_text, args=(entry.id,))
-                st.button("Delete from the library", key=f"library-delete-{entry.id}", on_click=delete_text,
-                          args=(entry.id,))
+                st.button(
+                    "Delete from the library",
+                    key=f"library-delete-{entry.id}",
+                    on_click=delete_text,
+                    args=(entry.id,),
+                )
         st.divider()
         vocabulary = account.vocabulary()
         if vocabulary is not None:
             st.download_button(
-                "Export library and vocabulary", data=lambda: export_bytes(library, vocabulary),
-                file_name=EXPORT_NAME, mime="application/json", icon=":material/download:",
+                "Export library and vocabulary",
+                data=lambda: export_bytes(library, vocabulary),
+                file_name=EXPORT_NAME,
+                mime="application/json",
+                icon=":material/download:",
                 help="One file with your texts, where you stopped and your words: a backup, or for another machine",
             )
         if st.session_state.get("library_importing"):  # the upload box only when asked for
             st.file_uploader(
-                "Import a library file", type=["json"], key="library-import", on_change=import_file,
+                "Import a library file",
+                type=["json"],
+                key="library-import",
+                on_change=import_file,
                 help="A file exported from Qari: its texts and words are added to yours",
             )
-            st.button("Cancel", key="library-import-cancel", on_click=_importing, args=(False,), type="tertiary")
+            st.button(
+                "Cancel", key="library-import-cancel", on_click=_importing, args=(False,), type="tertiary"
+            )
         else:
-            st.button("Import a library file…", key="library-import-start", on_click=_importing, args=(True,),
-                      icon=":material/upload:")
+            st.button(
+                "Import a library file…",
+                key="library-import-start",
+                on_click=_importing,
+                args=(True,),
+                icon=":material/upload:",
+            )
         message = st.session_state.pop("library_message", None)
         if message:
             st.caption(message)

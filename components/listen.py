@@ -84,11 +84,23 @@ def listen_section() -> Listening:
         st.session_state["listen.voice"] = saved.voice if saved else "auto"
     st.subheader("Listen")
     speed = st.slider(
-        "Reading speed", min_value=SPEEDS[0], max_value=SPEEDS[1], step=0.1, key="listen.speed", format="%.1f×",
-        on_change=_save, args=("speed",), help="P on the text reads the selected sentence, R reads on from it.",
+        "Reading speed",
+        min_value=SPEEDS[0],
+        max_value=SPEEDS[1],
+        step=0.1,
+        key="listen.speed",
+        format="%.1f×",
+        on_change=_save,
+        args=("speed",),
+        help="P on the text reads the selected sentence, R reads on from it.",
     )
     voice = st.selectbox(
-        "Voice", VOICES, key="listen.voice", format_func=lambda v: VOICE_LABELS.get(v, v), on_change=_save, args=("voice",),
+        "Voice",
+        VOICES,
+        key="listen.voice",
+        format_func=lambda v: VOICE_LABELS.get(v, v),
+        on_change=_save,
+        args=("voice",),
         help="Auto: the browser's own Arabic voice where it has one (Chrome, Edge, Safari), else the server's. "
         "Both read the text with the short vowels Qari adds; the server's voice is espeak-ng.",
     )
@@ -215,7 +227,9 @@ def listen_payload(doc: Document) -> dict:
     if not isinstance(request, dict):
         return payload
     # the browser's voice only needs the text; the server's, audio too (unless it is missing)
-    asked = "browser" if request.get("voice") == "browser" else ("server" if server_error is None else "browser")
+    asked = (
+        "browser" if request.get("voice") == "browser" else ("server" if server_error is None else "browser")
+    )
     reply = _safe_answer(doc, request, asked, speed, "now")
     reply["seq"] = request["seq"]
     reply["voice"] = asked

@@ -50,8 +50,13 @@ def _gap(text: str) -> str:
     return _esc(text)
 
 
-def _sentence(doc: Document, sentence: Sentence, selected: int | None, first_token: int,
-              glosses: list[str] | None = None) -> str:
+def _sentence(
+    doc: Document,
+    sentence: Sentence,
+    selected: int | None,
+    first_token: int,
+    glosses: list[str] | None = None,
+) -> str:
     is_selected = "true" if sentence.index == selected else "false"
     # No translation status here: the Arabic markup stays the same while translations arrive (the
     # reader marks failed sentences itself), so the browser never rebuilds it for a translation.
@@ -139,8 +144,9 @@ def _interlinear(text: str, sentence: Sentence, first_token: int, glosses: list[
             pieces.append(f"{_open_mark(mark)}{piece}</mark>" if mark is not None else piece)
         # numbers are not words: no card, no status (as outside this mode)
         attrs = ' class="il num"' if tok.kind == "number" else f' class="il" data-t="{index}"'
-        out.append(f'<ruby{attrs}>{"".join(pieces)}'
-                   f'<rt class="gl" lang="en" dir="ltr">{_esc(gloss)}</rt></ruby>')
+        out.append(
+            f'<ruby{attrs}>{"".join(pieces)}<rt class="gl" lang="en" dir="ltr">{_esc(gloss)}</rt></ruby>'
+        )
         cursor = tok.end
     out.append(_with_tashkeel_marks(text, cursor, sentence.end, added))
     return "".join(out)
@@ -248,7 +254,9 @@ def _english_words(translation: str, words: list[tuple[int, int]] | None) -> str
 
 
 def token_cards(
-    doc: Document, statuses: Mapping[str, str] | None = None, forms: Mapping[tuple[str, str], str] | None = None
+    doc: Document,
+    statuses: Mapping[str, str] | None = None,
+    forms: Mapping[tuple[str, str], str] | None = None,
 ) -> list[dict[str, Any]]:
     """What the hover card shows for each token, in global token order (plain data, escaped by the JS).
 
@@ -277,7 +285,8 @@ def token_cards(
                     # the vocabulary's word: the reader colours every token with the same one at once
                     "vocab": word_lemma(tok) if tok.kind == "arabic" else None,
                     "status": forms.get((tok.text, word_lemma(tok)), statuses.get(word_lemma(tok)))
-                    if tok.kind == "arabic" and not entry else None,
+                    if tok.kind == "arabic" and not entry
+                    else None,
                     "form": vocab_key(tok.text) if tok.kind == "arabic" else None,  # "this form only"
                 }
             )

@@ -18,9 +18,14 @@ _COUNT = alt.Axis(format="d", tickMinStep=1)
 
 
 def _bars(rows: list[dict[str, object]], field: str, title: str, color: str) -> alt.Chart:
-    return alt.Chart(pd.DataFrame(rows), height=HEIGHT, title=title).mark_bar(color=color, size=BAR).encode(
-        x=_DAY, y=alt.Y(f"{field}:Q", title=None, axis=_COUNT),
-        tooltip=["day:N", alt.Tooltip(f"{field}:Q", title=title)],
+    return (
+        alt.Chart(pd.DataFrame(rows), height=HEIGHT, title=title)
+        .mark_bar(color=color, size=BAR)
+        .encode(
+            x=_DAY,
+            y=alt.Y(f"{field}:Q", title=None, axis=_COUNT),
+            tooltip=["day:N", alt.Tooltip(f"{field}:Q", title=title)],
+        )
     )
 
 
@@ -45,11 +50,15 @@ def progress_view() -> None:
     left, right = st.columns(2)
     with left:
         if known:
-            chart = alt.Chart(pd.DataFrame(known), height=HEIGHT, title="Lemmas known").mark_line(
-                point=True, interpolate="step-after").encode(
-                x=_DAY,
-                y=alt.Y("known:Q", title=None, axis=_COUNT),
-                tooltip=["day:N", alt.Tooltip("known:Q", title="lemmas known")])
+            chart = (
+                alt.Chart(pd.DataFrame(known), height=HEIGHT, title="Lemmas known")
+                .mark_line(point=True, interpolate="step-after")
+                .encode(
+                    x=_DAY,
+                    y=alt.Y("known:Q", title=None, axis=_COUNT),
+                    tooltip=["day:N", alt.Tooltip("known:Q", title="lemmas known")],
+                )
+            )
             st.altair_chart(chart, key="chart-known")
         else:
             st.caption("Lemmas known: none yet. Words you mark known, or learn in review, count here.")
@@ -59,17 +68,21 @@ def progress_view() -> None:
             base = alt.Chart(frame, height=HEIGHT, title="Reviews and recall").encode(x=_DAY)
             bars = base.mark_bar(color="#4c78a8", size=BAR).encode(
                 y=alt.Y("reviews:Q", title="reviews", axis=_COUNT),
-                tooltip=["day:N", "reviews:Q", alt.Tooltip("recall:Q", format=".0%")])
+                tooltip=["day:N", "reviews:Q", alt.Tooltip("recall:Q", format=".0%")],
+            )
             line = base.mark_line(color="#e45756", point=True).encode(
-                y=alt.Y("recall:Q", title="recall", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
+                y=alt.Y("recall:Q", title="recall", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+            )
             st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), key="chart-reviews")
         else:
             st.caption("Reviews: none yet.")
     left, right = st.columns(2)
     with left:
         if reading:
-            st.altair_chart(_bars(reading, "words", "Words read (distinct words of the texts opened)", "#54a24b"),
-                            key="chart-words")
+            st.altair_chart(
+                _bars(reading, "words", "Words read (distinct words of the texts opened)", "#54a24b"),
+                key="chart-words",
+            )
     with right:
         if reading:
             st.altair_chart(_bars(reading, "finished", "Texts finished", "#b279a2"), key="chart-finished")
@@ -87,13 +100,20 @@ def _library_shares(entries: list) -> None:
             rows.append({"text": entry.title, "status": status, "share": share})
     if not rows:
         return
-    chart = alt.Chart(pd.DataFrame(rows), title="Known words per text", height=alt.Step(30)).mark_bar().encode(
-        y=alt.Y("text:N", title=None, sort=None),
-        x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), stack="normalize"),
-        color=alt.Color("status:N", scale=alt.Scale(domain=["known", "learning", "new"],
-                                                    range=["#54a24b", "#f2b134", "#bab0ac"]),
-                        legend=alt.Legend(title=None)),
-        order=alt.Order("order:Q"),
-        tooltip=["text:N", "status:N", alt.Tooltip("share:Q", format=".0%")],
-    ).transform_calculate(order="indexof(['known', 'learning', 'new'], datum.status)")
+    chart = (
+        alt.Chart(pd.DataFrame(rows), title="Known words per text", height=alt.Step(30))
+        .mark_bar()
+        .encode(
+            y=alt.Y("text:N", title=None, sort=None),
+            x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), stack="normalize"),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=["known", "learning", "new"], range=["#54a24b", "#f2b134", "#bab0ac"]),
+                legend=alt.Legend(title=None),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["text:N", "status:N", alt.Tooltip("share:Q", format=".0%")],
+        )
+        .transform_calculate(order="indexof(['known', 'learning', 'new'], datum.status)")
+    )
     st.altair_chart(chart, key="chart-library")

@@ -27,7 +27,9 @@ def _component():  # Streamlit's renderer type is private
     return st.components.v2.component(
         "qari.reader",
         html=(_FRONTEND / "reader.html").read_text(encoding="utf-8"),
-        css="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("reader.css", "listen.css")),
+        css="\n".join(
+            (_FRONTEND / name).read_text(encoding="utf-8") for name in ("reader.css", "listen.css")
+        ),
         # listen.js defines qariListen (hoisted in the module), which reader.js calls at its end
         js="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("listen.js", "reader.js")),
     )

@@ -72,8 +72,15 @@ def choose_view() -> str:
     st.session_state.review_text = text
     with st.sidebar:
         view = st.segmented_control(
-            "View", list(VIEWS), default="read", required=True, key="view", on_change=_left_view,
-            format_func=lambda v: VIEWS.get(v, v), label_visibility="collapsed", width="stretch",
+            "View",
+            list(VIEWS),
+            default="read",
+            required=True,
+            key="view",
+            on_change=_left_view,
+            format_func=lambda v: VIEWS.get(v, v),
+            label_visibility="collapsed",
+            width="stretch",
         )
         st.caption(due_line(due))
     return view
@@ -134,8 +141,9 @@ def _answer(key: str, rating: int) -> None:
 
 @cache
 def _keys():  # Streamlit's renderer type is private
-    return st.components.v2.component("qari.review_keys", html="<span hidden></span>",
-                                      js=_KEYS_JS.read_text(encoding="utf-8"))
+    return st.components.v2.component(
+        "qari.review_keys", html="<span hidden></span>", js=_KEYS_JS.read_text(encoding="utf-8")
+    )
 
 
 def _pressed() -> None:
@@ -159,8 +167,10 @@ def review_view() -> None:
     due = store.due(limit=1)
     count = store.due_count()
     if not due:
-        st.success("Nothing is due for review. Words you mark new or learning in the reader come here.",
-                   icon=":material/task_alt:")
+        st.success(
+            "Nothing is due for review. Words you mark new or learning in the reader come here.",
+            icon=":material/task_alt:",
+        )
         if message:
             st.caption(message)
         return
@@ -169,32 +179,50 @@ def review_view() -> None:
     context = _context(card)
     e = html.escape
     if context is not None:
-        st.html(f'<div class="qari-card" lang="ar">{marked_html(context)}</div>'
-                f'<div class="qari-source">from “{e(context.title)}”</div>')
+        st.html(
+            f'<div class="qari-card" lang="ar">{marked_html(context)}</div>'
+            f'<div class="qari-source">from “{e(context.title)}”</div>'
+        )
     elif card.entry.example:
-        st.html(f'<div class="qari-card" lang="ar">{e(card.entry.example)}</div>'
-                '<div class="qari-source">the sentence it was saved from (no longer in your library)</div>')
+        st.html(
+            f'<div class="qari-card" lang="ar">{e(card.entry.example)}</div>'
+            '<div class="qari-source">the sentence it was saved from (no longer in your library)</div>'
+        )
     else:
         st.html(f'<div class="qari-card" lang="ar">{e(card.entry.lemma)}</div>')
     shown = st.session_state.get("review_shown") == card.key
     _keys()(data={"card": card.key, "shown": shown}, key="review-keys", on_press_change=_pressed)
     if not shown:
-        st.button("Show answer", key="review-show", on_click=_show, args=(card.key,), shortcut="Space",
-                  type="primary")
+        st.button(
+            "Show answer",
+            key="review-show",
+            on_click=_show,
+            args=(card.key,),
+            shortcut="Space",
+            type="primary",
+        )
         return
     _answer_details(card, context)
     when = store.preview(card.card)
     with st.container(horizontal=True, gap="small"):
         for rating, label in RATINGS.items():
-            st.button(f"{label} · {_interval(when[rating])}", key=f"review-answer-{rating}", on_click=_answer,
-                      args=(card.key, rating), shortcut=KEYS[rating], type="primary" if rating == 3 else "secondary")
+            st.button(
+                f"{label} · {_interval(when[rating])}",
+                key=f"review-answer-{rating}",
+                on_click=_answer,
+                args=(card.key, rating),
+                shortcut=KEYS[rating],
+                type="primary" if rating == 3 else "secondary",
+            )
 
 
 def _answer_details(card: DueCard, context: Context | None) -> None:
     e = html.escape
     lemma = (context.lemma if context else None) or card.entry.lemma
     gloss = card.entry.gloss or (context.gloss if context else None) or "—"
-    lines = [f'<div class="qari-word" lang="ar">{e(context.voweled or context.form) if context else e(lemma)}</div>']
+    lines = [
+        f'<div class="qari-word" lang="ar">{e(context.voweled or context.form) if context else e(lemma)}</div>'
+    ]
     details = []
     if context is not None and context.translit:
         details.append(f"<i>{e(context.translit)}</i>")
@@ -202,6 +230,8 @@ def _answer_details(card: DueCard, context: Context | None) -> None:
     details.append(f"<b>{e(gloss)}</b>")
     lines.append("<div>" + " · ".join(details) + "</div>")
     english = context.translation if context is not None else card.entry.translation
-    lines.append(f'<div class="qari-english" lang="en" dir="ltr">{e(english) if english else "<i>(not translated yet)</i>"}'
-                 "</div>")
+    lines.append(
+        f'<div class="qari-english" lang="en" dir="ltr">{e(english) if english else "<i>(not translated yet)</i>"}'
+        "</div>"
+    )
     st.html("".join(lines))

@@ -49,13 +49,19 @@ def sidebar() -> Settings:
             key="upload",
             on_change=texts.on_upload,
             help="Text, web page, Word or PDF"
-            + (", or a scanned PDF or an image of Arabic text (read by OCR)" if ocr else " (with a text layer)"),
+            + (
+                ", or a scanned PDF or an image of Arabic text (read by OCR)"
+                if ocr
+                else " (with a text layer)"
+            ),
             max_upload_size=max(1, max(limits.values()) // MB),
         )
         st.caption(limits_sentence(limits))
         with st.form("web", border=False):
             st.text_input(
-                "Or open a web address", key="address", placeholder="https://…",
+                "Or open a web address",
+                key="address",
+                placeholder="https://…",
                 help="An Arabic news article: Qari fetches the page and keeps its title and text only "
                 "(no menus, links or comments). Or a news feed (RSS or Atom): its latest articles are "
                 "listed here to choose from. Enter opens it.",
@@ -84,7 +90,10 @@ def sidebar() -> Settings:
         )
         listen_section()  # speed and voice, saved for the reader (components/listen.py)
         interlinear = st.radio(
-            "Word by word", INTERLINEAR_MODES, format_func=INTERLINEAR_MODES.get, key="interlinear",
+            "Word by word",
+            INTERLINEAR_MODES,
+            format_func=INTERLINEAR_MODES.get,
+            key="interlinear",
             horizontal=True,
             help="The English of each word under it, in small type: its word in this sentence's translation, "
             "else the dictionary's first meaning; names in their English spelling.",
@@ -110,8 +119,17 @@ def sidebar() -> Settings:
         st.divider()
         library_section()
         account.account_section()
-    return Settings(show_tashkeel, translate, model_id, int(beam), ner_model, downloads, vowels,
-                    interlinear or "off", pausal)
+    return Settings(
+        show_tashkeel,
+        translate,
+        model_id,
+        int(beam),
+        ner_model,
+        downloads,
+        vowels,
+        interlinear or "off",
+        pausal,
+    )
 
 
 INTERLINEAR_MODES = {"off": "Off", "new": "New and learning", "all": "Every word"}
@@ -131,7 +149,11 @@ def _feed_items() -> None:
             date = " · \u2066" + item.date.replace("-", "\u2011") + "\u2069" if item.date else ""
             label = _MARKDOWN.sub(r"\\\1", item.title) + date
             st.button(
-                label, key=f"feed-item-{index}", on_click=texts.open_web_address, args=(item.url,),
-                help=item.summary or item.url, width="stretch",
+                label,
+                key=f"feed-item-{index}",
+                on_click=texts.open_web_address,
+                args=(item.url,),
+                help=item.summary or item.url,
+                width="stretch",
             )
         st.button("Close the feed", key="feed-close", on_click=texts.close_feed, type="tertiary")

@@ -71,7 +71,9 @@ def open_from_library(text_id: str) -> None:
     st.session_state.input_error = None
     st.session_state.too_long = None
     st.session_state.source = (
-        {"url": kept.address, "date": kept.published, "site": None, "title": kept.title} if kept.source == "web" else None
+        {"url": kept.address, "date": kept.published, "site": None, "title": kept.title}
+        if kept.source == "web"
+        else None
     )
     st.session_state.selected = kept.position
     st.session_state.text_id = kept.id
@@ -85,7 +87,12 @@ def _save_position(index: int) -> None:
 
 
 def use_text(
-    text: str, title: str, *, confirmed_long: bool = False, kind: str = "paste", address: str | None = None,
+    text: str,
+    title: str,
+    *,
+    confirmed_long: bool = False,
+    kind: str = "paste",
+    address: str | None = None,
     published: str | None = None,
 ) -> None:
     """Open `text` (and keep it in the library: `kind` is where it came from), or keep the current one and

@@ -56,7 +56,9 @@ def add_pieces(vocab: dict[str, int], proto: bytes) -> None:
             vocab.setdefault(sp.id_to_piece(i), len(vocab))
 
 
-def write_tokenizer(folder: Path, source: bytes, target: bytes, vocab: dict[str, int], max_length: int) -> None:
+def write_tokenizer(
+    folder: Path, source: bytes, target: bytes, vocab: dict[str, int], max_length: int
+) -> None:
     """Write what MarianTokenizer loads: source.spm, target.spm, vocab.json, tokenizer_config.json."""
     (folder / "source.spm").write_bytes(source)
     (folder / "target.spm").write_bytes(target)
@@ -130,7 +132,9 @@ def build_tiny_marian(path: Path) -> Path:
     return path
 
 
-def build_endless_marian(tiny: Path, path: Path, *, width: int | None = None, positions: int | None = None) -> Path:
+def build_endless_marian(
+    tiny: Path, path: Path, *, width: int | None = None, positions: int | None = None
+) -> Path:
     """A copy of the tiny model (`build_tiny_marian`) that never says </s> and has no length settings of its
     own: like the benchmark's random stand-in, only the engines' length bound stops it. `width` (d_model,
     with 3+3 layers) and `positions` make a slower one, whose decoding a browser can watch."""

@@ -34,14 +34,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     analyze.add_argument("--json", action="store_true", help="print the document as JSON")
     analyze.add_argument("--no-translate", action="store_true", help="skip machine translation")
-    analyze.add_argument("--model", default=None, help="Marian model id or local folder (default: QARI_MT_MODEL)")
+    analyze.add_argument(
+        "--model", default=None, help="Marian model id or local folder (default: QARI_MT_MODEL)"
+    )
     analyze.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
     analyze.add_argument(
-        "--interlinear", action="store_true",
+        "--interlinear",
+        action="store_true",
         help="give every word in the JSON an `interlinear` field: its gloss as the page's word-by-word mode shows it",
     )
 
-    download = commands.add_parser("download", help="fetch translation models into the local cache for offline use")
+    download = commands.add_parser(
+        "download", help="fetch translation models into the local cache for offline use"
+    )
     download.add_argument("models", nargs="*", help="model ids (default: the configured model)")
 
     evaluate_ner = commands.add_parser(
@@ -50,12 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     evaluate_ner.add_argument("files", nargs="+", help="CoNLL files; scores are added up over all of them")
 
     vowels = commands.add_parser(
-        "vowelize", help="print a UTF-8 text file with its short vowels added (only marks are added: line for line)"
+        "vowelize",
+        help="print a UTF-8 text file with its short vowels added (only marks are added: line for line)",
     )
     vowels.add_argument("file", help="a UTF-8 text file, or - for standard input")
-    vowels.add_argument("--pausal", action="store_true", help="no case ending before a pause (full stop, comma, line end)")
+    vowels.add_argument(
+        "--pausal", action="store_true", help="no case ending before a pause (full stop, comma, line end)"
+    )
 
-    speak = commands.add_parser("speak", help="read an Arabic text aloud from its voweled form into a WAV file")
+    speak = commands.add_parser(
+        "speak", help="read an Arabic text aloud from its voweled form into a WAV file"
+    )
     speak.add_argument("text", help="a UTF-8 text file, - for standard input, or the Arabic text itself")
     speak.add_argument("--out", required=True, help="the WAV file to write")
     speak.add_argument("--speed", type=float, default=1.0, help="0.5 (slow) to 1.5 (fast); default 1")
@@ -119,7 +129,10 @@ def _analyze(args: argparse.Namespace) -> int:
             print(f"[{sentence.index}] {sentence.text}")
             if args.interlinear:
                 row = interlinear_glosses(doc)[sentence.index]
-                print("    " + " | ".join(f"{t.text} {g}" for t, g in zip(sentence.tokens, row, strict=True) if g))
+                print(
+                    "    "
+                    + " | ".join(f"{t.text} {g}" for t, g in zip(sentence.tokens, row, strict=True) if g)
+                )
             if sentence.translation:
                 print(f"    {sentence.translation}")
     return 0
@@ -187,6 +200,7 @@ def _speak(args: argparse.Namespace) -> int:
 def _download(args: argparse.Namespace) -> int:
     failed = 0
     for model_id in args.models or [translation_model()]:
+
         def report(fraction: float, message: str, model_id: str = model_id) -> None:
             print(f"\r{model_id}: {fraction:5.0%} {message}", end="", file=sys.stderr, flush=True)
 

@@ -81,7 +81,8 @@ class Database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             # NullPool: a fresh connection per transaction, as for the cache (threads and processes safe)
             self.engine = sqlalchemy.create_engine(
-                url, poolclass=sqlalchemy.pool.NullPool,
+                url,
+                poolclass=sqlalchemy.pool.NullPool,
                 connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             )
             sqlalchemy.event.listen(self.engine, "connect", _sqlite_connected)

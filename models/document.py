@@ -74,7 +74,9 @@ class GlossaryEntry:
     pos: str | None = None
     source: str | None = None  # where the gloss came from, e.g. "buckwalter", "freedict", "cldr"
     translit: str | None = None  # of the lemma (words) or the most frequent form (names): "maʿlūmah"
-    context_gloss: str | None = None  # what the word became in this text's translation (models.translation.align)
+    context_gloss: str | None = (
+        None  # what the word became in this text's translation (models.translation.align)
+    )
     voweled: str | None = None  # its first form in the text, voweled in context (models.vowels)
 
 

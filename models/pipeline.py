@@ -106,8 +106,11 @@ def translation_service(
     engine = engine or translation_engine()
     name = f"{engine}:{model_key_for(model_id)}"
     if translation_service_kind() == "ray":  # the shared service on Ray Serve: no model in this process
-        return registry.loaded(WORKER_KIND, f"ray:{name}", lambda: RayTranslationService(
-            model_id, store if store is not None else translation_store()))
+        return registry.loaded(
+            WORKER_KIND,
+            f"ray:{name}",
+            lambda: RayTranslationService(model_id, store if store is not None else translation_store()),
+        )
 
     def start() -> TranslationWorker:
         return TranslationWorker(model_id, store if store is not None else translation_store(), engine=engine)
@@ -149,7 +152,9 @@ def mark_failed(doc: Document, sources: set[str], message: str = FAILED_MESSAGE)
     """Mark sentences whose text (or one of whose pieces) failed before, so they are not retried on
     every rerun."""
     for sentence in doc.sentences:
-        if sentence.translation is None and (sentence.text in sources or any(p in sources for p in pieces(sentence))):
+        if sentence.translation is None and (
+            sentence.text in sources or any(p in sources for p in pieces(sentence))
+        ):
             sentence.translation_error = message
 
 
@@ -167,7 +172,12 @@ def failed(doc: Document) -> list[int]:
 
 
 def request_translations(
-    doc: Document, service: TranslationService, reader: str, *, first: int | None = None, beam_size: int = 4,
+    doc: Document,
+    service: TranslationService,
+    reader: str,
+    *,
+    first: int | None = None,
+    beam_size: int = 4,
     only_first: bool = False,
 ) -> int:
     """Ask `service` for every piece `doc` still needs, sentence `first` before the rest (all of `reader`'s
@@ -190,7 +200,9 @@ def provisional(doc: Document, service: TranslationService) -> dict[int, str]:
     reader shows, marked provisional, while the looked-at sentence is decoded."""
     wanted = {i: pieces(doc.sentences[i]) for i in pending(doc)}
     got = service.partial([p for ps in wanted.values() for p in ps]) if wanted else {}
-    return {i: " ".join(got[p] for p in ps if p in got) for i, ps in wanted.items() if any(p in got for p in ps)}
+    return {
+        i: " ".join(got[p] for p in ps if p in got) for i, ps in wanted.items() if any(p in got for p in ps)
+    }
 
 
 def translation_order(doc: Document, first: int | None = None) -> list[int]:

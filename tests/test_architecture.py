@@ -66,7 +66,9 @@ def imports(path: Path) -> list[tuple[str, bool]]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + [base]).strip(".")
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + [base]
+                ).strip(".")
             for alias in node.names:
                 # `from models.translation import ct2` imports the module models.translation.ct2
                 candidate = f"{base}.{alias.name}"
@@ -84,7 +86,9 @@ def own_imports(module: str) -> set[str]:
 
 
 def test_the_walk_finds_the_layout() -> None:
-    packages = {m for m in OWN if m.startswith("models.") and (ROOT / m.replace(".", "/") / "__init__.py").is_file()}
+    packages = {
+        m for m in OWN if m.startswith("models.") and (ROOT / m.replace(".", "/") / "__init__.py").is_file()
+    }
     assert set(ALLOWED) | {"models.build"} <= packages
     assert own_imports("models.pipeline") >= {"models.names.recognizer", "models.translation.loader"}
 
@@ -116,7 +120,9 @@ def test_feature_packages_import_only_what_they_may(package: str) -> None:
     for module in sorted(m for m in OWN if m == package or m.startswith(package + ".")):
         for other in own_imports(module):
             if other.startswith("models"):
-                assert any(other == a or other.startswith(a + ".") for a in allowed), f"{module} imports {other}"
+                assert any(other == a or other.startswith(a + ".") for a in allowed), (
+                    f"{module} imports {other}"
+                )
 
 
 def test_layers() -> None:
@@ -134,7 +140,9 @@ def test_layers() -> None:
 
 def test_own_imports_are_at_the_top() -> None:
     for module, found in GRAPH.items():
-        inside = sorted(name for name, top in found if not top and name.split(".")[0] in ("models", "components"))
+        inside = sorted(
+            name for name, top in found if not top and name.split(".")[0] in ("models", "components")
+        )
         assert not inside, f"{module} imports {inside} inside a function"
 
 
@@ -153,9 +161,13 @@ def test_the_app_and_the_benchmarks_never_import_the_tests() -> None:
     for folder in ("bench", "devkit", "models", "components"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             found = {name.split(".")[0] for name, _ in imports(path)}
-            assert "tests" not in found and "pytest" not in found, f"{path.relative_to(ROOT)} imports the tests"
+            assert "tests" not in found and "pytest" not in found, (
+                f"{path.relative_to(ROOT)} imports the tests"
+            )
             if folder in ("models", "components"):
-                assert "devkit" not in found and "bench" not in found, f"{path.relative_to(ROOT)} imports {found}"
+                assert "devkit" not in found and "bench" not in found, (
+                    f"{path.relative_to(ROOT)} imports {found}"
+                )
 
 
 MAX_LINES = 500
@@ -163,8 +175,15 @@ MAX_LINES = 500
 
 def test_no_module_runs_past_500_lines() -> None:
     """A module a newcomer can read in one sitting: split by concern before it grows past this."""
-    sources = [ROOT / "app.py", *(p for d in ("models", "components", "bench", "devkit", "tests") for p in (ROOT / d).rglob("*.py"))]
-    long = {str(p.relative_to(ROOT)): n for p in sources if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    sources = [
+        ROOT / "app.py",
+        *(p for d in ("models", "components", "bench", "devkit", "tests") for p in (ROOT / d).rglob("*.py")),
+    ]
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in sources
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 

@@ -35,12 +35,16 @@ def test_sample_as_json_has_exact_offsets_and_entities(capsys: pytest.CaptureFix
             assert text[t["start"] : t["end"]] == t["text"]
     found = {(e["text"], e["label"]) for s in doc["sentences"] for e in s["entities"]}
     assert {("اليابان", "LOC"), ("كندا", "LOC"), ("طوكيو", "LOC")} <= found
-    assert not any(e["text"] == "اليابان" and text[e["end"]].isalpha() for s in doc["sentences"] for e in s["entities"])
+    assert not any(
+        e["text"] == "اليابان" and text[e["end"]].isalpha() for s in doc["sentences"] for e in s["entities"]
+    )
     glosses = {g["lemma"]: g["gloss"] for g in doc["glossary"]}
     assert glosses["اليابان"] == "Japan"
 
 
-def test_translation_with_a_local_model_folder(capsys: pytest.CaptureFixture[str], tiny_model_dir: Path) -> None:
+def test_translation_with_a_local_model_folder(
+    capsys: pytest.CaptureFixture[str], tiny_model_dir: Path
+) -> None:
     doc = analyze_json(capsys, str(SAMPLE), "--model", str(tiny_model_dir))
     assert all(isinstance(s["translation"], str) and s["translation"] for s in doc["sentences"])
 
@@ -54,7 +58,9 @@ def test_missing_model_still_prints_the_document(capsys: pytest.CaptureFixture[s
 
 def test_html_file_is_reduced_to_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     page = tmp_path / "a.html"
-    page.write_text("<html><body><h1>خبر</h1><script>var x=1;</script><p>اتفقت اليابان وكندا.</p></body></html>")
+    page.write_text(
+        "<html><body><h1>خبر</h1><script>var x=1;</script><p>اتفقت اليابان وكندا.</p></body></html>"
+    )
     doc = analyze_json(capsys, str(page), "--no-translate")
     assert doc["text"] == "خبر\nاتفقت اليابان وكندا."
     assert [s["text"] for s in doc["sentences"]] == ["خبر", "اتفقت اليابان وكندا."]
@@ -63,7 +69,9 @@ def test_html_file_is_reduced_to_text(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_windows_1256_file_is_decoded(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "legacy.txt"
     path.write_bytes("اتفقت اليابان وكندا على بدء المحادثات.".encode("cp1256"))
-    assert analyze_json(capsys, str(path), "--no-translate")["text"] == "اتفقت اليابان وكندا على بدء المحادثات."
+    assert (
+        analyze_json(capsys, str(path), "--no-translate")["text"] == "اتفقت اليابان وكندا على بدء المحادثات."
+    )
 
 
 def test_unreadable_input_is_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
@@ -72,7 +80,11 @@ def test_unreadable_input_is_one_line_and_a_nonzero_exit(tmp_path: Path) -> None
     for path in (binary, tmp_path / "missing.txt"):
         run = subprocess.run(
             [sys.executable, "-m", "models", "analyze", str(path), "--json", "--no-translate"],
-            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert run.returncode == 2
         assert run.stdout == ""

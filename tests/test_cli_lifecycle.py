@@ -40,12 +40,19 @@ def _analyze(path: Path, data_dir: Path, *extra: str) -> subprocess.CompletedPro
     env = {**os.environ, "QARI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
     return subprocess.run(
         [sys.executable, "-m", "models", "analyze", str(path), "--json", *extra],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
 @pytest.mark.parametrize("name", [*NOTHING_TO_TRANSLATE, *SUBPROCESS_ARABIC])
-def test_the_command_exits_cleanly_with_a_model_to_load(name: str, tmp_path: Path, tiny_model_dir: Path) -> None:
+def test_the_command_exits_cleanly_with_a_model_to_load(
+    name: str, tmp_path: Path, tiny_model_dir: Path
+) -> None:
     path = tmp_path / name
     path.write_bytes({**NOTHING_TO_TRANSLATE, **ARABIC}[name])
     run = _analyze(path, tmp_path / "data", "--model", str(tiny_model_dir))
@@ -67,7 +74,10 @@ def test_no_translate_starts_nothing(name: str, tmp_path: Path) -> None:
 
 
 def test_no_worker_for_a_text_with_nothing_to_translate(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, clean_registry: None,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    clean_registry: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("QARI_DATA_DIR", str(tmp_path))

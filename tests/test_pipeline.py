@@ -42,7 +42,10 @@ def test_selected_sentence_goes_first_then_batches_in_reading_order(tiny: Marian
     doc = analyze(SAMPLE, with_lexicon=False)
     recorder = Recording(tiny)
     progress: list[tuple[int, int]] = []
-    fill_translations(doc, recorder, first=6, batch_size=4, beam_size=1, progress=lambda d, t: progress.append((d, t)))
+    fill_translations(
+        doc, recorder, first=6, batch_size=4, beam_size=1, progress=lambda d, t: progress.append((d, t))
+    )
+
     def texts(*indices: int) -> list[str]:
         return [p for i in indices for p in pieces(doc.sentences[i])]
 

@@ -27,7 +27,9 @@ def is_ok(value: dict) -> bool:
 def test_a_model_is_loaded_once_across_threads() -> None:
     registry, loader = ModelRegistry(), Loader()
     found: list[dict] = []
-    threads = [threading.Thread(target=lambda: found.append(registry.get("k", "m", loader, is_ok))) for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: found.append(registry.get("k", "m", loader, is_ok))) for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -48,8 +48,6 @@ _ARWIKICATS_NOISE_AR = frozenset(
 _MIN_LETTERS = 3  # a one- or two-letter single-word "name" matches too much text
 
 
-
-
 @dataclass
 class _Candidate:
     arabic: str
@@ -343,7 +341,9 @@ def _stats(names: dict[str, Name]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m models.names.gazetteer", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m models.names.gazetteer", description=__doc__.splitlines()[0]
+    )
     parser.add_argument(
         "--build", action="store_true", help="rebuild models/data/gazetteer.tsv from the sources"
     )

@@ -124,9 +124,7 @@ def estimate(
         for (category, _suffix), mass in pattern_mass.items():
             category_mass[category] += mass
         theta = defaultdict(lambda: 1e-12, entry_mass)
-        phi = defaultdict(
-            lambda: 1e-3, {p: mass / category_mass[p[0]] for p, mass in pattern_mass.items()}
-        )
+        phi = defaultdict(lambda: 1e-3, {p: mass / category_mass[p[0]] for p, mass in pattern_mass.items()})
     return dict(theta), dict(phi)
 
 
@@ -147,7 +145,9 @@ def write_table(
     rows = [(c, k) for c, k in rows if c <= floor]
     with open(path, "w", encoding="utf-8") as out:
         out.write(HEADER.format(forms=forms, iterations=iterations, floor=floor))
-        out.writelines(f"={cat}\t{suffix}\t{cb(f)}\n" for (cat, suffix), f in sorted(patterns.items()) if f > 0)
+        out.writelines(
+            f"={cat}\t{suffix}\t{cb(f)}\n" for (cat, suffix), f in sorted(patterns.items()) if f > 0
+        )
         out.writelines(f"{lemma_id}\t{voc}\t{gloss}\t{c}\n" for c, (lemma_id, voc, gloss) in rows)
     return len(rows)
 
@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--forms", type=int, default=100_000, help="how many frequent forms to use")
     parser.add_argument("--iterations", type=int, default=5)
-    parser.add_argument("--list", type=Path, help="wordfreq's large_ar.msgpack.gz (default: installed wordfreq)")
+    parser.add_argument(
+        "--list", type=Path, help="wordfreq's large_ar.msgpack.gz (default: installed wordfreq)"
+    )
     parser.add_argument("--out", type=Path, default=FREQUENCY_TABLE)
     args = parser.parse_args(argv)
     forms = wordfreq_forms(args.list, args.forms)

@@ -117,7 +117,6 @@ def _train_crf(
 def _first_passes(model: Path, documents: Iterable[list[Instance]]) -> list[list]:
     import pycrfsuite
 
-
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
     return [[first_pass(tagger, x) for x, _, _ in document] for document in documents]
@@ -182,7 +181,6 @@ def build_person_names(source: Path, out: Path) -> int:
     """
     import json
     import zipfile
-
 
     if source.suffix == ".whl":
         with zipfile.ZipFile(source) as whl:
@@ -262,7 +260,11 @@ def cross_validate(
             model = where / f"{by}{stages}-{i}.crfsuite"
             if keep is None or not model.is_file():
                 train_documents(train_docs, model, params, stages=stages)
-            recognizer = TrainedRecognizer(model_path=model, merge=merge) if merge else TrainedRecognizer(model_path=model)
+            recognizer = (
+                TrainedRecognizer(model_path=model, merge=merge)
+                if merge
+                else TrainedRecognizer(model_path=model)
+            )
             counts = Counts()
             for document in test_docs:
                 counts.merge(score(recognizer, document))
@@ -273,7 +275,9 @@ def cross_validate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m models.build.train_ner", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m models.build.train_ner", description=__doc__.split("\n")[0]
+    )
     parser.add_argument(
         "--data", type=Path, default=Path("../shared/data/aqmar"), help="CoNLL folder or file"
     )
@@ -311,7 +315,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.build_person_names:
-
         n = build_person_names(args.build_person_names, PERSON_NAMES_PATH)
         print(f"wrote {PERSON_NAMES_PATH} ({n} names)", file=sys.stderr)
         return 0
@@ -322,7 +325,6 @@ def main(argv: list[str] | None = None) -> int:
         counts = cross_validate(files, args.cv, params, args.merge, args.keep, args.by, args.stages)
         print(table(counts))
     else:
-
         out = train_documents(
             [read_conll(f) for f in files], args.out or MODEL_PATH, params, stages=args.stages
         )

@@ -74,8 +74,16 @@ def _meta_charset(data: bytes) -> str | None:
 
 
 # Labels that browsers read differently from Python (WHATWG Encoding): Latin-1 means Windows-1252.
-_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-            "ascii": "cp1252", "iso-8859-6": "iso8859_6", "arabic": "iso8859_6", "x-cp1256": "cp1256"}
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-6": "iso8859_6",
+    "arabic": "iso8859_6",
+    "x-cp1256": "cp1256",
+}
 
 
 def _encoding(label: str | None) -> str | None:
@@ -93,10 +101,17 @@ def extract_article(markup: str, url: str) -> WebPage:
     import trafilatura
 
     options: dict[str, Any] = {
-        "url": url, "with_metadata": True, "include_comments": False, "include_tables": True,
-        "include_images": False, "include_links": False, "deduplicate": False,
+        "url": url,
+        "with_metadata": True,
+        "include_comments": False,
+        "include_tables": True,
+        "include_images": False,
+        "include_links": False,
+        "deduplicate": False,
     }
-    found: Any = trafilatura.bare_extraction(markup, favor_precision=True, **options)  # a Document (with_metadata)
+    found: Any = trafilatura.bare_extraction(
+        markup, favor_precision=True, **options
+    )  # a Document (with_metadata)
     if found is None or not (found.text or "").strip():
         found = trafilatura.bare_extraction(markup, **options)  # a short page the precise mode passes over
     body = _clean(found.text if found is not None else "")
@@ -113,8 +128,10 @@ def extract_article(markup: str, url: str) -> WebPage:
     text = body if not title or body.startswith(title) else f"{title}\n{body}"
     date = found.date if found is not None else None
     site = found.sitename if found is not None else None
-    source = f"Read from {url}" + (f", published {date}" if date else "") + (
-        ": the article's title and text only, without the site's menus, links and comments."
+    source = (
+        f"Read from {url}"
+        + (f", published {date}" if date else "")
+        + (": the article's title and text only, without the site's menus, links and comments.")
     )
     return WebPage(text=text, title=title, url=url, date=date or None, site=site or None, notes=[source])
 

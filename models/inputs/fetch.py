@@ -20,7 +20,13 @@ TIMEOUT_S = 15.0  # to connect, and between two pieces of the answer
 TOTAL_TIMEOUT_S = 30.0  # for the whole fetch, redirects included
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
 USER_AGENT = "Qari/1.0 (Arabic reading aid; fetches one page a reader asked for)"
 
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
@@ -93,7 +99,9 @@ def _request(url: str, timeout: float, deadline: float) -> tuple[Any, Any]:
     host_header = _ascii_host(host) + ("" if parts.port is None else f":{parts.port}")
     # An address pasted with Arabic in its path is sent percent-encoded, as a browser sends it (UTF-8);
     # what is already encoded stays as it is.
-    target = quote(parts.path or "/", safe=_PATH_SAFE) + (f"?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else "")
+    target = quote(parts.path or "/", safe=_PATH_SAFE) + (
+        f"?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else ""
+    )
     headers = {
         "Host": host_header,
         "User-Agent": USER_AGENT,
@@ -111,15 +119,25 @@ def _request(url: str, timeout: float, deadline: float) -> tuple[Any, Any]:
         if scheme == "https":
             server_name = _ascii_host(host).strip("[]")  # the name (or address) the certificate must be for
             pool: Any = urllib3.HTTPSConnectionPool(
-                str(address), port, server_hostname=server_name, assert_hostname=server_name,
-                cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(), **common,
+                str(address),
+                port,
+                server_hostname=server_name,
+                assert_hostname=server_name,
+                cert_reqs="CERT_REQUIRED",
+                ca_certs=certifi.where(),
+                **common,
             )
         else:
             pool = urllib3.HTTPConnectionPool(str(address), port, **common)
         try:
             return pool, pool.urlopen(
-                "GET", target, headers=headers, redirect=False, retries=False,
-                preload_content=False, assert_same_host=False,
+                "GET",
+                target,
+                headers=headers,
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                assert_same_host=False,
             )
         except (NewConnectionError, NameResolutionError):  # before timeouts: urllib3 makes it one of them
             failure = f"Could not connect to {host}: the site is down or unreachable from this server."
@@ -171,7 +189,9 @@ def _ascii_host(host: str) -> str:
         raise InputError(f"{host} is not a valid host name.") from None
 
 
-def resolve(host: str, port: int, *, timeout: float = TIMEOUT_S) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def resolve(
+    host: str, port: int, *, timeout: float = TIMEOUT_S
+) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     """The addresses of `host`, each checked (`check_address`); InputError when none or any is refused,
     or when the lookup takes longer than `timeout` seconds."""
     try:
@@ -226,9 +246,12 @@ def check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address, host: 
     if plain.is_global and not plain.is_multicast:
         return
     kind = (
-        "a loopback address (this server itself)" if plain.is_loopback
-        else "a link-local address" if plain.is_link_local
-        else "a private network address" if plain.is_private
+        "a loopback address (this server itself)"
+        if plain.is_loopback
+        else "a link-local address"
+        if plain.is_link_local
+        else "a private network address"
+        if plain.is_private
         else "not a public internet address"
     )
     where = f"{host} is {address}, " if host and host.strip("[]") != str(address) else f"{address} is "
@@ -262,9 +285,13 @@ def _read_capped(response: Any, url: str, max_bytes: int, timeout: float, deadli
                 raise InputError(too_big)
             chunks.append(chunk)
     except Urllib3Timeout:
-        raise InputError(f"{_short(url)} stopped sending its page for more than {timeout:g} seconds.") from None
+        raise InputError(
+            f"{_short(url)} stopped sending its page for more than {timeout:g} seconds."
+        ) from None
     except DecodeError:
-        raise InputError(f"The page at {_short(url)} came back damaged (it could not be decompressed).") from None
+        raise InputError(
+            f"The page at {_short(url)} came back damaged (it could not be decompressed)."
+        ) from None
     except (ProtocolError, HTTPError):
         raise InputError(f"The connection to {_short(url)} broke off before the page was complete.") from None
     return b"".join(chunks)
@@ -276,7 +303,9 @@ def _check_type(content_type: str, url: str) -> None:
     if not media or media in HTML_TYPES or media in FEED_TYPES:
         return
     hint = ""
-    if media in ("application/pdf", "text/plain", "application/msword") or media.startswith(("image/", "application/vnd.")):
+    if media in ("application/pdf", "text/plain", "application/msword") or media.startswith(
+        ("image/", "application/vnd.")
+    ):
         hint = "; download it and upload the file instead"
     raise InputError(f"{_short(url)} is not a web page or a news feed (it is {media}){hint}.")
 
@@ -313,10 +342,19 @@ def _mb(size: int) -> str:
     return f"{size // MB} MB" if size % MB == 0 else f"{size:,} bytes"
 
 
-_REASONS = {400: "bad request", 401: "a login is needed", 403: "access forbidden", 404: "page not found",
-            410: "page removed", 429: "too many requests; try again later", 451: "unavailable for legal reasons",
-            500: "server error", 502: "bad gateway", 503: "service unavailable; try again later",
-            504: "gateway timeout"}
+_REASONS = {
+    400: "bad request",
+    401: "a login is needed",
+    403: "access forbidden",
+    404: "page not found",
+    410: "page removed",
+    429: "too many requests; try again later",
+    451: "unavailable for legal reasons",
+    500: "server error",
+    502: "bad gateway",
+    503: "service unavailable; try again later",
+    504: "gateway timeout",
+}
 
 
 def _status(code: int) -> str:

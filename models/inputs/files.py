@@ -96,9 +96,8 @@ def _sniff(data: bytes, filename: str, name: str) -> FileKind:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx"  # any ZIP: _read_docx says so when it is not a Word document
-    if (
-        data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
-        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     ):
         return "image"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -230,7 +229,9 @@ def prepare_text(text: str, *, max_chars: int = MAX_CHARS) -> PreparedText:
         truncated = True
         notes.append(f"The text is longer than {max_chars:,} characters; Qari shows its first part.")
     if not has_arabic(text):
-        notes.append("This text has no Arabic letters; Qari shows it, but there is nothing to translate from Arabic.")
+        notes.append(
+            "This text has no Arabic letters; Qari shows it, but there is nothing to translate from Arabic."
+        )
     elif arabic_ratio(text) < 0.5:
         notes.append("Much of this text is not Arabic; only its Arabic sentences are translated.")
     return PreparedText(text=text, notes=notes, truncated=truncated)

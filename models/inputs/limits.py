@@ -90,11 +90,13 @@ def upload_limits(server_limit_mb: float | None = None, *, images: bool = True) 
 
 def limits_sentence(limits: dict[FileKind, int]) -> str:
     """The limits in one line for the page: "Limits per file: text and web pages (.txt .html) 5 MB, …"."""
-    return "Limits per file: " + ", ".join(f"{_KIND_LABELS[kind]} {size_text(limit)}" for kind, limit in limits.items()) + "."
+    return (
+        "Limits per file: "
+        + ", ".join(f"{_KIND_LABELS[kind]} {size_text(limit)}" for kind, limit in limits.items())
+        + "."
+    )
 
 
 def size_text(limit: int) -> str:
     """A limit as the page says it: '5 MB', '2.5 MB'."""
     return f"{limit // MB} MB" if limit % MB == 0 else f"{limit / MB:.1f} MB"
-
-

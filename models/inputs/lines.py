@@ -127,5 +127,3 @@ def unwrap_lines(lines: list[str], short: float = 0.6) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
-
-

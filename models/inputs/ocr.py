@@ -40,7 +40,9 @@ def tesseract_binary() -> str:
                 f"Reading text from images needs Tesseract, but {TESSERACT_ENV} is set to {configured}, "
                 f"which is not a program Qari can run: fix the setting or {OCR_INSTALL_HINT}."
             )
-        raise InputError(f"Reading text from images needs Tesseract OCR, which is not installed: {OCR_INSTALL_HINT}.")
+        raise InputError(
+            f"Reading text from images needs Tesseract OCR, which is not installed: {OCR_INSTALL_HINT}."
+        )
     languages = _languages(found, int(time.monotonic() // 60))  # re-checked each minute: installs show up
     if languages is None:
         raise InputError(f"Tesseract at {found} does not run: reinstall it, or {OCR_INSTALL_HINT}.")
@@ -88,7 +90,9 @@ def read_image(data: bytes, name: str) -> FileText:
         raise InputError(damaged) from None
 
     texts: list[str] = []
-    notes = ["Text read from the image by OCR (Tesseract): it can misread letters, so check it against the image."]
+    notes = [
+        "Text read from the image by OCR (Tesseract): it can misread letters, so check it against the image."
+    ]
     with image, tempfile.TemporaryDirectory(prefix="qari-ocr-") as tmp:
         for index, frame in enumerate(ImageSequence.Iterator(image)):
             if index >= MAX_IMAGE_FRAMES:
@@ -180,5 +184,3 @@ def run_tesseract(binary: str, path: Path, name: str) -> str:
         last = next((ln.strip() for ln in reversed(error.splitlines()) if ln.strip()), "no message")
         raise InputError(f"Tesseract could not read {name} ({last[:200]}).")
     return proc.stdout.decode("utf-8", "replace")
-
-

@@ -47,7 +47,9 @@ def read_pdf(data: bytes, name: str, progress: Progress | None = None) -> FileTe
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on a broken file; one message for the reader
         raise InputError(f"{name} could not be read as a PDF (it may be damaged).") from None
     if len(pages) > MAX_PDF_PAGES:
-        raise InputError(f"{name} has {len(pages):,} pages; Qari reads PDFs of up to {MAX_PDF_PAGES:,} pages.")
+        raise InputError(
+            f"{name} has {len(pages):,} pages; Qari reads PDFs of up to {MAX_PDF_PAGES:,} pages."
+        )
 
     page_lines: list[list[str]] = []
     failed: list[int] = []
@@ -171,8 +173,6 @@ def _visual_lines(page: Any) -> list[str]:
     return spaced
 
 
-
-
 def read_scanned_pdf(data: bytes, name: str, page_count: int, progress: Progress | None) -> FileText:
     """A PDF without a text layer: each page rendered (pypdfium2) and read by OCR, as an image would be."""
     try:
@@ -229,5 +229,3 @@ def read_scanned_pdf(data: bytes, name: str, page_count: int, progress: Progress
             "printed text."
         )
     return FileText(text, "pdf", notes)
-
-

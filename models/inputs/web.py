@@ -99,7 +99,9 @@ def open_address(
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> WebPage | Feed:
     """The article at `url`, or the feed's items if it is a news feed; InputError when neither can be read."""
-    final_url, content_type, data = fetch(url, timeout=timeout, total_timeout=total_timeout, max_bytes=max_bytes)
+    final_url, content_type, data = fetch(
+        url, timeout=timeout, total_timeout=total_timeout, max_bytes=max_bytes
+    )
     if _is_feed(content_type, data):
         return parse_feed(data, final_url, content_type)
     return extract_article(decode_html(data, content_type), final_url)

@@ -10,10 +10,33 @@ from models.lexicon.lexicon import Analysis, Lexicon, get_lexicon
 # Proclitics as the lexicon splits them ("و+ب+ال"); verb person prefixes (ي، ت، ن، أ) are not glossed.
 PROCLITICS = {"و": "and", "ف": "so", "ب": "by", "ل": "for", "ك": "like", "ال": "the", "س": "will"}
 # Pronoun suffixes: possessive on nouns ("his book"), object on verbs, prepositions and particles.
-POSSESSIVE = {"ه": "his", "ها": "its", "هم": "their", "هما": "their", "هن": "their", "ك": "your", "كم": "your",
-              "كما": "your", "كن": "your", "ي": "my", "نا": "our"}
-OBJECT = {"ه": "him", "ها": "it", "هم": "them", "هما": "them", "هن": "them", "ك": "you", "كم": "you",
-          "كما": "you", "كن": "you", "ني": "me", "ي": "me", "نا": "us"}
+POSSESSIVE = {
+    "ه": "his",
+    "ها": "its",
+    "هم": "their",
+    "هما": "their",
+    "هن": "their",
+    "ك": "your",
+    "كم": "your",
+    "كما": "your",
+    "كن": "your",
+    "ي": "my",
+    "نا": "our",
+}
+OBJECT = {
+    "ه": "him",
+    "ها": "it",
+    "هم": "them",
+    "هما": "them",
+    "هن": "them",
+    "ك": "you",
+    "كم": "you",
+    "كما": "you",
+    "كن": "you",
+    "ني": "me",
+    "ي": "me",
+    "نا": "us",
+}
 MAX_ALIGNED_WORDS = 4  # more English words on one Arabic word is an alignment gone wrong: use the lexicon
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SENSE_CUT = re.compile(r"\s*[;/,]\s*")
@@ -35,7 +58,9 @@ def clitic_gloss(prefix: str, stem_gloss: str, suffix: str = "", pos: str | None
         return ""
     morphemes = prefix.split("+")
     # لل (ل + ال with its alef dropped) comes as "ل+ل": the second is the article
-    morphemes = [("ال" if m == "ل" and i > 0 and morphemes[i - 1] == "ل" else m) for i, m in enumerate(morphemes)]
+    morphemes = [
+        ("ال" if m == "ل" and i > 0 and morphemes[i - 1] == "ل" else m) for i, m in enumerate(morphemes)
+    ]
     before = [PROCLITICS[m] for m in morphemes if m in PROCLITICS]
     if before and before[-1] == "for" and pos == "VERB":
         before[-1] = "to"  # لِ before a verb: "to write"
@@ -45,8 +70,11 @@ def clitic_gloss(prefix: str, stem_gloss: str, suffix: str = "", pos: str | None
         last = morphs[-1]
         if pos in ("NOUN", "ADJ", "NUM", "PROPN") and last in POSSESSIVE:
             before.append(POSSESSIVE[last])
-        elif pos in ("VERB", "PREP", "CONJ", "PART") and last in OBJECT and not (pos == "VERB" and len(morphs) == 1
-                                                                                 and last == "نا"):
+        elif (
+            pos in ("VERB", "PREP", "CONJ", "PART")
+            and last in OBJECT
+            and not (pos == "VERB" and len(morphs) == 1 and last == "نا")
+        ):
             after.append(OBJECT[last])  # كتبنا alone is "we wrote", not "wrote us"
     return "-".join([*before, stem_gloss, *after])
 
@@ -87,7 +115,9 @@ def _aligned(sentence: Sentence) -> dict[int, str]:
     for token_index, chosen in words.items():
         if len(chosen) > MAX_ALIGNED_WORDS:
             continue
-        phrase = " ".join(sentence.translation[slice(*sentence.english_words[w])] for w in sorted(chosen)).strip()
+        phrase = " ".join(
+            sentence.translation[slice(*sentence.english_words[w])] for w in sorted(chosen)
+        ).strip()
         if min(chosen) == 0 and phrase[:1].isupper() and phrase[1:2].islower():
             phrase = phrase[0].lower() + phrase[1:]  # "The" starting the sentence; names are handled apart
         if phrase:
@@ -105,7 +135,9 @@ def _entity_of(token: Token, sentence: Sentence) -> Entity | None:
 def _name_gloss(token: Token, sentence: Sentence, entity: Entity) -> str:
     """A name's English spelling: a two-word name spelt in two English words goes word under word
     (هونغ كونغ: Hong / Kong), otherwise the whole name under its first word."""
-    inside = [t for t in sentence.tokens if t.kind == "arabic" and t.start < entity.end and entity.start < t.end]
+    inside = [
+        t for t in sentence.tokens if t.kind == "arabic" and t.start < entity.end and entity.start < t.end
+    ]
     english = (entity.english or token.gloss or "").strip()
     if not english:
         spelled = (token.translit or "").strip()
@@ -118,7 +150,11 @@ def _name_gloss(token: Token, sentence: Sentence, entity: Entity) -> str:
         name = english if token is inside[0] else ""
     if not name:
         return "…"  # the rest of a name glossed under its first word
-    prefix = _prefix_letters(token.text[: max(0, entity.start - token.start)]) if entity.start > token.start else ""
+    prefix = (
+        _prefix_letters(token.text[: max(0, entity.start - token.start)])
+        if entity.start > token.start
+        else ""
+    )
     return clitic_gloss(prefix, name) if prefix else name
 
 
@@ -146,8 +182,9 @@ def sentence_glosses(sentence: Sentence, lexicon: Lexicon) -> list[str]:
         elif i in aligned:
             out.append(aligned[i])
         else:
-            reading = lexicon.best_in_context(token.text, _neighbour(sentence.tokens, i - 1),
-                                              _neighbour(sentence.tokens, i + 1))
+            reading = lexicon.best_in_context(
+                token.text, _neighbour(sentence.tokens, i - 1), _neighbour(sentence.tokens, i + 1)
+            )
             out.append(_word_gloss(token, reading))
     return out
 

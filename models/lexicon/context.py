@@ -37,8 +37,10 @@ class _Context:
         key_before = normalize(before) if before else ""
         key_after = normalize(after) if after else ""
         self.year = bool(
-            after and _YEAR_NUMBER.fullmatch(after)
-            or before and _YEAR_NUMBER.fullmatch(before)
+            after
+            and _YEAR_NUMBER.fullmatch(after)
+            or before
+            and _YEAR_NUMBER.fullmatch(before)
             or key_after in _YEAR_MODIFIERS
         )
         self.after_preposition = key_before in _PREPOSITIONS

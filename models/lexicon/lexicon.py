@@ -196,7 +196,9 @@ class Lexicon:
         found = self._cached(word)[0]
         return found[0] if found else None
 
-    def analyze_in_context(self, word: str, before: str | None = None, after: str | None = None) -> list[Analysis]:
+    def analyze_in_context(
+        self, word: str, before: str | None = None, after: str | None = None
+    ) -> list[Analysis]:
         """`analyze(word)` reordered by the words around it (the tokens right before and after it in
         its sentence, None at an edge or next to punctuation). Only the leading readings move:
 
@@ -215,7 +217,9 @@ class Lexicon:
         order = sorted(range(n), key=lambda i: (context.score(head[i]), i))
         return [head[i] for i in order] + found[n:]
 
-    def best_in_context(self, word: str, before: str | None = None, after: str | None = None) -> Analysis | None:
+    def best_in_context(
+        self, word: str, before: str | None = None, after: str | None = None
+    ) -> Analysis | None:
         """The most likely reading of `word` between the tokens `before` and `after`, or None."""
         found = self.analyze_in_context(word, before, after)
         return found[0] if found else None

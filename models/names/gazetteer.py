@@ -58,6 +58,7 @@ STOPWORDS_TEXT = """
 """
 STOPWORDS: frozenset[str] = frozenset(normalize(w) for w in STOPWORDS_TEXT.split())
 
+
 @dataclass(frozen=True)
 class Name:
     """One gazetteer entry. The glossary key of the name is `"name:" + normalize(canonical)`."""

@@ -75,7 +75,6 @@ class Recognizer(Protocol):
     def recognize(self, text: str, tokens: list[Token]) -> list[Entity]: ...
 
 
-
 # A model id names the recogniser: None is the default (`QARI_NER_MODEL` if set, else the shipped CRF);
 # "" (what an emptied sidebar field gives) is the shipped CRF, whatever `QARI_NER_MODEL` says; anything
 # else is a transformers model (hub id or folder), merged with the same name lists. Each is loaded once

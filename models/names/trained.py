@@ -151,7 +151,9 @@ class TrainedRecognizer:
                 if not any(o.start < g.end and g.start < o.end for o in merged):
                     merged.append(self._with_nisba(text, tokens, g, merged))
             return self._same_people(
-                sorted((e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start),
+                sorted(
+                    (e for e in merged if covers_whole_words(text, e.start, e.end)), key=lambda e: e.start
+                ),
                 document,
             )
         first, second = (

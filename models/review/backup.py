@@ -29,7 +29,9 @@ def _reviews(library: Library, reviews: ReviewStore | None) -> ReviewStore:
     return store
 
 
-def export_reader(library: Library, vocabulary: VocabStore, reviews: ReviewStore | None = None) -> dict[str, Any]:
+def export_reader(
+    library: Library, vocabulary: VocabStore, reviews: ReviewStore | None = None
+) -> dict[str, Any]:
     """The reader's library, vocabulary, review cards and history as one JSON-ready document."""
     document = library_file.export_reader(library, vocabulary)
     document["reviews"] = _reviews(library, reviews).export_rows()
@@ -66,13 +68,23 @@ def check_reviews(section: Any) -> tuple[list[dict[str, Any]], list[dict[str, An
         })  # fmt: skip
     checked_history = []
     for row in history:
-        if (not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]
-                or not isinstance(row.get("key"), str) or not vocab_key(row["key"])
-                or row.get("rating") not in RATINGS or isinstance(row.get("rating"), bool)
-                or not _number(row.get("reviewed")) or not _number(row.get("due"))
-                or row.get("previous") not in STATUSES or row.get("status") not in STATUSES):
+        if (
+            not isinstance(row, dict)
+            or not isinstance(row.get("id"), str)
+            or not row["id"]
+            or not isinstance(row.get("key"), str)
+            or not vocab_key(row["key"])
+            or row.get("rating") not in RATINGS
+            or isinstance(row.get("rating"), bool)
+            or not _number(row.get("reviewed"))
+            or not _number(row.get("due"))
+            or row.get("previous") not in STATUSES
+            or row.get("status") not in STATUSES
+        ):
             raise ValueError(damaged.format("a review history row"))
-        checked_history.append({k: row[k] for k in ("id", "key", "rating", "reviewed", "due", "previous", "status")})
+        checked_history.append(
+            {k: row[k] for k in ("id", "key", "rating", "reviewed", "due", "previous", "status")}
+        )
     return checked_cards, checked_history
 
 

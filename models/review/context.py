@@ -63,7 +63,9 @@ def _matches(token_text: str, token_lemma: str | None, key: str) -> bool:
 
 
 def contexts(
-    library: Library, entry: VocabEntry, translate: Callable[[str], str | None] | None = None,
+    library: Library,
+    entry: VocabEntry,
+    translate: Callable[[str], str | None] | None = None,
     limit: int = MAX_CONTEXTS,
 ) -> list[Context]:
     """Up to `limit` sentences of the reader's library holding `entry`'s word (any form of its lemma), the
@@ -93,7 +95,11 @@ def contexts(
 
 
 def _context(
-    sentence: Sentence, key: str, title: str, entry: VocabEntry, is_example: bool,
+    sentence: Sentence,
+    key: str,
+    title: str,
+    entry: VocabEntry,
+    is_example: bool,
     translate: Callable[[str], str | None] | None,
 ) -> Context | None:
     tokens = [t for t in sentence.tokens if t.kind == "arabic"]
@@ -104,18 +110,34 @@ def _context(
     spans = tuple((tokens[i].start - sentence.start, tokens[i].end - sentence.start) for i in hits)
     before = tokens[hits[0] - 1].text if hits[0] > 0 else None
     after = tokens[hits[0] + 1].text if hits[0] + 1 < len(tokens) else None
-    english = entry.translation if is_example and entry.translation else (
-        translate(sentence.text) if translate is not None else None)
-    return Context(sentence.text, spans, title, english, first.text, first.lemma or entry.lemma, first.gloss,
-                   first.translit, _voweled(first.text, before, after))
+    english = (
+        entry.translation
+        if is_example and entry.translation
+        else (translate(sentence.text) if translate is not None else None)
+    )
+    return Context(
+        sentence.text,
+        spans,
+        title,
+        english,
+        first.text,
+        first.lemma or entry.lemma,
+        first.gloss,
+        first.translit,
+        _voweled(first.text, before, after),
+    )
 
 
 def marked_html(context: Context, tag: str = "mark") -> str:
     """The sentence escaped, each form of the word wrapped in `tag`."""
     out, pos = [], 0
     for start, end in context.spans:
-        out += [html.escape(context.sentence[pos:start]), f"<{tag}>", html.escape(context.sentence[start:end]),
-                f"</{tag}>"]
+        out += [
+            html.escape(context.sentence[pos:start]),
+            f"<{tag}>",
+            html.escape(context.sentence[start:end]),
+            f"</{tag}>",
+        ]
         pos = end
     out.append(html.escape(context.sentence[pos:]))
     return "".join(out)

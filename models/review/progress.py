@@ -49,7 +49,9 @@ def reading_per_day(library: Library) -> list[dict[str, Any]]:  # chart rows
         words[when] += len(keys or [])
         if item.position >= max(0, len(split_sentences(item.body)) - 1):
             finished[when] += 1
-    return [{"day": d, "words": words[d], "texts": opened[d], "finished": finished[d]} for d in sorted(opened)]
+    return [
+        {"day": d, "words": words[d], "texts": opened[d], "finished": finished[d]} for d in sorted(opened)
+    ]
 
 
 def reviews_per_day(history: Iterable[HistoryRow]) -> list[dict[str, Any]]:  # chart rows
@@ -60,8 +62,10 @@ def reviews_per_day(history: Iterable[HistoryRow]) -> list[dict[str, Any]]:  # c
         when = day(row.reviewed)
         reviews[when] += 1
         recalled[when] += row.rating > 1
-    return [{"day": d, "reviews": reviews[d], "recalled": recalled[d], "recall": recalled[d] / reviews[d]}
-            for d in sorted(reviews)]
+    return [
+        {"day": d, "reviews": reviews[d], "recalled": recalled[d], "recall": recalled[d] / reviews[d]}
+        for d in sorted(reviews)
+    ]
 
 
 def today() -> str:

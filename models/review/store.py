@@ -146,7 +146,9 @@ class ReviewStore:
     """One reader's review cards and history."""
 
     def __init__(
-        self, where: Path | str | Database | None = None, reader: str = LOCAL_READER,
+        self,
+        where: Path | str | Database | None = None,
+        reader: str = LOCAL_READER,
         fsrs: Scheduler | None = None,
     ) -> None:
         self.db = readers_database(where)
@@ -164,8 +166,10 @@ class ReviewStore:
         when = _moment(now)
         with self.db.transaction() as conn:
             missing = conn.execute(
-                text("SELECT v.key FROM vocabulary v WHERE v.reader = :reader AND v.status IN ('new', 'learning') "
-                     "AND NOT EXISTS (SELECT 1 FROM review_cards c WHERE c.reader = v.reader AND c.key = v.key)"),
+                text(
+                    "SELECT v.key FROM vocabulary v WHERE v.reader = :reader AND v.status IN ('new', 'learning') "
+                    "AND NOT EXISTS (SELECT 1 FROM review_cards c WHERE c.reader = v.reader AND c.key = v.key)"
+                ),
                 {"reader": self.reader},
             ).fetchall()
             behind = conn.execute(
@@ -181,12 +185,22 @@ class ReviewStore:
                 {"reader": self.reader},
             ).fetchall()
         if missing:
-            rows = [{"reader": self.reader, "key": key, "card": json.dumps(Card(due=when).to_dict()),
-                     "due": when.timestamp(), "created": when.timestamp()} for (key,) in missing]
+            rows = [
+                {
+                    "reader": self.reader,
+                    "key": key,
+                    "card": json.dumps(Card(due=when).to_dict()),
+                    "due": when.timestamp(),
+                    "created": when.timestamp(),
+                }
+                for (key,) in missing
+            ]
             with self.db.transaction(write=True) as conn:
                 conn.execute(
-                    text("INSERT INTO review_cards (reader, key, card, due, reviews, created) "
-                         "VALUES (:reader, :key, :card, :due, 0, :created) ON CONFLICT (reader, key) DO NOTHING"),
+                    text(
+                        "INSERT INTO review_cards (reader, key, card, due, reviews, created) "
+                        "VALUES (:reader, :key, :card, :due, 0, :created) ON CONFLICT (reader, key) DO NOTHING"
+                    ),
                     rows,
                 )
         for key, status in behind:
@@ -210,8 +224,11 @@ class ReviewStore:
         with self.db.transaction() as conn:
             rows = conn.execute(text(query), args).fetchall()
         return [
-            DueCard(VocabEntry(row[0], row[1], row[2], row[3], row[4], row[5], float(row[6]), float(row[7])),
-                    Card.from_dict(json.loads(row[8])), int(row[9]))
+            DueCard(
+                VocabEntry(row[0], row[1], row[2], row[3], row[4], row[5], float(row[6]), float(row[7])),
+                Card.from_dict(json.loads(row[8])),
+                int(row[9]),
+            )
             for row in rows
         ]
 
@@ -219,8 +236,10 @@ class ReviewStore:
         """How many cards are due at `now`."""
         with self.db.transaction() as conn:
             row = conn.execute(
-                text("SELECT COUNT(*) FROM review_cards c JOIN vocabulary v ON v.reader = c.reader AND v.key = c.key "
-                     "WHERE c.reader = :reader AND c.due <= :now AND v.status IN ('new', 'learning', 'known')"),
+                text(
+                    "SELECT COUNT(*) FROM review_cards c JOIN vocabulary v ON v.reader = c.reader AND v.key = c.key "
+                    "WHERE c.reader = :reader AND c.due <= :now AND v.status IN ('new', 'learning', 'known')"
+                ),
                 {"reader": self.reader, "now": _moment(now).timestamp()},
             ).fetchone()
         return int(row[0]) if row else 0
@@ -237,7 +256,9 @@ class ReviewStore:
     def preview(self, card: Card, now: float | None = None) -> dict[int, timedelta]:
         """How far away each answer (1-4) would put the next review."""
         when = _moment(now)
-        return {rating: self.scheduler.review_card(card, Rating(rating), when)[0].due - when for rating in RATINGS}
+        return {
+            rating: self.scheduler.review_card(card, Rating(rating), when)[0].due - when for rating in RATINGS
+        }
 
     def answer(self, lemma: str, rating: int, now: float | None = None) -> Answer:
         """Review `lemma`'s card with `rating` (1 Again, 2 Hard, 3 Good, 4 Easy) at `now`: the card and a
@@ -249,8 +270,11 @@ class ReviewStore:
         lock = " FOR UPDATE" if self.db.dialect == "postgresql" else ""  # two tabs answering at once
         with self.db.transaction(write=True) as conn:
             row = conn.execute(
-                text("SELECT c.card, v.status, v.lemma FROM review_cards c JOIN vocabulary v "
-                     "ON v.reader = c.reader AND v.key = c.key WHERE c.reader = :reader AND c.key = :key" + lock),
+                text(
+                    "SELECT c.card, v.status, v.lemma FROM review_cards c JOIN vocabulary v "
+                    "ON v.reader = c.reader AND v.key = c.key WHERE c.reader = :reader AND c.key = :key"
+                    + lock
+                ),
                 {"reader": self.reader, "key": key},
             ).fetchone()
             if row is None:
@@ -259,15 +283,32 @@ class ReviewStore:
             before = cast("Status", row[1])
             status = status_after(before, rating, card.due - when)
             conn.execute(
-                text("UPDATE review_cards SET card = :card, due = :due, reviews = reviews + 1 "
-                     "WHERE reader = :reader AND key = :key"),
-                {"reader": self.reader, "key": key, "card": json.dumps(card.to_dict()), "due": card.due.timestamp()},
+                text(
+                    "UPDATE review_cards SET card = :card, due = :due, reviews = reviews + 1 "
+                    "WHERE reader = :reader AND key = :key"
+                ),
+                {
+                    "reader": self.reader,
+                    "key": key,
+                    "card": json.dumps(card.to_dict()),
+                    "due": card.due.timestamp(),
+                },
             )
             conn.execute(
-                text("INSERT INTO review_log (reader, id, key, rating, reviewed, due, previous, status) "
-                     "VALUES (:reader, :id, :key, :rating, :reviewed, :due, :previous, :status)"),
-                {"reader": self.reader, "id": uuid.uuid4().hex, "key": key, "rating": rating,
-                 "reviewed": when.timestamp(), "due": card.due.timestamp(), "previous": before, "status": status},
+                text(
+                    "INSERT INTO review_log (reader, id, key, rating, reviewed, due, previous, status) "
+                    "VALUES (:reader, :id, :key, :rating, :reviewed, :due, :previous, :status)"
+                ),
+                {
+                    "reader": self.reader,
+                    "id": uuid.uuid4().hex,
+                    "key": key,
+                    "rating": rating,
+                    "reviewed": when.timestamp(),
+                    "due": card.due.timestamp(),
+                    "previous": before,
+                    "status": status,
+                },
             )
             word = str(row[2])
         if status != before:
@@ -280,22 +321,30 @@ class ReviewStore:
         """Every answer (since `since`), oldest first."""
         with self.db.transaction() as conn:
             rows = conn.execute(
-                text("SELECT key, rating, reviewed, due, previous, status FROM review_log "
-                     "WHERE reader = :reader AND reviewed >= :since ORDER BY reviewed, id"),
+                text(
+                    "SELECT key, rating, reviewed, due, previous, status FROM review_log "
+                    "WHERE reader = :reader AND reviewed >= :since ORDER BY reviewed, id"
+                ),
                 {"reader": self.reader, "since": since or 0.0},
             ).fetchall()
-        return [HistoryRow(str(r[0]), int(r[1]), float(r[2]), float(r[3]), str(r[4]), str(r[5])) for r in rows]
+        return [
+            HistoryRow(str(r[0]), int(r[1]), float(r[2]), float(r[3]), str(r[4]), str(r[5])) for r in rows
+        ]
 
     def export_rows(self) -> dict[str, Any]:
         """Cards and history as JSON-ready lists (for the library file; no reader key in them)."""
         with self.db.transaction() as conn:
             cards = conn.execute(
-                text("SELECT key, card, reviews, created FROM review_cards WHERE reader = :reader ORDER BY key"),
+                text(
+                    "SELECT key, card, reviews, created FROM review_cards WHERE reader = :reader ORDER BY key"
+                ),
                 {"reader": self.reader},
             ).fetchall()
             log = conn.execute(
-                text("SELECT id, key, rating, reviewed, due, previous, status FROM review_log WHERE reader = :reader "
-                     "ORDER BY reviewed, id"),
+                text(
+                    "SELECT id, key, rating, reviewed, due, previous, status FROM review_log WHERE reader = :reader "
+                    "ORDER BY reviewed, id"
+                ),
                 {"reader": self.reader},
             ).fetchall()
         return {
@@ -320,14 +369,22 @@ class ReviewStore:
                         "SET card = excluded.card, due = excluded.due, reviews = excluded.reviews "
                         "WHERE review_cards.reviews < excluded.reviews"
                     ),
-                    {"reader": self.reader, "key": vocab_key(item["key"]), "card": json.dumps(card.to_dict()),
-                     "due": card.due.timestamp(), "reviews": item["reviews"], "created": item["created"]},
+                    {
+                        "reader": self.reader,
+                        "key": vocab_key(item["key"]),
+                        "card": json.dumps(card.to_dict()),
+                        "due": card.due.timestamp(),
+                        "reviews": item["reviews"],
+                        "created": item["created"],
+                    },
                 )
             for row in history:
                 conn.execute(
-                    text("INSERT INTO review_log (reader, id, key, rating, reviewed, due, previous, status) "
-                         "VALUES (:reader, :id, :key, :rating, :reviewed, :due, :previous, :status) "
-                         "ON CONFLICT (reader, id) DO NOTHING"),
+                    text(
+                        "INSERT INTO review_log (reader, id, key, rating, reviewed, due, previous, status) "
+                        "VALUES (:reader, :id, :key, :rating, :reviewed, :due, :previous, :status) "
+                        "ON CONFLICT (reader, id) DO NOTHING"
+                    ),
                     {"reader": self.reader, **row, "key": vocab_key(row["key"])},
                 )
                 count += 1

@@ -54,7 +54,9 @@ class _Event(ctypes.Structure):
     ]
 
 
-_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
+)
 
 
 @dataclass(frozen=True)
@@ -118,22 +120,34 @@ class Espeak:
         try:
             lib = ctypes.CDLL(name)
         except OSError as exc:
-            raise SpeechUnavailable(f"Server voice: espeak-ng could not be loaded ({exc}). Install it with: {INSTALL}.")
+            raise SpeechUnavailable(
+                f"Server voice: espeak-ng could not be loaded ({exc}). Install it with: {INSTALL}."
+            )
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_SetSynthCallback.argtypes = [_CALLBACK]
         lib.espeak_SetSynthCallback.restype = None
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
-            ctypes.c_void_p, ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
         ]
         # audio handed over a second at a time: few calls back into Python
         rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 1000, None, _INITIALIZE_DONT_EXIT)
         if rate <= 0:
-            raise SpeechUnavailable(f"Server voice: espeak-ng's data was not found. Install it with: {INSTALL}.")
+            raise SpeechUnavailable(
+                f"Server voice: espeak-ng's data was not found. Install it with: {INSTALL}."
+            )
         if lib.espeak_SetVoiceByName(VOICE.encode()) != 0:
-            raise SpeechUnavailable(f"Server voice: espeak-ng has no Arabic voice ({VOICE!r}). Install it with: {INSTALL}.")
+            raise SpeechUnavailable(
+                f"Server voice: espeak-ng has no Arabic voice ({VOICE!r}). Install it with: {INSTALL}."
+            )
         return Espeak(lib, rate)
 
     def _collect(self, wav: Any, count: int, events: Any) -> int:  # ctypes pointers (short*, espeak_EVENT*)

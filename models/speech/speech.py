@@ -80,7 +80,9 @@ def voweled_for_speech(text: str) -> tuple[str, list[int], str | None]:
             return known, known_origin, None
     if not has_arabic(text):
         raise NothingToSay(
-            "There is nothing in Arabic to read aloud here." if text.strip() else "There is no text to read aloud."
+            "There is nothing in Arabic to read aloud here."
+            if text.strip()
+            else "There is no text to read aloud."
         )
     try:
         v = vowels(text)
@@ -169,12 +171,19 @@ class SpeechCache:
         if meta.get("text") != text:  # a hash collision, or a file from elsewhere
             return None
         words = [Word(int(ms), int(start), int(end)) for ms, start, end in meta.get("words", [])]
-        return Speech(text, meta["spoken"], speed, audio, float(meta["seconds"]), words, True, meta.get("note"))
+        return Speech(
+            text, meta["spoken"], speed, audio, float(meta["seconds"]), words, True, meta.get("note")
+        )
 
     def put(self, speech: Speech) -> None:
         folder, key = self.path(), self.key(speech.text, speech.speed)
-        meta = {"text": speech.text, "spoken": speech.spoken, "seconds": speech.seconds, "note": speech.note,
-                "words": [[w.ms, w.start, w.end] for w in speech.words]}
+        meta = {
+            "text": speech.text,
+            "spoken": speech.spoken,
+            "seconds": speech.seconds,
+            "note": speech.note,
+            "words": [[w.ms, w.start, w.end] for w in speech.words],
+        }
         # written under temporary names and renamed: a reader never finds half a file
         for name, data in ((f"{key}.mp3", speech.audio), (f"{key}.json", json.dumps(meta).encode("utf-8"))):
             tmp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}"
@@ -225,11 +234,32 @@ def speak(text: str, speed: float = 1.0, cache: SpeechCache | None = None) -> Sp
     if found is not None:
         return found
     synthesis, spoken, origin, note = synthesize(text, speed)
-    speech = Speech(text, spoken, speed, mp3(synthesis.samples, synthesis.rate), synthesis.seconds,
-                    _original_words(synthesis.words, origin), False, note)
+    speech = Speech(
+        text,
+        spoken,
+        speed,
+        mp3(synthesis.samples, synthesis.rate),
+        synthesis.seconds,
+        _original_words(synthesis.words, origin),
+        False,
+        note,
+    )
     cache.put(speech)
     return speech
 
 
-__all__ = ["MIME", "SPEEDS", "NothingToSay", "Speech", "SpeechCache", "SpeechUnavailable", "clamp_speed", "mp3",
-           "speak", "synthesize", "voweled_for_speech", "warm_up", "wav"]
+__all__ = [
+    "MIME",
+    "SPEEDS",
+    "NothingToSay",
+    "Speech",
+    "SpeechCache",
+    "SpeechUnavailable",
+    "clamp_speed",
+    "mp3",
+    "speak",
+    "synthesize",
+    "voweled_for_speech",
+    "warm_up",
+    "wav",
+]

@@ -68,8 +68,13 @@ def _anki_audio_model() -> Any:
         ANKI_AUDIO_MODEL_ID,
         "Qari word with audio",
         fields=[*plain.fields, {"name": "WordAudio"}, {"name": "SentenceAudio"}],
-        templates=[{"name": template["name"], "qfmt": template["qfmt"] + "{{WordAudio}}",
-                    "afmt": template["afmt"] + "{{SentenceAudio}}"}],
+        templates=[
+            {
+                "name": template["name"],
+                "qfmt": template["qfmt"] + "{{WordAudio}}",
+                "afmt": template["afmt"] + "{{SentenceAudio}}",
+            }
+        ],
         css=_ANKI_CSS,
     )
 
@@ -91,7 +96,10 @@ def _sound(text: str, audio: AudioFor, media: dict[str, bytes]) -> str:
 
 
 def anki_deck(
-    cards: Sequence[Card], deck_name: str, deck_id: int = ANKI_VOCABULARY_DECK_ID, audio: AudioFor | None = None
+    cards: Sequence[Card],
+    deck_name: str,
+    deck_id: int = ANKI_VOCABULARY_DECK_ID,
+    audio: AudioFor | None = None,
 ) -> bytes:
     """An .apkg with one note per card (fields: Word, Gloss, Sentence, Translation; all HTML-escaped; with
     `audio`, WordAudio and SentenceAudio too, the MP3s packed as the deck's media)."""
@@ -126,7 +134,9 @@ def anki_deck(
 
 
 def glossary_apkg(
-    doc: Document, deck_name: str = "Qari glossary", kinds: Sequence[str] = ("word", "name"),
+    doc: Document,
+    deck_name: str = "Qari glossary",
+    kinds: Sequence[str] = ("word", "name"),
     audio: AudioFor | None = None,
 ) -> bytes:
     """The glossary of `doc` as an Anki deck (words and names; `kinds` picks; `audio`: see `anki_deck`)."""

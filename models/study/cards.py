@@ -75,15 +75,30 @@ def glossary_cards(doc: Document, entries: Iterable[GlossaryEntry] | None = None
 Context = tuple[str, str, str | None]
 
 
-def vocabulary_cards(entries: Iterable[VocabEntry], contexts: Mapping[str, Context] | None = None) -> list[Card]:
+def vocabulary_cards(
+    entries: Iterable[VocabEntry], contexts: Mapping[str, Context] | None = None
+) -> list[Card]:
     """Cards for saved words (ignored words are the caller's to leave out); `contexts` (by word key, e.g.
     from `models.review.context.anki_contexts`) gives a word its sentence with the word marked."""
     found = contexts or {}
     cards = []
     for e in entries:
-        sentence, marked, english = found.get(e.key) or (e.example or "", html.escape(e.example or ""), e.translation)
-        cards.append(Card(key=e.key, word=e.lemma, gloss=e.gloss or "", sentence=sentence,
-                          translation=english or "", sentence_html=marked, tags=(e.status,)))
+        sentence, marked, english = found.get(e.key) or (
+            e.example or "",
+            html.escape(e.example or ""),
+            e.translation,
+        )
+        cards.append(
+            Card(
+                key=e.key,
+                word=e.lemma,
+                gloss=e.gloss or "",
+                sentence=sentence,
+                translation=english or "",
+                sentence_html=marked,
+                tags=(e.status,),
+            )
+        )
     return cards
 
 

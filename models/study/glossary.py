@@ -218,7 +218,9 @@ def build_glossary(
 
 
 # An English name as a translation writes it: capitalised words ("Melanie Joly", "al-Sisi", "O'Neill").
-_ENGLISH_NAME = re.compile(r"^(?:(?:al-|el-)?[A-Z][\w'’.-]*)(?: (?:(?:al-|el-|bin |de |van )?[A-Z][\w'’.-]*))*$")
+_ENGLISH_NAME = re.compile(
+    r"^(?:(?:al-|el-)?[A-Z][\w'’.-]*)(?: (?:(?:al-|el-|bin |de |van )?[A-Z][\w'’.-]*))*$"
+)
 
 
 def names_from_alignment(doc: Document, listed: Callable[[str], bool]) -> None:

@@ -32,7 +32,7 @@ td[lang="ar"] { font-size: 1.3rem; }
 
 
 _CSP = (
-    "<meta http-equiv=\"Content-Security-Policy\" "
+    '<meta http-equiv="Content-Security-Policy" '
     "content=\"default-src 'none'; style-src 'unsafe-inline'; font-src data:\">"
 )
 _GLOSSARY_HEAD = (
@@ -82,8 +82,11 @@ def bilingual_html(
         )
         parts.append(
             f'<section class="pair" id="s{s.index + 1}">'
-            + (f'<p class="ar" dir="rtl" lang="ar">{e(s.text)}</p>' if interlinear is None
-               else f'<p class="ar il" dir="rtl" lang="ar">{interlinear_html(doc.text, s, interlinear[s.index])}</p>')
+            + (
+                f'<p class="ar" dir="rtl" lang="ar">{e(s.text)}</p>'
+                if interlinear is None
+                else f'<p class="ar il" dir="rtl" lang="ar">{interlinear_html(doc.text, s, interlinear[s.index])}</p>'
+            )
             + f"{english}</section>"
         )
     parts.append("</main>")

@@ -22,8 +22,9 @@ INTERLINEAR_CSS = """
 """
 
 
-def sentence_words(sentence: Sentence, glosses: list[str], clean: Callable[[str], str] = str.strip
-                   ) -> list[tuple[str, str]]:
+def sentence_words(
+    sentence: Sentence, glosses: list[str], clean: Callable[[str], str] = str.strip
+) -> list[tuple[str, str]]:
     """(word, gloss) for each word and number of the sentence, punctuation joined to the word before;
     `clean` tidies each piece of text for the PDF."""
     words: list[tuple[str, str]] = []
@@ -51,9 +52,15 @@ def interlinear_html(text: str, sentence: Sentence, glosses: list[str]) -> str:
     return "".join(out)
 
 
-def interlinear_flowable(words: list[tuple[str, str]], *, fonts: tuple[Any, Any, Any], shape: Callable[[str, bool], str],
-                         runs: Callable[[str, Any, Any], list[tuple[str, str]]], size: float = 15,
-                         gloss_size: float = 7.5) -> Any:
+def interlinear_flowable(
+    words: list[tuple[str, str]],
+    *,
+    fonts: tuple[Any, Any, Any],
+    shape: Callable[[str, bool], str],
+    runs: Callable[[str, Any, Any], list[tuple[str, str]]],
+    size: float = 15,
+    gloss_size: float = 7.5,
+) -> Any:
     """A reportlab Flowable: the words right to left, each over its gloss, in rows that fill the width.
 
     `fonts` (arabic, bold, latin), `shape` and `runs` are the PDF's own (`models.study.export`): a word is
@@ -67,9 +74,16 @@ def _flowable_class() -> type:
     from reportlab.platypus import Flowable
 
     class InterlinearText(Flowable):
-        def __init__(self, words: list[tuple[str, str]], size: float, gloss_size: float, fonts: tuple[Any, Any, Any],
-                     shape: Callable[[str, bool], str], runs: Callable[[str, Any, Any], list[tuple[str, str]]],
-                     rows: list[list[tuple[str, str]]] | None = None) -> None:
+        def __init__(
+            self,
+            words: list[tuple[str, str]],
+            size: float,
+            gloss_size: float,
+            fonts: tuple[Any, Any, Any],
+            shape: Callable[[str, bool], str],
+            runs: Callable[[str, Any, Any], list[tuple[str, str]]],
+            rows: list[list[tuple[str, str]]] | None = None,
+        ) -> None:
             super().__init__()
             self.fonts, self.shape, self.runs = fonts, shape, runs
             self.arabic, _, self.latin = fonts
@@ -78,7 +92,10 @@ def _flowable_class() -> type:
             self.width = 0.0
 
         def _word_width(self, word: str) -> float:
-            return sum(stringWidth(t, n, self.size) for n, t in self.runs(self.shape(word, True), self.arabic, self.latin))
+            return sum(
+                stringWidth(t, n, self.size)
+                for n, t in self.runs(self.shape(word, True), self.arabic, self.latin)
+            )
 
         def _cell(self, word: str, gloss: str) -> float:
             gap = self.size * 0.45
@@ -105,8 +122,12 @@ def _flowable_class() -> type:
             fit = int(availHeight // self.row_height)
             if fit <= 0 or fit >= len(self.rows):
                 return []
-            parts = [InterlinearText(self.words, self.size, self.gloss_size, self.fonts, self.shape, self.runs, rows=r)
-                     for r in (self.rows[:fit], self.rows[fit:])]
+            parts = [
+                InterlinearText(
+                    self.words, self.size, self.gloss_size, self.fonts, self.shape, self.runs, rows=r
+                )
+                for r in (self.rows[:fit], self.rows[fit:])
+            ]
             for part in parts:
                 part._wrapped_for = availWidth
             return parts

@@ -238,7 +238,20 @@ class Library:
         with self.db.transaction() as conn:
             rows = conn.execute(query, {"reader": self.reader}).fetchall()
         return [
-            LibraryEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], int(r[9] or 0), int(r[10] or 0), int(r[11] or 0))
+            LibraryEntry(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                int(r[9] or 0),
+                int(r[10] or 0),
+                int(r[11] or 0),
+            )
             for r in rows
         ]
 
@@ -317,7 +330,9 @@ class Library:
         """Every text with its kept words (for an export), the most recently opened first."""
         with self.db.transaction() as conn:
             rows = conn.execute(
-                text(f"SELECT {_FIELDS}, body, words FROM texts WHERE reader = :reader ORDER BY opened DESC, id"),
+                text(
+                    f"SELECT {_FIELDS}, body, words FROM texts WHERE reader = :reader ORDER BY opened DESC, id"
+                ),
                 {"reader": self.reader},
             ).fetchall()
             words: dict[str, list[str]] = {}
@@ -326,9 +341,13 @@ class Library:
             ).bindparams(bindparam("ids", expanding=True))
             ids = [row[0] for row in rows if row[-1] is not None]
             for start in range(0, len(ids), CHUNK):
-                for text_id, key in conn.execute(query, {"reader": self.reader, "ids": ids[start : start + CHUNK]}):
+                for text_id, key in conn.execute(
+                    query, {"reader": self.reader, "ids": ids[start : start + CHUNK]}
+                ):
                     words.setdefault(text_id, []).append(key)
-        return [(LibraryText(*row[:-1]), words.get(row[0], []) if row[-1] is not None else None) for row in rows]
+        return [
+            (LibraryText(*row[:-1]), words.get(row[0], []) if row[-1] is not None else None) for row in rows
+        ]
 
 
 # ---- one file for a reader's library and vocabulary ----------------------------------------------------
@@ -350,8 +369,13 @@ def export_reader(library: Library, vocabulary: VocabStore) -> dict[str, Any]:
          "translation": e.translation, "created": e.created, "updated": e.updated}
         for e in vocabulary.all_entries()
     ]  # fmt: skip
-    return {"format": FORMAT, "version": VERSION, "exported": time.time(), "texts": texts,
-            "vocabulary": vocabulary_rows}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": time.time(),
+        "texts": texts,
+        "vocabulary": vocabulary_rows,
+    }
 
 
 def _check_document(document: Any) -> None:
@@ -359,8 +383,12 @@ def _check_document(document: Any) -> None:
         raise ValueError("This is not a Qari library file.")
     version = document.get("version")
     if not isinstance(version, int) or version > VERSION or version < 1:
-        raise ValueError(f"This Qari library file is version {version!r}; this Qari reads versions 1 to {VERSION}.")
-    if not isinstance(document.get("texts", []), list) or not isinstance(document.get("vocabulary", []), list):
+        raise ValueError(
+            f"This Qari library file is version {version!r}; this Qari reads versions 1 to {VERSION}."
+        )
+    if not isinstance(document.get("texts", []), list) or not isinstance(
+        document.get("vocabulary", []), list
+    ):
         raise ValueError("This Qari library file is damaged (texts and vocabulary must be lists).")  # noqa: TRY004
 
 
@@ -390,7 +418,9 @@ def import_reader(document: Any, library: Library, vocabulary: VocabStore) -> tu
         source: str = item["source"] if item.get("source") in SOURCES else "paste"
         position = item.get("position")
         words = item.get("words")
-        title: str = item["title"] if isinstance(item.get("title"), str) and item["title"].strip() else "Imported text"
+        title: str = (
+            item["title"] if isinstance(item.get("title"), str) and item["title"].strip() else "Imported text"
+        )
         texts.append((
             item["text"], _title(title), source, _optional(item.get("address")), _optional(item.get("published")),
             position if isinstance(position, int) and not isinstance(position, bool) and position >= 0 else 0,
@@ -399,14 +429,27 @@ def import_reader(document: Any, library: Library, vocabulary: VocabStore) -> tu
         ))  # fmt: skip
     entries = []
     for row in document.get("vocabulary", []):
-        if not isinstance(row, dict) or row.get("status") not in STATUSES or not isinstance(row.get("lemma"), str):
+        if (
+            not isinstance(row, dict)
+            or row.get("status") not in STATUSES
+            or not isinstance(row.get("lemma"), str)
+        ):
             raise ValueError("This Qari library file is damaged (a word without a lemma or a known status).")
         if not vocab_key(row["lemma"]):
             raise ValueError(f"This Qari library file is damaged (an empty word {row['lemma']!r}).")
         created = _number(row.get("created"), now)
-        entries.append(VocabEntry(vocab_key(row["lemma"]), row["lemma"], row["status"], _optional(row.get("gloss")),
-                                  _optional(row.get("example")), _optional(row.get("translation")), created,
-                                  _number(row.get("updated"), created)))
+        entries.append(
+            VocabEntry(
+                vocab_key(row["lemma"]),
+                row["lemma"],
+                row["status"],
+                _optional(row.get("gloss")),
+                _optional(row.get("example")),
+                _optional(row.get("translation")),
+                created,
+                _number(row.get("updated"), created),
+            )
+        )
     vocabulary.import_entries(entries)
     for body, title, source, address, published, position, added, opened, words in texts:
         kept = library.add(body, title, source, address, published, opened=opened, added=added)

@@ -45,7 +45,9 @@ def new_words(doc: Document, statuses: Mapping[str, str]) -> list[NewWord]:
     return sorted(found.values(), key=lambda w: -w.count)  # stable: first met first among equals
 
 
-def mark_words(store: VocabStore, words: list[NewWord], status: Status) -> list[tuple[str, VocabEntry | None]]:
+def mark_words(
+    store: VocabStore, words: list[NewWord], status: Status
+) -> list[tuple[str, VocabEntry | None]]:
     """Mark `words` with `status` at once; returns what to give `store.restore` to undo it."""
     return store.set_statuses([w.lemma for w in words], status, {w.lemma: w.gloss for w in words})
 

@@ -166,7 +166,12 @@ def _flowable_class() -> type:
             fit = int(availHeight // self.leading)
             if fit <= 0 or fit >= len(self.lines):
                 return []
-            kw: dict[str, Any] = {"rtl": self.rtl, "size": self.size, "leading": self.leading, "color": self.color}
+            kw: dict[str, Any] = {
+                "rtl": self.rtl,
+                "size": self.size,
+                "leading": self.leading,
+                "color": self.color,
+            }
             head = BidiText(self.text, lines=self.lines[:fit], **kw)
             tail = BidiText(self.text, lines=self.lines[fit:], **kw)
             for part in (head, tail):
@@ -192,7 +197,9 @@ def _flowable_class() -> type:
 
 
 def bilingual_pdf(
-    doc: Document, title: str = "Qari — bilingual reading", with_glossary: bool = True,
+    doc: Document,
+    title: str = "Qari — bilingual reading",
+    with_glossary: bool = True,
     interlinear: list[list[str]] | None = None,
 ) -> bytes:
     """A4 PDF: each Arabic sentence with its translation below, then the glossary (if any).
@@ -234,7 +241,8 @@ def bilingual_pdf(
         story.append(
             KeepTogether(
                 [
-                    _para(sentence.text, rtl=True, size=15) if interlinear is None
+                    _para(sentence.text, rtl=True, size=15)
+                    if interlinear is None
                     else _interlinear_pdf(sentence, interlinear[sentence.index]),
                     _para(english, rtl=False, size=10.5, color=grey),
                     Spacer(1, 0.35 * cm),

@@ -132,8 +132,10 @@ def _setup(db: Database, conn: Connection) -> None:
     conn.exec_driver_sql(_FORMS_TABLE)
     if old:
         conn.execute(
-            text(f"INSERT INTO vocabulary (reader, {_COLUMNS}) "
-                 f"SELECT :reader, {_COLUMNS} FROM vocabulary_single_reader"),
+            text(
+                f"INSERT INTO vocabulary (reader, {_COLUMNS}) "
+                f"SELECT :reader, {_COLUMNS} FROM vocabulary_single_reader"
+            ),
             {"reader": LOCAL_READER},
         )
         conn.exec_driver_sql("DROP TABLE vocabulary_single_reader")
@@ -226,9 +228,20 @@ class VocabStore:
                 if entry.status not in STATUSES or not vocab_key(entry.lemma or entry.key):
                     raise ValueError(f"Not a vocabulary entry: {entry.lemma!r} ({entry.status!r}).")
                 key = vocab_key(entry.lemma or entry.key)
-                self._upsert(conn, VocabEntry(key, entry.lemma.strip() or key, entry.status, entry.gloss,
-                                              entry.example, entry.translation, entry.created, entry.updated),
-                             keep_newer=True)
+                self._upsert(
+                    conn,
+                    VocabEntry(
+                        key,
+                        entry.lemma.strip() or key,
+                        entry.status,
+                        entry.gloss,
+                        entry.example,
+                        entry.translation,
+                        entry.created,
+                        entry.updated,
+                    ),
+                    keep_newer=True,
+                )
                 count += 1
         return count
 
@@ -246,7 +259,9 @@ class VocabStore:
         )
         with self.db.transaction() as conn:
             for start in range(0, len(keys), CHUNK):
-                for key, status in conn.execute(query, {"reader": self.reader, "keys": keys[start : start + CHUNK]}):
+                for key, status in conn.execute(
+                    query, {"reader": self.reader, "keys": keys[start : start + CHUNK]}
+                ):
                     for lemma in wanted[key]:
                         found[lemma] = cast("Status", status)
         return found
@@ -280,7 +295,6 @@ class VocabStore:
             )
         return cursor.rowcount > 0
 
-
     def token_statuses(self, tokens: Iterable[Token]) -> list[Status | None]:
         """Each word's status as the reader sees it: its form's own status ("this form only"), else its
         lemma's; None where neither is saved (and for punctuation, numbers)."""
@@ -288,8 +302,10 @@ class VocabStore:
         words = [t for t in tokens if t.kind == "arabic"]
         lemmas = self.get_statuses({word_lemma(t) for t in words})
         forms = self.form_statuses({(t.text, word_lemma(t)) for t in words})
-        return [forms.get((t.text, word_lemma(t)), lemmas.get(word_lemma(t))) if t.kind == "arabic" else None
-                for t in tokens]
+        return [
+            forms.get((t.text, word_lemma(t)), lemmas.get(word_lemma(t))) if t.kind == "arabic" else None
+            for t in tokens
+        ]
 
     # ---- marking many words, undo, one form only ------------------------------------------------------
 
@@ -315,20 +331,27 @@ class VocabStore:
                     {"reader": self.reader, "key": key},
                 ).fetchone()
                 before.append((lemma, _entry(row) if row else None))
-                self._upsert(conn, VocabEntry(key, lemma.strip(), status, glosses.get(lemma), None, None, now, now),
-                             keep_newer=False)
+                self._upsert(
+                    conn,
+                    VocabEntry(key, lemma.strip(), status, glosses.get(lemma), None, None, now, now),
+                    keep_newer=False,
+                )
         return before
 
     def restore(self, before: Iterable[tuple[str, VocabEntry | None]]) -> None:
         """Put back what `set_statuses` returned: each lemma's old entry, or no entry where it had none."""
         with self.db.transaction(write=True) as conn:
             for lemma, entry in before:
-                conn.execute(text("DELETE FROM vocabulary WHERE reader = :reader AND key = :key"),
-                             {"reader": self.reader, "key": vocab_key(lemma)})
+                conn.execute(
+                    text("DELETE FROM vocabulary WHERE reader = :reader AND key = :key"),
+                    {"reader": self.reader, "key": vocab_key(lemma)},
+                )
                 if entry is not None:
                     conn.execute(
-                        text(f"INSERT INTO vocabulary (reader, {_COLUMNS}) VALUES (:reader, :key, :lemma, :status, "
-                             ":gloss, :example, :translation, :created, :updated)"),
+                        text(
+                            f"INSERT INTO vocabulary (reader, {_COLUMNS}) VALUES (:reader, :key, :lemma, :status, "
+                            ":gloss, :example, :translation, :created, :updated)"
+                        ),
                         {"reader": self.reader, **entry.__dict__},
                     )
 
@@ -342,8 +365,9 @@ class VocabStore:
         with self.db.transaction(write=True) as conn:
             self._put_form(conn, form_key, lemma_key, form.strip(), status, time.time())
 
-    def _put_form(self, conn: Connection, form_key: str, lemma_key: str, written: str, status: str,
-                  updated: float) -> None:
+    def _put_form(
+        self, conn: Connection, form_key: str, lemma_key: str, written: str, status: str, updated: float
+    ) -> None:
         conn.execute(
             text("""
                 INSERT INTO vocabulary_forms (reader, form, lemma_key, written, status, updated)
@@ -351,15 +375,23 @@ class VocabStore:
                 ON CONFLICT (reader, form, lemma_key) DO UPDATE SET
                     written = excluded.written, status = excluded.status, updated = excluded.updated
             """),
-            {"reader": self.reader, "form": form_key, "lemma_key": lemma_key, "written": written,
-             "status": status, "updated": updated},
+            {
+                "reader": self.reader,
+                "form": form_key,
+                "lemma_key": lemma_key,
+                "written": written,
+                "status": status,
+                "updated": updated,
+            },
         )
 
     def remove_form(self, form: str, lemma: str) -> bool:
         """Forget a form's own status (it follows its lemma again); True if it had one."""
         with self.db.transaction(write=True) as conn:
             cursor = conn.execute(
-                text("DELETE FROM vocabulary_forms WHERE reader = :reader AND form = :form AND lemma_key = :lemma"),
+                text(
+                    "DELETE FROM vocabulary_forms WHERE reader = :reader AND form = :form AND lemma_key = :lemma"
+                ),
                 {"reader": self.reader, "form": vocab_key(form), "lemma": vocab_key(lemma)},
             )
         return cursor.rowcount > 0
@@ -371,12 +403,14 @@ class VocabStore:
             wanted.setdefault((vocab_key(form), vocab_key(lemma)), []).append((form, lemma))
         forms = sorted({f for f, _ in wanted})
         found: dict[tuple[str, str], Status] = {}
-        query = text("SELECT form, lemma_key, status FROM vocabulary_forms WHERE reader = :reader AND form IN :forms"
-                     ).bindparams(bindparam("forms", expanding=True))
+        query = text(
+            "SELECT form, lemma_key, status FROM vocabulary_forms WHERE reader = :reader AND form IN :forms"
+        ).bindparams(bindparam("forms", expanding=True))
         with self.db.transaction() as conn:
             for start in range(0, len(forms), CHUNK):
-                for form, lemma_key, status in conn.execute(query, {"reader": self.reader,
-                                                                    "forms": forms[start : start + CHUNK]}):
+                for form, lemma_key, status in conn.execute(
+                    query, {"reader": self.reader, "forms": forms[start : start + CHUNK]}
+                ):
                     for pair in wanted.get((form, lemma_key), []):
                         found[pair] = cast("Status", status)
         return found
@@ -385,8 +419,12 @@ class VocabStore:
         """Every form-level exception: (form as written, its lemma's key, status)."""
         with self.db.transaction() as conn:
             rows = conn.execute(
-                text("SELECT written, lemma_key, status FROM vocabulary_forms WHERE reader = :reader "
-                     "ORDER BY lemma_key, form"), {"reader": self.reader}).fetchall()
+                text(
+                    "SELECT written, lemma_key, status FROM vocabulary_forms WHERE reader = :reader "
+                    "ORDER BY lemma_key, form"
+                ),
+                {"reader": self.reader},
+            ).fetchall()
         return [(str(w), str(k), cast("Status", s)) for w, k, s in rows]
 
     def migrate_forms(self, lemma_of: Callable[[str], str | None]) -> tuple[int, int]:
@@ -399,8 +437,12 @@ class VocabStore:
         else changes, and running it again changes nothing.
         """
         with self.db.transaction(write=True) as conn:
-            rows = [_entry(r) for r in conn.execute(
-                text(f"SELECT {_COLUMNS} FROM vocabulary WHERE reader = :reader"), {"reader": self.reader})]
+            rows = [
+                _entry(r)
+                for r in conn.execute(
+                    text(f"SELECT {_COLUMNS} FROM vocabulary WHERE reader = :reader"), {"reader": self.reader}
+                )
+            ]
             by_key = {e.key: e for e in rows}
             groups: dict[str, list[tuple[VocabEntry, str]]] = {}
             for entry in rows:
@@ -416,12 +458,16 @@ class VocabStore:
                 if own is not None:
                     statuses.add(own.status)
                 for entry, _ in forms:
-                    conn.execute(text("DELETE FROM vocabulary WHERE reader = :reader AND key = :key"),
-                                 {"reader": self.reader, "key": entry.key})
+                    conn.execute(
+                        text("DELETE FROM vocabulary WHERE reader = :reader AND key = :key"),
+                        {"reader": self.reader, "key": entry.key},
+                    )
                 if len(statuses) == 1:
                     newest = max((e for e, _ in forms), key=lambda e: e.updated)
                     if own is None:
-                        self._upsert(conn, replace(newest, key=lemma_key, lemma=forms[0][1].strip()), keep_newer=False)
+                        self._upsert(
+                            conn, replace(newest, key=lemma_key, lemma=forms[0][1].strip()), keep_newer=False
+                        )
                     moved += len(forms)
                 else:
                     for entry, _ in forms:

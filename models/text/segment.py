@@ -71,7 +71,10 @@ _ONE_LETTER = f"[{LETTER_CHARS}A-Za-z][{TASHKEEL_CHARS}{TATWEEL}]*"
 _LETTER_CHAIN = re.compile(rf"(?:{_ONE_LETTER}\.)*{_ONE_LETTER}")
 _ERA = re.compile(rf"(?:\d*(?:م|ه{TATWEEL}*|ق\.م|ب\.م))")  # AD, AH, BC, "after Christ" after a year
 _LATIN_ABBREV = frozenset(
-    re.findall(r"\S+", "mr mrs ms dr prof st jr sr gen col lt sgt capt rev hon vs no nos fig figs vol pp approx ca cf e.g i.e")
+    re.findall(
+        r"\S+",
+        "mr mrs ms dr prof st jr sr gen col lt sgt capt rev hon vs no nos fig figs vol pp approx ca cf e.g i.e",
+    )
 )
 _OPENING_PUNCT = "([{«“„‹\"'‘"
 _PUNCT_ONLY = frozenset(_STOPS + _CLOSERS + _OPENING_PUNCT + "-–—:")

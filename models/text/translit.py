@@ -270,8 +270,13 @@ def _glide_roles(units: list[_Unit], voweled: bool) -> dict[int, str]:
             role = "nisba"
         elif u.shadda or own_vowel:
             role = "cons"
-        elif u.letter == "و" and i == n - 2 and nxt is not None and nxt.letter in _ALEFS and not nxt.marked and (
-            prev.vowel == "u" or not voweled and prev.letter not in _ALEFS
+        elif (
+            u.letter == "و"
+            and i == n - 2
+            and nxt is not None
+            and nxt.letter in _ALEFS
+            and not nxt.marked
+            and (prev.vowel == "u" or not voweled and prev.letter not in _ALEFS)
         ):
             role = "long"  # the plural -ū with its silent alef: شددوا shaddadū, كانوا kānū
         elif nxt is not None and nxt.letter in _ALEFS and nxt.tanwin != "an":
@@ -303,9 +308,15 @@ def _vowel(u: _Unit, nxt: _Unit | None, nxt_role: str | None, default: str = "")
         return "an"  # adverbial -an (رسميًا); the alef after it adds nothing
     if u.vowel:
         if nxt is not None and (
-            u.vowel == "a" and (nxt.letter in _ALEFS or nxt.letter == "ى") and not nxt.vowel
-            or u.vowel == "u" and nxt.letter == "و" and nxt_role == "long"
-            or u.vowel == "i" and nxt.letter in _YA and nxt_role in ("long", "nisba")
+            u.vowel == "a"
+            and (nxt.letter in _ALEFS or nxt.letter == "ى")
+            and not nxt.vowel
+            or u.vowel == "u"
+            and nxt.letter == "و"
+            and nxt_role == "long"
+            or u.vowel == "i"
+            and nxt.letter in _YA
+            and nxt_role in ("long", "nisba")
         ):
             return ""  # the long vowel letter that follows carries it
         return u.vowel

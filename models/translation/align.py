@@ -88,9 +88,7 @@ def _char_offsets(text: str) -> list[int]:
     return table
 
 
-def _pieces(
-    spm: Any, vocab: dict[str, int], unk: int, text: str, spans: Sequence[tuple[int, int]]
-) -> Pieces:
+def _pieces(spm: Any, vocab: dict[str, int], unk: int, text: str, spans: Sequence[tuple[int, int]]) -> Pieces:
     """Sentencepiece-encode `text` and give each piece the span (index into `spans`) it overlaps most."""
     proto = spm.encode(text, return_type="proto")  # pieces with their offsets in `text`
     chars = _char_offsets(text)
@@ -224,7 +222,9 @@ def align_document(
     chosen = [doc.sentences[i] for i in (range(len(doc.sentences)) if indices is None else indices)]
     chosen = [s for s in chosen if s.translation]
     remote = getattr(translator, "align_remote", None) if translator.attention is None else None
-    found = remote(chosen, layers) if remote is not None else align_sentences(translator, chosen, layers=layers)
+    found = (
+        remote(chosen, layers) if remote is not None else align_sentences(translator, chosen, layers=layers)
+    )
     for sentence, pairs in zip(chosen, found, strict=True):
         sentence.alignment = pairs
         sentence.english_words = english_words(sentence.translation)

@@ -140,7 +140,9 @@ class SqlTranslationStore:
         found: dict[str, str] = {}
         with self.db.transaction() as conn:
             for start in range(0, len(unique), CHUNK):
-                rows = conn.execute(query, {"m": model_key, "e": self.engine, "s": unique[start : start + CHUNK]})
+                rows = conn.execute(
+                    query, {"m": model_key, "e": self.engine, "s": unique[start : start + CHUNK]}
+                )
                 found.update((row[0], row[1]) for row in rows)
         return found
 
@@ -157,7 +159,10 @@ class SqlTranslationStore:
                     "VALUES (:m, :e, :s, :t, :c) ON CONFLICT (model_key, engine, source) "
                     "DO UPDATE SET translation = excluded.translation, created = excluded.created"
                 ),
-                [{"m": model_key, "e": self.engine, "s": src, "t": tgt, "c": now} for src, tgt in pairs.items()],
+                [
+                    {"m": model_key, "e": self.engine, "s": src, "t": tgt, "c": now}
+                    for src, tgt in pairs.items()
+                ],
             )
 
     def count(self, model_key: str | None = None) -> int:
@@ -166,9 +171,12 @@ class SqlTranslationStore:
         with self.db.transaction() as conn:
             if model_key is None:
                 return int(conn.exec_driver_sql("SELECT COUNT(*) FROM translation_cache").scalar_one())
-            return int(conn.execute(
-                sqlalchemy.text("SELECT COUNT(*) FROM translation_cache WHERE model_key = :m"), {"m": model_key}
-            ).scalar_one())
+            return int(
+                conn.execute(
+                    sqlalchemy.text("SELECT COUNT(*) FROM translation_cache WHERE model_key = :m"),
+                    {"m": model_key},
+                ).scalar_one()
+            )
 
     def claim(self, model_key: str, sources: list[str]) -> AbstractContextManager[None]:
         """Hold the right to translate `sources` (PostgreSQL advisory locks; SQLite: nothing to hold)."""
@@ -227,7 +235,9 @@ class CachedTranslator:
     """
 
     def __init__(
-        self, translator: Translator, store: TranslationStore | SqlTranslationStore | None = None,
+        self,
+        translator: Translator,
+        store: TranslationStore | SqlTranslationStore | None = None,
         batch_size: int = 16,
     ) -> None:
         self.translator = translator
@@ -258,12 +268,18 @@ class CachedTranslator:
                 # another process may have translated some while this one waited for the claim
                 known.update(self._read(batch) if hasattr(self.store, "claim") else {})
                 todo = [t for t in batch if t not in known]
-                fresh = dict(zip(todo, self.translator.translate(todo, beam_size=beam_size), strict=True)) if todo else {}
+                fresh = (
+                    dict(zip(todo, self.translator.translate(todo, beam_size=beam_size), strict=True))
+                    if todo
+                    else {}
+                )
                 known.update(fresh)
                 try:
                     self.store.put_many(self.model_key, fresh)
                 except STORE_ERRORS:
-                    log.warning("Could not write to the translation cache at %s", self.store.path, exc_info=True)
+                    log.warning(
+                        "Could not write to the translation cache at %s", self.store.path, exc_info=True
+                    )
             done += len(batch)
             if progress is not None:
                 progress(done, len(wanted))
@@ -288,7 +304,9 @@ class CachedTranslator:
             held = claim(self.model_key, texts)
             held.__enter__()
         except STORE_ERRORS:
-            log.warning("Could not claim texts in the translation cache at %s", self.store.path, exc_info=True)
+            log.warning(
+                "Could not claim texts in the translation cache at %s", self.store.path, exc_info=True
+            )
             yield
             return
         try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -29,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from models.settings import data_dir, translation_compute, translation_threads, translation_vmap
+from models.settings import data_dir, translation_threads, translation_vmap
 from models.translation.base import CrossAttention, Partial, Pieces, Stop, length_bound
+from models.translation.compute import DEFAULT_QUANTIZATION, compute_type_for, int8_is_faithful  # noqa: F401
 from models.translation.vmap import VMAP_FILE, vmap_has_copies, write_target_vmap
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 CT2_SUBDIR = "ct2"
 MARKER = "qari-ct2.json"  # written last: a folder without it is not a finished conversion
-DEFAULT_QUANTIZATION = "int8"
 
 # Tokenizer files copied next to the converted weights, so the engine loads from one folder.
 _TOKENIZER_FILES = (
@@ -79,48 +78,6 @@ conversions = 0
 _convert_lock = threading.Lock()
 
 Progress = Callable[[float, str], None]
-
-
-def _cpu() -> tuple[str, set[str]]:
-    """(vendor, feature flags) of this x86 CPU from /proc/cpuinfo; ("", set()) elsewhere."""
-    try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "", set()
-    vendor = re.search(r"^vendor_id\s*:\s*(\S+)", text, re.MULTILINE)
-    flags = re.search(r"^flags\s*:(.*)$", text, re.MULTILINE)
-    return (vendor.group(1) if vendor else ""), set(flags.group(1).split()) if flags else set()
-
-
-def int8_is_faithful() -> tuple[bool, str]:
-    """Whether CTranslate2's int8 GEMM on this CPU stays close to float32, and why.
-
-    On x86 CPUs without VNNI, oneDNN's u8·s8 kernels add pairs of products in 16 bits, which saturate
-    (measured: 2.1 nats per token from float32 on the test model, against 0.1 with VNNI or MKL). MKL's
-    int8 GEMM (CTranslate2's choice on Intel CPUs, or with `CT2_USE_MKL=1`) and VNNI's 32-bit
-    accumulation do not. `CT2_FORCE_CPU_ISA` and `CT2_USE_MKL` are honoured as CTranslate2 reads them.
-    """
-    vendor, flags = _cpu()
-    if not flags:
-        return True, "not an x86 CPU: CTranslate2's int8 kernels there accumulate in 32 bits"
-    forced = os.environ.get("CT2_FORCE_CPU_ISA", "").strip().upper()
-    vnni = bool(flags & {"avx512_vnni", "avx_vnni", "amx_int8"}) and forced in ("", "AVX512")
-    if vnni:
-        return True, "this CPU has VNNI (32-bit int8 accumulation)"
-    mkl = os.environ.get("CT2_USE_MKL", "").strip()
-    if mkl == "1" or (mkl == "" and vendor == "GenuineIntel"):
-        return True, "MKL's int8 GEMM"
-    return False, "this CPU lacks VNNI and oneDNN's int8 kernels saturate there: float32 instead"
-
-
-def compute_type_for(quantization: str = DEFAULT_QUANTIZATION) -> str:
-    """The compute type to run a conversion with: `QARI_MT_COMPUTE`, or int8 where it is faithful."""
-    wanted = translation_compute()
-    if not quantization.startswith("int8") or wanted == "float32":
-        return "float32" if wanted == "float32" else "default"
-    if wanted == "int8" or int8_is_faithful()[0]:
-        return "int8"
-    return "float32"
 
 
 def folder_revision(folder: Path) -> str:
@@ -205,7 +162,9 @@ def ensure_converted(
         finally:
             shutil.rmtree(work, ignore_errors=True)
         conversions += 1
-        log.info("Converted %s to CTranslate2 (%s) in %.1f s", model_id, quantization, time.perf_counter() - t0)
+        log.info(
+            "Converted %s to CTranslate2 (%s) in %.1f s", model_id, quantization, time.perf_counter() - t0
+        )
         report(1.0, f"The fast translation engine for {model_id} is ready")
         return target
 
@@ -380,7 +339,11 @@ class CT2Translator:
         return [None if r is None else r.text for r in done]
 
     def _run(
-        self, texts: list[str], beam_size: int, attention: bool, stop: Stop | None = None,
+        self,
+        texts: list[str],
+        beam_size: int,
+        attention: bool,
+        stop: Stop | None = None,
         partial: Partial | None = None,
     ) -> list[Any]:
         results: list[Any] = [AttentionTranslation("", [], [], []) for _ in texts]
@@ -399,14 +362,21 @@ class CT2Translator:
                 if stop is not None and stop():
                     outs: list[Any] = [None] * len(batch)
                 else:
-                    outs = self._decode([tokens[i] for i in batch], beam_size, attention, stop, partial, batch)
+                    outs = self._decode(
+                        [tokens[i] for i in batch], beam_size, attention, stop, partial, batch
+                    )
                 for i, out in zip(batch, outs, strict=True):
                     results[i] = out
         return results
 
     def _decode(
-        self, batch: list[list[str]], beam_size: int, attention: bool, stop: Stop | None = None,
-        partial: Partial | None = None, indices: list[int] | None = None,
+        self,
+        batch: list[list[str]],
+        beam_size: int,
+        attention: bool,
+        stop: Stop | None = None,
+        partial: Partial | None = None,
+        indices: list[int] | None = None,
     ) -> list[Any]:
         longest = max(len(t) for t in batch)
         max_new = self.max_new_tokens
@@ -424,7 +394,9 @@ class CT2Translator:
                 if partial is not None and indices is not None:
                     ids = sofar.setdefault(step.batch_id, [])
                     ids.append(vocab.get(step.token, 1))
-                    partial(indices[step.batch_id], self.tokenizer.decode(ids, skip_special_tokens=True).strip())
+                    partial(
+                        indices[step.batch_id], self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+                    )
                 if not step.is_last and stop():
                     stopped.add(step.batch_id)
                     return True
@@ -475,7 +447,9 @@ class CT2Translator:
             use_vmap=self.use_vmap,
         )
         # Past its prefix a shorter hypothesis decodes on; those extra rows are not wanted.
-        return [[list(row) for row in res.attention[0][: len(h)]] for res, h in zip(results, hyps, strict=True)]
+        return [
+            [list(row) for row in res.attention[0][: len(h)]] for res, h in zip(results, hyps, strict=True)
+        ]
 
 
 def _load_tokenizer(folder: Path) -> MarianTokenizer:
@@ -497,4 +471,6 @@ def load_ct2_translator(
 ) -> CT2Translator:
     """Convert `source` if needed (cached on disk) and load it; raises on failure."""
     folder = ensure_converted(source, model_id, revision, quantization, progress)
-    return CT2Translator(folder, model_key, compute_type=kwargs.pop("compute_type", compute_type_for(quantization)), **kwargs)
+    return CT2Translator(
+        folder, model_key, compute_type=kwargs.pop("compute_type", compute_type_for(quantization)), **kwargs
+    )

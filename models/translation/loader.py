@@ -92,7 +92,10 @@ def load_translator(
     engine = engine or translation_engine()
     if engine not in MT_ENGINES:
         return LoadResult(
-            model_id, None, f"Unknown translation engine {engine!r}: use one of {', '.join(MT_ENGINES)}.", False
+            model_id,
+            None,
+            f"Unknown translation engine {engine!r}: use one of {', '.join(MT_ENGINES)}.",
+            False,
         )
     try:
         return _load(model_id, engine, progress)

@@ -141,7 +141,9 @@ class MarianTranslator:
         with self._eager_lock:
             if self._eager is None:
                 # deepcopy with every tensor pre-seeded in the memo copies the modules and config, not the weights
-                memo: dict[int, Any] = {id(t): t for t in itertools.chain(model.parameters(), model.buffers())}
+                memo: dict[int, Any] = {
+                    id(t): t for t in itertools.chain(model.parameters(), model.buffers())
+                }
                 view = copy.deepcopy(model, memo)
                 view.set_attn_implementation("eager")
                 self._eager = view.eval()

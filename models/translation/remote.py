@@ -58,10 +58,16 @@ class RemoteTranslator:
     def attention(self) -> CrossAttention | None:
         return None
 
-    def align_remote(self, sentences: Sequence[Sentence], layers: Sequence[int]) -> list[list[tuple[int, int]]]:
+    def align_remote(
+        self, sentences: Sequence[Sentence], layers: Sequence[int]
+    ) -> list[list[tuple[int, int]]]:
         """Alignments of `sentences` worked out by the service; none (empty) while it cannot be reached."""
         try:
-            return self.service._handle("").align.remote(list(sentences), list(layers)).result(timeout_s=CALL_TIMEOUT_S)
+            return (
+                self.service._handle("")
+                .align.remote(list(sentences), list(layers))
+                .result(timeout_s=CALL_TIMEOUT_S)
+            )
         except Exception as exc:  # noqa: BLE001 - the page shows the text unaligned rather than fail
             log.warning("the translation service could not align: %s", exc)
             return [[] for _ in sentences]
@@ -86,8 +92,13 @@ class RayTranslationService:
     """`TranslationService` backed by the Serve app (see the module docstring)."""
 
     def __init__(
-        self, model_id: str, store: TranslationCache, *, address: str | None = None,
-        app_name: str | None = None, batch_size: int = BATCH_SIZE,
+        self,
+        model_id: str,
+        store: TranslationCache,
+        *,
+        address: str | None = None,
+        app_name: str | None = None,
+        batch_size: int = BATCH_SIZE,
     ) -> None:
         self.model_id = model_id
         self.store = store
@@ -96,8 +107,14 @@ class RayTranslationService:
         self.app_name = app_name or serve_app()
         self.batch_size = max(1, batch_size)
         self.translator = RemoteTranslator(self, self.model_key)
-        self._loaded = LoadResult(model_id, self.translator, None, False, engine="ray",
-                                  note=f"the shared translation service (Ray Serve app {self.app_name!r})")
+        self._loaded = LoadResult(
+            model_id,
+            self.translator,
+            None,
+            False,
+            engine="ray",
+            note=f"the shared translation service (Ray Serve app {self.app_name!r})",
+        )
         self.unavailable: str | None = None  # why the service cannot be reached now, or None
         self._down_since: float | None = None
         self._handles: dict[str, Any] = {}
@@ -119,9 +136,13 @@ class RayTranslationService:
     def loaded(self) -> LoadResult | None:
         return self._loaded
 
-    def request(self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4) -> None:
+    def request(
+        self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4
+    ) -> None:
         wanted_first = [t for t in dict.fromkeys(first) if t.strip() and t not in self._failed]
-        rest = [t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first]
+        rest = [
+            t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first
+        ]
         with self._cond:
             state = self._readers.get(reader)
             if state is None:
@@ -201,10 +222,15 @@ class RayTranslationService:
                 from ray import serve
 
                 if not ray.is_initialized():
-                    ray.init(address=self.address or "auto", namespace="serve", log_to_driver=False,
-                             logging_level=logging.WARNING)
+                    ray.init(
+                        address=self.address or "auto",
+                        namespace="serve",
+                        log_to_driver=False,
+                        logging_level=logging.WARNING,
+                    )
                 self._handles[deployment] = (
-                    serve.get_app_handle(self.app_name) if not deployment
+                    serve.get_app_handle(self.app_name)
+                    if not deployment
                     else serve.get_deployment_handle(deployment, app_name=self.app_name)
                 )
             return self._handles[deployment]

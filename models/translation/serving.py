@@ -87,8 +87,9 @@ class _Counting:
 class Lane:
     """One lane's replica: the model behind the cache, batching the texts of every caller."""
 
-    def __init__(self, lane: str, model_id: str, engine: str, settings: dict[str, str], batch: int,
-                 wait_ms: int) -> None:
+    def __init__(
+        self, lane: str, model_id: str, engine: str, settings: dict[str, str], batch: int, wait_ms: int
+    ) -> None:
         os.environ.update(settings)  # the settings of the `serve run` command, wherever this replica runs
         loaded = get_translator(model_id, engine)
         if loaded.translator is None:
@@ -148,16 +149,24 @@ class Lane:
         """Word alignment of translated sentences from the model's cross-attention (`align.align_sentences`)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, lambda: align_sentences(self.model.translator, sentences, layers=layers or DEFAULT_LAYERS))
+            self._pool,
+            lambda: align_sentences(self.model.translator, sentences, layers=layers or DEFAULT_LAYERS),
+        )
 
     def stats(self) -> dict[str, Any]:
         context = serve.get_replica_context()
         return {
-            "lane": self.lane, "replica": context.replica_id.unique_id, "engine": self.engine,
-            "requests": self.requests, "asked": self.asked, "translated": self.model.texts,
-            "model_calls": self.model.calls, "batches": self.batches,
+            "lane": self.lane,
+            "replica": context.replica_id.unique_id,
+            "engine": self.engine,
+            "requests": self.requests,
+            "asked": self.asked,
+            "translated": self.model.texts,
+            "model_calls": self.model.calls,
+            "batches": self.batches,
             "mean_batch": round(self.batched / self.batches, 2) if self.batches else None,
-            "in_flight": len(self._inflight), "up_s": round(time.time() - self.started, 1),
+            "in_flight": len(self._inflight),
+            "up_s": round(time.time() - self.started, 1),
         }
 
 
@@ -200,9 +209,15 @@ def app(args: dict[str, str]) -> Any:
     options = {"num_cpus": CPUS_PER_REPLICA}
     # @serve.deployment makes Lane and Translation deployments (options, bind); mypy sees the plain classes
     first = Lane.options(  # type: ignore[attr-defined]
-        name=FIRST, num_replicas=max(1, replicas // 4), ray_actor_options=options, max_ongoing_requests=64,
+        name=FIRST,
+        num_replicas=max(1, replicas // 4),
+        ray_actor_options=options,
+        max_ongoing_requests=64,
     ).bind(FIRST, model_id, engine, settings, FIRST_BATCH, 0)
     rest = Lane.options(  # type: ignore[attr-defined]
-        name=REST, num_replicas=replicas, ray_actor_options=options, max_ongoing_requests=max(64, batch),
+        name=REST,
+        num_replicas=replicas,
+        ray_actor_options=options,
+        max_ongoing_requests=max(64, batch),
     ).bind(REST, model_id, engine, settings, batch, wait_ms)
     return Translation.bind(first, rest, model_key_for(model_id), engine)  # type: ignore[attr-defined]

@@ -49,8 +49,11 @@ def write_target_vmap(model_dir: Path) -> None:
     lines = ["\t" + " ".join(allowed)]
     if source.is_file():
         always = set(allowed)
-        lines += [f"{p}\t{p}" for p in dict.fromkeys(pieces(source)) if p in known and p not in always
-                  and not set(p) & {" ", "\t", "\n"}]
+        lines += [
+            f"{p}\t{p}"
+            for p in dict.fromkeys(pieces(source))
+            if p in known and p not in always and not set(p) & {" ", "\t", "\n"}
+        ]
     tmp = model_dir / f"{VMAP_FILE}.{os.getpid()}-{threading.get_ident()}.tmp"  # two loads at once: no clash
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(model_dir / VMAP_FILE)

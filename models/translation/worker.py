@@ -70,7 +70,9 @@ class TranslationService(Protocol):
         """The model's load result, or None while it is still loading."""
         ...
 
-    def request(self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4) -> None:
+    def request(
+        self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4
+    ) -> None:
         """Queue `texts` for `reader` (replacing what it had queued); `first` goes before anything else."""
         ...
 
@@ -153,9 +155,13 @@ class TranslationWorker:
     def loaded(self) -> LoadResult | None:
         return self._loaded
 
-    def request(self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4) -> None:
+    def request(
+        self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4
+    ) -> None:
         wanted_first = [t for t in dict.fromkeys(first) if t.strip() and t not in self._failed]
-        rest = [t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first]
+        rest = [
+            t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first
+        ]
         with self._cond:
             state = self._readers.get(reader)
             if state is None:
@@ -276,7 +282,9 @@ class TranslationWorker:
         except Exception as exc:
             if threading.main_thread().is_alive():  # else the process is exiting mid-load
                 log.exception("loading %s failed", self.model_id)
-            loaded = LoadResult(self.model_id, None, f"The translation model could not be loaded ({exc}).", False)
+            loaded = LoadResult(
+                self.model_id, None, f"The translation model could not be loaded ({exc}).", False
+            )
         with self._cond:
             self._loaded = loaded
             if loaded.translator is not None:
@@ -316,7 +324,9 @@ class TranslationWorker:
     def _requeue(self, state: _Reader, unfinished: list[str]) -> None:
         """Put texts stopped part-way back at the front of their reader's queue, if it still wants them."""
         first = [t for t in unfinished if t in state.asked_first and t not in state.first]
-        rest = [t for t in unfinished if t in state.asked and t not in state.asked_first and t not in state.rest]
+        rest = [
+            t for t in unfinished if t in state.asked and t not in state.asked_first and t not in state.rest
+        ]
         if first:
             state.first_at = time.monotonic()  # it was stopped for a text waiting longer: that one goes first
         state.first[:0] = first
@@ -345,7 +355,10 @@ class TranslationWorker:
                 # the reader watches this one: a greedy stream first, then the beam result replaces it
                 engine.translate_until(todo, 1, stop=self._stopping, partial=self._publish(todo))
             outs = engine.translate_until(
-                todo, beam, stop=self._stopping, partial=self._publish(todo) if looked_at and beam <= 1 else None
+                todo,
+                beam,
+                stop=self._stopping,
+                partial=self._publish(todo) if looked_at and beam <= 1 else None,
             )
         except Exception:
             if len(todo) > 1:

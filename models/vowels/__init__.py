@@ -27,5 +27,13 @@ from models.vowels.diacritizer import (
 )
 from models.vowels.pausal import pausal
 
-__all__ = ["ENGINE", "Vowels", "VowelsLoad", "VowelsUnavailable", "get_diacritizer", "pausal", "vowelize",
-           "vowels"]
+__all__ = [
+    "ENGINE",
+    "Vowels",
+    "VowelsLoad",
+    "VowelsUnavailable",
+    "get_diacritizer",
+    "pausal",
+    "vowelize",
+    "vowels",
+]

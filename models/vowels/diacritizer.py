@@ -68,7 +68,26 @@ MOON = frozenset("ءأإآبجحخعغفقكمهوي")
 _ARTICLE = re.compile(r"^(?:[وف]?[بك]?|[وف]?)ال|^[وف]?لل")
 # Words ending in sukun that keep it before hamzat al-wasl in the gold (speech adds a helping vowel).
 SUKUN_WORDS = frozenset(
-    ["من", "عن", "ومن", "وعن", "فمن", "قد", "لقد", "وقد", "فقد", "أو", "لم", "ولم", "فلم", "هل", "بل", "لكن", "ولكن", "إذ"]
+    [
+        "من",
+        "عن",
+        "ومن",
+        "وعن",
+        "فمن",
+        "قد",
+        "لقد",
+        "وقد",
+        "فقد",
+        "أو",
+        "لم",
+        "ولم",
+        "فلم",
+        "هل",
+        "بل",
+        "لكن",
+        "ولكن",
+        "إذ",
+    ]
 )
 _TOKEN = re.compile(r"\S+")
 AGREEMENT = 1.5  # nats added to text2tashkeel's class for a word's last letter (see step 0 above)
@@ -230,7 +249,13 @@ def conventions(letters: str, classes: list[str], next_word: str, probs) -> list
     n = len(letters)
     wasl = next_word[:1] == "ا"
     lam = _article_lam(letters)
-    if lam is not None and lam + 2 < n and cl[lam] == "" and letters[lam + 1] in MOON and SHADDA not in cl[lam + 1]:
+    if (
+        lam is not None
+        and lam + 2 < n
+        and cl[lam] == ""
+        and letters[lam + 1] in MOON
+        and SHADDA not in cl[lam + 1]
+    ):
         cl[lam] = SUKUN
     for k in (0, 1):
         if k < n and letters[k] == "إ" and (k == 0 or letters[0] in "وفبل") and cl[k] == "":
@@ -245,7 +270,9 @@ def conventions(letters: str, classes: list[str], next_word: str, probs) -> list
         if cl[k] == "" and letters[k + 1] == "ا" and letters[k] not in "اوي" and k != lam:
             cl[k] = FATHA
     for k in range(1, n):
-        if cl[k] == SUKUN and ((letters[k] == "ي" and cl[k - 1] == KASRA) or (letters[k] == "و" and cl[k - 1] == DAMMA)):
+        if cl[k] == SUKUN and (
+            (letters[k] == "ي" and cl[k - 1] == KASRA) or (letters[k] == "و" and cl[k - 1] == DAMMA)
+        ):
             cl[k] = ""
     return cl
 
@@ -267,8 +294,13 @@ def vote(probs, second: str | None, weight: float = AGREEMENT) -> str:
     return CLASSES[int(score.argmax())]
 
 
-def vowels_with(engine: Engine, text: str, lexicon: Lexicon | None = None, second: Rawi | None = None,
-                weight: float = AGREEMENT) -> Vowels:
+def vowels_with(
+    engine: Engine,
+    text: str,
+    lexicon: Lexicon | None = None,
+    second: Rawi | None = None,
+    weight: float = AGREEMENT,
+) -> Vowels:
     """`vowels` with a given engine (the registry's, or one built in a test), lexicon and second opinion
     on case endings (None: none)."""
     letters = letters_of(text)

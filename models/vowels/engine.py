@@ -35,9 +35,24 @@ MAX_CHUNK = 400
 
 # libtashkeel's vocabulary (github.com/mush42/libtashkeel, MIT), which dengjen's model uses: input
 # characters (digits are read as "#"), diacritic hints and targets ("_" is padding, "" no mark).
-_INPUT = "_ #!\"()-./:[]«»،؛؟ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
-_TARGETS = ("_", "", FATHATAN, DAMMATAN, KASRATAN, FATHA, DAMMA, KASRA, FATHATAN + SHADDA,
-            DAMMATAN + SHADDA, KASRATAN + SHADDA, FATHA + SHADDA, DAMMA + SHADDA, KASRA + SHADDA, SUKUN)
+_INPUT = '_ #!"()-./:[]«»،؛؟ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي'
+_TARGETS = (
+    "_",
+    "",
+    FATHATAN,
+    DAMMATAN,
+    KASRATAN,
+    FATHA,
+    DAMMA,
+    KASRA,
+    FATHATAN + SHADDA,
+    DAMMATAN + SHADDA,
+    KASRATAN + SHADDA,
+    FATHA + SHADDA,
+    DAMMA + SHADDA,
+    KASRA + SHADDA,
+    SUKUN,
+)
 INPUT_IDS = {c: i for i, c in enumerate(_INPUT)}
 DIGITS = frozenset("0123456789٠١٢٣٤٥٦٧٨٩")
 _MARKER = b"\x08\x08\x12\x07pytorch"  # ir_version 8, producer_name "pytorch": the model's first bytes
@@ -107,7 +122,9 @@ def library_path() -> Path:
     if spec is None or spec.origin is None:
         raise ImportError("dengjen-tashkeel-py is not installed (pip install -r requirements.txt)")
     folder = Path(spec.origin).parent
-    found = sorted(p for p in folder.iterdir() if p.name.startswith(PACKAGE) and p.suffix in (".so", ".pyd", ".dylib"))
+    found = sorted(
+        p for p in folder.iterdir() if p.name.startswith(PACKAGE) and p.suffix in (".so", ".pyd", ".dylib")
+    )
     if not found:
         raise ImportError(f"dengjen-tashkeel-py's library is missing from {folder}")
     return found[0]
@@ -189,11 +206,14 @@ class Engine:
             if not any(i in row for i in where):
                 continue
             # the output named "logits" is already a softmax (each row sums to 1)
-            x = self.session.run(["logits"], {
-                "char_inputs": np.array([ids], dtype=np.int64),
-                "diac_inputs": np.array([hints], dtype=np.int64),
-                "input_lengths": np.array([len(ids)], dtype=np.int64),
-            })[0][0].astype(np.float32)
+            x = self.session.run(
+                ["logits"],
+                {
+                    "char_inputs": np.array([ids], dtype=np.int64),
+                    "diac_inputs": np.array([hints], dtype=np.int64),
+                    "input_lengths": np.array([len(ids)], dtype=np.int64),
+                },
+            )[0][0].astype(np.float32)
             x[:, 0] = 0.0  # padding
             p = x @ self._projection
             p /= np.maximum(p.sum(-1, keepdims=True), 1e-12)

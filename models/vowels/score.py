@@ -118,8 +118,16 @@ class Score:
             self.add_word(a, b)
 
     def __iadd__(self, other: Score) -> Self:
-        for k in ("letters", "letter_errors", "words", "word_errors", "letters_noce",
-                  "letter_errors_noce", "words_noce", "word_errors_noce"):
+        for k in (
+            "letters",
+            "letter_errors",
+            "words",
+            "word_errors",
+            "letters_noce",
+            "letter_errors_noce",
+            "words_noce",
+            "word_errors_noce",
+        ):
             setattr(self, k, getattr(self, k) + getattr(other, k))
         return self
 
@@ -140,8 +148,10 @@ class Score:
         return 100 * self.word_errors_noce / max(1, self.words_noce)
 
     def row(self) -> str:
-        return (f"DER {self.der:5.2f}  WER {self.wer:5.2f}  | no case ending: "
-                f"DER {self.der_noce:5.2f}  WER {self.wer_noce:5.2f}  ({self.words} words)")
+        return (
+            f"DER {self.der:5.2f}  WER {self.wer:5.2f}  | no case ending: "
+            f"DER {self.der_noce:5.2f}  WER {self.wer_noce:5.2f}  ({self.words} words)"
+        )
 
 
 def score_lines(gold_lines, pred_lines) -> Score:

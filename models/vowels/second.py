@@ -51,8 +51,9 @@ class Rawi:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / MODEL), sess_options=options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(folder / MODEL), sess_options=options, providers=["CPUExecutionProvider"]
+        )
 
     @classmethod
     def installed(cls, threads: int = 1) -> Rawi:

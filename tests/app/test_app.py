@@ -272,7 +272,12 @@ def test_the_page_and_the_command_make_the_same_document(
     env = {**os.environ, "QARI_DATA_DIR": str(tmp_path / "command-data")}
     done = subprocess.run(
         [sys.executable, "-m", "models", "analyze", "seeds/japan-canada-intelligence.txt", "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     command = Document.from_dict(json.loads(done.stdout)).to_dict()  # JSON's lists back to pairs
     assert all(s["translation"] for s in page["sentences"])
@@ -304,7 +309,7 @@ def _endings_before_pauses(doc: Document) -> tuple[list[str], list[str]]:
     for sentence in doc.sentences:
         for token in sentence.tokens:
             if token.kind == "arabic" and token.voweled:
-                after = doc.text[token.end : token.end + 4].lstrip(" »\"”’)")  # a closing quote: still a pause
+                after = doc.text[token.end : token.end + 4].lstrip(' »"”’)')  # a closing quote: still a pause
                 (at_pause if after[:1] in (".", "،", ",", "\n", "") else inside).append(token.voweled)
     return at_pause, inside
 

@@ -58,4 +58,6 @@ def test_reviewing_in_the_page_with_its_buttons_and_back_to_reading() -> None:
     next(b for b in at.button if b.label == "Read this text").click().run()
     assert not at.exception, at.exception
     assert at.session_state["view"] == "read"
-    assert [e.key for e in at.get("bidi_component")] != [] and "review-keys" not in [e.key for e in at.get("bidi_component")]
+    assert [e.key for e in at.get("bidi_component")] != [] and "review-keys" not in [
+        e.key for e in at.get("bidi_component")
+    ]

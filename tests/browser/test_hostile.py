@@ -31,14 +31,16 @@ def hostile_text() -> str:
     return "\n".join(f"قال الوزير {p} اليوم." for p in PAYLOADS)
 
 
-def test_payloads_in_text_and_translations_stay_text(page: Page, app_url: str, app_data_dir: Path,
-                                                      tiny_model_dir: Path) -> None:
+def test_payloads_in_text_and_translations_stay_text(
+    page: Page, app_url: str, app_data_dir: Path, tiny_model_dir: Path
+) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     sentences = hostile_text().split("\n")
     # hostile "translations", as a poisoned cache or a misbehaving model would give them
     TranslationStore(app_data_dir / "qari.sqlite3").put_many(
-        model_key_for(str(tiny_model_dir)), {s: f"The minister said {p} today." for s, p in zip(sentences, PAYLOADS)}
+        model_key_for(str(tiny_model_dir)),
+        {s: f"The minister said {p} today." for s, p in zip(sentences, PAYLOADS)},
     )
     open_reader(page, app_url)
     box = page.get_by_role("textbox", name="Arabic text")
@@ -52,7 +54,7 @@ def test_payloads_in_text_and_translations_stay_text(page: Page, app_url: str, a
     # the focus panel, the hover card and the glossary take the same text
     options.nth(1).click()
     expect(page.get_by_test_id("selected-translation")).to_contain_text(PAYLOADS[1])
-    page.locator('#qari-s1 .w').nth(3).hover()
+    page.locator("#qari-s1 .w").nth(3).hover()
     expect(page.get_by_role("tooltip")).to_be_visible()
     page.get_by_role("tab", name="Words").first.click()
     page.wait_for_timeout(1000)

@@ -38,7 +38,9 @@ def overlap(a: list[float], b: list[float]) -> float:
 
 
 @pytest.mark.parametrize("width", [1400, 820])
-def test_glosses_sit_under_their_words_without_overlap(page: Page, app_url: str, width: int, tmp_path: Path) -> None:
+def test_glosses_sit_under_their_words_without_overlap(
+    page: Page, app_url: str, width: int, tmp_path: Path
+) -> None:
     page.set_viewport_size({"width": width, "height": 1000})
     open_reader(page, app_url)
     page.get_by_text("Every word", exact=True).click()
@@ -78,7 +80,9 @@ def test_new_and_learning_mode_hides_a_known_word_s_gloss_at_once(page: Page, ap
     expect(ruby).to_have_attribute("data-status", "known")
     expect(gloss).to_have_css("visibility", "hidden")
     page.keyboard.press("1")
-    expect(ruby).to_have_attribute("data-status", "new", timeout=30_000)  # after the rerun of the first key too
+    expect(ruby).to_have_attribute(
+        "data-status", "new", timeout=30_000
+    )  # after the rerun of the first key too
     expect(gloss).to_have_css("visibility", "visible", timeout=30_000)
 
 

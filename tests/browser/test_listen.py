@@ -60,7 +60,11 @@ def test_play_reads_the_selected_sentence_from_a_server_mp3(listening_page: Page
         state["src"],
     )
     assert head["type"].startswith("audio/mpeg") and head["size"] > 5000
-    assert head["first"] in ([0x49, 0x44, 0x33], [0xFF, 0xF3, head["first"][2]], [0xFF, 0xFB, head["first"][2]])
+    assert head["first"] in (
+        [0x49, 0x44, 0x33],
+        [0xFF, 0xF3, head["first"][2]],
+        [0xFF, 0xFB, head["first"][2]],
+    )
     # the word being read is marked as the audio goes on
     expect(page.locator(".w.spoken").first).to_be_visible(timeout=10_000)
     page.get_by_role("button", name="■ Stop").click()
@@ -113,13 +117,18 @@ def test_the_hover_card_reads_a_word(listening_page: Page, app_url: str) -> None
 @pytest.fixture(scope="module")
 def app_without_espeak(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The page on a server whose espeak-ng library cannot be found."""
-    proc, url = start_app(tmp_path_factory.mktemp("no-espeak"), str(tiny_model_dir),
-                          QARI_ESPEAK_LIBRARY="/nonexistent/libespeak-ng.so.1")
+    proc, url = start_app(
+        tmp_path_factory.mktemp("no-espeak"),
+        str(tiny_model_dir),
+        QARI_ESPEAK_LIBRARY="/nonexistent/libespeak-ng.so.1",
+    )
     yield url
     stop_app(proc)
 
 
-def test_without_any_voice_the_controls_say_what_to_install(listening_page: Page, app_without_espeak: str) -> None:
+def test_without_any_voice_the_controls_say_what_to_install(
+    listening_page: Page, app_without_espeak: str
+) -> None:
     page = listening_page
     page.goto(app_without_espeak)
     expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=60_000)

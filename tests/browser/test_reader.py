@@ -141,7 +141,9 @@ def test_uploading_an_html_file_reads_its_text(page: Page, app_url: str, tmp_pat
         "<html><body><h1>خبر عاجل</h1><script>alert(1)</script><p>وصل الوزير إلى طوكيو.</p></body></html>",
         encoding="utf-8",
     )
-    page.locator('[data-testid="stFileUploader"]').filter(has_text="Or upload a file").locator('input[type="file"]').set_input_files(str(upload))
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="Or upload a file").locator(
+        'input[type="file"]'
+    ).set_input_files(str(upload))
     expect(page.get_by_role("option")).to_have_count(2, timeout=15_000)
     expect(page.get_by_role("option").nth(1)).to_have_text("وصل الوزير إلى طوكيو.")
     expect(page.get_by_role("heading", name="article.html")).to_be_visible()
@@ -181,7 +183,9 @@ def test_uploading_a_word_document_reads_its_paragraphs(page: Page, app_url: str
     doc.add_paragraph("وصل رئيس الوزراء إلى طوكيو.")
     doc.add_paragraph("وقالت الوزارة إن الزيارة ناجحة.")
     doc.save(path)
-    page.locator('[data-testid="stFileUploader"]').filter(has_text="Or upload a file").locator('input[type="file"]').set_input_files(str(path))
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="Or upload a file").locator(
+        'input[type="file"]'
+    ).set_input_files(str(path))
     expect(page.get_by_role("option")).to_have_count(2, timeout=15_000)
     expect(page.get_by_role("option").nth(0)).to_have_text("وصل رئيس الوزراء إلى طوكيو.")
     expect(page.locator('mark[data-entity="LOC"]')).to_have_text("طوكيو")

@@ -41,7 +41,9 @@ def test_three_cards_reviewed_with_the_keyboard_and_the_progress_chart(
             expect(page.get_by_role("button", name=re.compile(r"^Good · "))).to_be_visible(timeout=30_000)
             expect(page.locator(".qari-english")).to_be_visible()
             page.keyboard.press("3")
-            due = f"{left} word{'s' if left > 1 else ''} due for review" if left else "No words due for review"
+            due = (
+                f"{left} word{'s' if left > 1 else ''} due for review" if left else "No words due for review"
+            )
             expect(page.get_by_text(due)).to_be_visible(timeout=30_000)
         assert len(set(seen)) == 3 and set(seen) >= {"اتفقت", "اليابان"}
         expect(page.get_by_text("Nothing is due for review")).to_be_visible()

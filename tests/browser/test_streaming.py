@@ -27,12 +27,16 @@ def slow_model(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture(scope="module")
 def slow_app(slow_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    proc, url = start_app(tmp_path_factory.mktemp("stream-data"), str(slow_model), QARI_MT_ENGINE="transformers")
+    proc, url = start_app(
+        tmp_path_factory.mktemp("stream-data"), str(slow_model), QARI_MT_ENGINE="transformers"
+    )
     yield url
     stop_app(proc)
 
 
-def test_a_clicked_sentence_streams_then_shows_its_translation(page: Page, slow_app: str, tmp_path: Path) -> None:
+def test_a_clicked_sentence_streams_then_shows_its_translation(
+    page: Page, slow_app: str, tmp_path: Path
+) -> None:
     page.goto(slow_app)
     box = page.get_by_role("textbox", name="Arabic text")
     box.fill(TEXT)

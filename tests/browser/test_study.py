@@ -33,7 +33,9 @@ def test_hovering_links_arabic_and_english_words_both_ways(page: Page, app_url: 
     expect(page.locator(".linked")).to_have_count(0)
 
 
-def test_word_status_is_saved_and_survives_a_restart(browser: Browser, tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_word_status_is_saved_and_survives_a_restart(
+    browser: Browser, tiny_model_dir: Path, tmp_path: Path
+) -> None:
     proc, url = start_app(tmp_path, str(tiny_model_dir))
     try:
         page = browser.new_page()

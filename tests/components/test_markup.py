@@ -107,7 +107,11 @@ def test_english_column_has_one_element_per_sentence_and_marks_the_current_one()
     doc.sentences[0].translation = "First sentence."
     doc.sentences[2].translation_error = "The model could not translate this sentence."
     tree = parse(render_english(doc, selected=0))
-    rows = [(a["data-sentence"], a.get("aria-current"), "".join(t)) for _, a, t in tree.elements if "data-sentence" in a]
+    rows = [
+        (a["data-sentence"], a.get("aria-current"), "".join(t))
+        for _, a, t in tree.elements
+        if "data-sentence" in a
+    ]
     assert [r[0] for r in rows] == ["0", "1", "2"]
     assert [r[1] for r in rows] == ["true", None, None]
     assert "First sentence." in rows[0][2] and "…" in rows[1][2] and "could not translate" in rows[2][2]
@@ -148,6 +152,7 @@ def test_the_arabic_markup_does_not_change_as_translations_arrive() -> None:
 
 # ---- word by word (interlinear) ----
 
+
 def test_every_word_is_a_ruby_with_its_gloss_and_the_text_reads_as_written() -> None:
     text = "اتفقت اليابان وكندا على بدء المحادثات في هونغ كونغ."
     doc = analyze(text)
@@ -158,8 +163,12 @@ def test_every_word_is_a_ruby_with_its_gloss_and_the_text_reads_as_written() -> 
     words = [t for s in doc.sentences for t in s.tokens if t.kind == "arabic"]
     assert len(rubies) == len(words)
     gloss_texts = ["".join(t) for tag, _, t in tree.elements if tag == "rt"]
-    assert gloss_texts == [g for s, row in zip(doc.sentences, glosses, strict=True)
-                           for t, g in zip(s.tokens, row, strict=True) if t.kind == "arabic"]
+    assert gloss_texts == [
+        g
+        for s, row in zip(doc.sentences, glosses, strict=True)
+        for t, g in zip(s.tokens, row, strict=True)
+        if t.kind == "arabic"
+    ]
     assert "and-Canada" in gloss_texts or "Canada" in " ".join(gloss_texts)
     # the Arabic without the glosses is the sentence as written
     without = re.sub(r"<rt[^>]*>.*?</rt>", "", html)
@@ -186,4 +195,7 @@ def test_a_form_marked_on_its_own_keeps_its_status_on_its_card() -> None:
     lemma = next(t.lemma for s in doc.sentences for t in s.tokens if t.text == "بكتابه")
     cards = {c["text"]: c for c in token_cards(doc, {lemma: "known"}, {("بكتابه", lemma): "learning"})}
     assert cards["بكتابه"]["status"] == "learning" and cards["والكتاب"]["status"] == "known"
-    assert cards["بكتابه"]["vocab"] == cards["والكتاب"]["vocab"] and cards["بكتابه"]["form"] != cards["والكتاب"]["form"]
+    assert (
+        cards["بكتابه"]["vocab"] == cards["والكتاب"]["vocab"]
+        and cards["بكتابه"]["form"] != cards["والكتاب"]["form"]
+    )

@@ -71,5 +71,8 @@ def test_every_word_and_glossary_entry_has_its_voweled_form() -> None:
     entries = {g.lemma: g for g in doc.glossary}
     assert strip_tashkeel(entries["الولايات المتحدة"].voweled or "") == "الولايات المتحدة"  # a name: whole
     cards = token_cards(doc)
-    assert all(c["voweled"] for c, t in zip(cards, [t for s in doc.sentences for t in s.tokens], strict=True)
-               if t.kind == "arabic")
+    assert all(
+        c["voweled"]
+        for c, t in zip(cards, [t for s in doc.sentences for t in s.tokens], strict=True)
+        if t.kind == "arabic"
+    )

@@ -108,7 +108,9 @@ def test_the_page_lists_a_feed_and_opens_the_chosen_article(page_base: str) -> N
     assert not at.exception and not at.error
     assert at.session_state["text"] == sample  # a feed opens no text by itself
     labels = [at.button(key=f"feed-item-{i}").label for i in range(4)]
-    assert labels[1].startswith(JAPAN) and labels[1].endswith("· \u20662026\u201111\u201120\u2069")  # LTR, unbroken
+    assert labels[1].startswith(JAPAN) and labels[1].endswith(
+        "· \u20662026\u201111\u201120\u2069"
+    )  # LTR, unbroken
     at.button(key="feed-item-1").click().run()
     assert not at.exception and not at.error
     assert at.subheader[0].value == JAPAN

@@ -73,7 +73,7 @@ def test_empty_text_is_refused() -> None:
 
 
 def test_oversize_text_keeps_its_first_part_and_says_so() -> None:
-    text = ("جملة عربية قصيرة.\n" * 50)
+    text = "جملة عربية قصيرة.\n" * 50
     prepared = prepare_text(text, max_chars=200)
     assert prepared.truncated and len(prepared.text) <= 200
     assert text.startswith(prepared.text) and prepared.text.endswith(".")
@@ -248,9 +248,19 @@ def test_pdf_printed_by_chromium_reads_back_exactly(tmp_path: Path) -> None:
     )
     pdf = tmp_path / "page.pdf"
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
-         "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     result = read_file(pdf.read_bytes(), "printed.pdf")
     assert result.text.splitlines() == CHROME_PARAGRAPHS
@@ -273,7 +283,11 @@ def test_line_order_evidence() -> None:
 
 def test_unwrap_joins_wrapped_lines_and_keeps_paragraphs() -> None:
     lines = ["عنوان", "", "هذا سطر طويل من فقرة تلتف على", "سطرين وتنتهي هنا.", "فقرة ثانية قصيرة", ""]
-    assert unwrap_lines(lines) == ["عنوان", "هذا سطر طويل من فقرة تلتف على سطرين وتنتهي هنا.", "فقرة ثانية قصيرة"]
+    assert unwrap_lines(lines) == [
+        "عنوان",
+        "هذا سطر طويل من فقرة تلتف على سطرين وتنتهي هنا.",
+        "فقرة ثانية قصيرة",
+    ]
 
 
 def test_pdf_without_text_layer_needs_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -283,7 +297,9 @@ def test_pdf_without_text_layer_needs_ocr(tmp_path: Path, monkeypatch: pytest.Mo
     canvas = Canvas(buf, invariant=True)
     canvas.rect(100, 100, 300, 400, fill=1)  # a "scan": marks on the page, no text
     canvas.save()
-    monkeypatch.setenv(TESSERACT_ENV, str(tmp_path / "no-tesseract"))  # scans are read by OCR (test_scanned_pdf)
+    monkeypatch.setenv(
+        TESSERACT_ENV, str(tmp_path / "no-tesseract")
+    )  # scans are read by OCR (test_scanned_pdf)
     with pytest.raises(InputError, match="no text layer.*needs Tesseract"):
         decode_bytes(buf.getvalue(), "scan.pdf")
 
@@ -303,6 +319,7 @@ def test_damaged_and_protected_pdfs_are_refused() -> None:
 
 
 # ------------------------------------------------------------------------------------------- OCR
+
 
 def _fake_tesseract(folder: Path, languages: str) -> Path:
     """A stand-in `tesseract` that only lists `languages` (a shell script)."""
@@ -343,7 +360,9 @@ def test_damaged_images_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         with pytest.raises(InputError, match="could not be read as an image"):
             decode_bytes(data, name)
     # a tesseract failure is one line, naming the file
-    with pytest.raises(InputError, match="Tesseract could not read page.png .fake tesseract cannot read images"):
+    with pytest.raises(
+        InputError, match="Tesseract could not read page.png .fake tesseract cannot read images"
+    ):
         decode_bytes(good, "page.png")
 
 
@@ -352,7 +371,9 @@ def test_damaged_images_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     reason="tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-ara)",
 )
 def test_ocr_reads_arabic_from_an_image() -> None:
-    assert ocr_available(), "tesseract is installed but without Arabic data: apt-get install tesseract-ocr-ara"
+    assert ocr_available(), (
+        "tesseract is installed but without Arabic data: apt-get install tesseract-ocr-ara"
+    )
     result = read_file(arabic_png(OCR_LINES), "page.png")
     assert result.kind == "image" and any("OCR" in note for note in result.notes)
     words = result.text.split()

@@ -94,7 +94,9 @@ def test_without_ocr_a_scan_is_refused_saying_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(TESSERACT_ENV, str(tmp_path / "no-tesseract"))
-    with pytest.raises(InputError, match=r"scan.pdf has no text layer \(it is probably a scan\)\. .*Tesseract"):
+    with pytest.raises(
+        InputError, match=r"scan.pdf has no text layer \(it is probably a scan\)\. .*Tesseract"
+    ):
         read_file(scanned_pdf(arabic_png(OCR_LINES)), "scan.pdf")
 
 
@@ -103,10 +105,13 @@ def test_without_ocr_a_scan_is_refused_saying_what_to_install(
     reason="tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-ara)",
 )
 def test_a_scanned_two_page_pdf_comes_back_as_text() -> None:
-    assert files.ocr_available(), "tesseract is installed but without Arabic data: apt-get install tesseract-ocr-ara"
+    assert files.ocr_available(), (
+        "tesseract is installed but without Arabic data: apt-get install tesseract-ocr-ara"
+    )
     heard: list[tuple[int, int]] = []
     result = read_file(
-        scanned_pdf(arabic_png(OCR_LINES), arabic_png(PAGE_TWO)), "scan.pdf",
+        scanned_pdf(arabic_png(OCR_LINES), arabic_png(PAGE_TWO)),
+        "scan.pdf",
         progress=lambda done, total: heard.append((done, total)),
     )
     assert heard == [(0, 2), (1, 2), (2, 2)]

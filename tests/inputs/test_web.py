@@ -44,10 +44,34 @@ SHARQ_ARTICLE = [
 # … and what it does not: menus, the breaking-news bar, share buttons, the ad, caption, tags, newsletter,
 # related and most-read links, comments, the footer, and any script.
 SHARQ_REST = [
-    "الرئيسية", "تكنولوجيا", "تسجيل الدخول", "انقطاع التيار الكهربائي", "شارك على فيسبوك", "إعلان",
-    "أرشيف الوكالة", "وسوم", "نشرتنا البريدية", "اقرأ أيضًا", "ناقل البحرين", "أسعار النفط", "الأكثر قراءة",
-    "المنتخب يتأهل", "التعليقات", "أبو خالد", "القرى النائية", "لم يتغير شيء", "أضف تعليقك", "جميع الحقوق",
-    "سياسة الخصوصية", "dataLayer", "gtag", "function", "loadAd", "querySelectorAll", "{", "<",
+    "الرئيسية",
+    "تكنولوجيا",
+    "تسجيل الدخول",
+    "انقطاع التيار الكهربائي",
+    "شارك على فيسبوك",
+    "إعلان",
+    "أرشيف الوكالة",
+    "وسوم",
+    "نشرتنا البريدية",
+    "اقرأ أيضًا",
+    "ناقل البحرين",
+    "أسعار النفط",
+    "الأكثر قراءة",
+    "المنتخب يتأهل",
+    "التعليقات",
+    "أبو خالد",
+    "القرى النائية",
+    "لم يتغير شيء",
+    "أضف تعليقك",
+    "جميع الحقوق",
+    "سياسة الخصوصية",
+    "dataLayer",
+    "gtag",
+    "function",
+    "loadAd",
+    "querySelectorAll",
+    "{",
+    "<",
 ]
 WASAT_ARTICLE = [
     "المغرب يطلق أكبر محطة لتحلية مياه البحر في أفريقيا",
@@ -57,9 +81,26 @@ WASAT_ARTICLE = [
     "قبل أن تتجه إلى التحلية ومعالجة المياه العادمة لمواجهة تغير المناخ.",
 ]
 WASAT_REST = [
-    "الصفحة الرئيسية", "عربي ودولي", "آخر الأخبار", "أقسام الموقع", "استطلاع الرأي", "المحروقات", "طباعة",
-    "أرسل لصديق", "حجم الخط", "أخبار ذات صلة", "أدنى مستوى منذ عشرين", "خطة طوارئ", "تعليقات القراء",
-    "رشيد", "باقي المدن الساحلية", "المواطن البسيط", "جميع الحقوق محفوظة", "openWin", "counter", "sc_project",
+    "الصفحة الرئيسية",
+    "عربي ودولي",
+    "آخر الأخبار",
+    "أقسام الموقع",
+    "استطلاع الرأي",
+    "المحروقات",
+    "طباعة",
+    "أرسل لصديق",
+    "حجم الخط",
+    "أخبار ذات صلة",
+    "أدنى مستوى منذ عشرين",
+    "خطة طوارئ",
+    "تعليقات القراء",
+    "رشيد",
+    "باقي المدن الساحلية",
+    "المواطن البسيط",
+    "جميع الحقوق محفوظة",
+    "openWin",
+    "counter",
+    "sc_project",
 ]
 
 
@@ -90,7 +131,9 @@ def assert_in_order(text: str, parts: list[str]) -> None:
 # ------------------------------------------------------------------------------------ articles
 
 
-def test_a_utf8_news_page_gives_its_article_and_nothing_else(allow_loopback: None, base: str, site: NewsSite) -> None:
+def test_a_utf8_news_page_gives_its_article_and_nothing_else(
+    allow_loopback: None, base: str, site: NewsSite
+) -> None:
     page = fetch_article(base + ARTICLE)
     assert page.text.split("\n")[0] == page.title == SHARQ_ARTICLE[0]
     assert_in_order(page.text, SHARQ_ARTICLE)
@@ -105,7 +148,9 @@ def test_a_utf8_news_page_gives_its_article_and_nothing_else(allow_loopback: Non
     assert path == ARTICLE and headers["Host"] == base.removeprefix("http://")
 
 
-def test_a_windows_1256_page_declared_only_in_its_meta_tag_is_decoded(allow_loopback: None, base: str) -> None:
+def test_a_windows_1256_page_declared_only_in_its_meta_tag_is_decoded(
+    allow_loopback: None, base: str
+) -> None:
     raw = (PAGES / "wasat-1256.html").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")  # the page really is Windows-1256
@@ -117,7 +162,9 @@ def test_a_windows_1256_page_declared_only_in_its_meta_tag_is_decoded(allow_loop
     assert page.date == "2026-10-05"
 
 
-def test_a_server_declaring_the_wrong_charset_does_not_garble_the_page(allow_loopback: None, base: str) -> None:
+def test_a_server_declaring_the_wrong_charset_does_not_garble_the_page(
+    allow_loopback: None, base: str
+) -> None:
     page = fetch_article(base + "/wrong-charset")
     assert_in_order(page.text, WASAT_ARTICLE)
     assert "\ufffd" not in page.text
@@ -159,7 +206,9 @@ def test_https_refuses_a_certificate_from_an_unknown_authority(
         fetch_article(f"https://news.example:{tls_news_site[1]}{ARTICLE}")
 
 
-def test_an_address_with_arabic_in_its_path_is_sent_encoded(allow_loopback: None, base: str, site: NewsSite) -> None:
+def test_an_address_with_arabic_in_its_path_is_sent_encoded(
+    allow_loopback: None, base: str, site: NewsSite
+) -> None:
     page = fetch_article(f"{base}/news/{ARABIC_SLUG}")
     assert page.title == SHARQ_ARTICLE[0]
     assert site.requests[-1][0] == "/news/" + quote(ARABIC_SLUG)
@@ -184,7 +233,9 @@ def test_redirects_are_followed_to_the_article(allow_loopback: None, base: str, 
     assert [path for path, _ in site.requests[-3:]] == ["/old-link", "/short/77", ARTICLE]
 
 
-def test_a_host_name_is_resolved_and_sent_as_the_host(monkeypatch: pytest.MonkeyPatch, base: str, site: NewsSite) -> None:
+def test_a_host_name_is_resolved_and_sent_as_the_host(
+    monkeypatch: pytest.MonkeyPatch, base: str, site: NewsSite
+) -> None:
     monkeypatch.setenv(ALLOW_PRIVATE_URLS_ENV, "1")
     port = base.rsplit(":", 1)[1]
     page = fetch_article(f"http://news.example:{port}{ARTICLE}")
@@ -201,8 +252,14 @@ def test_a_host_name_is_resolved_and_sent_as_the_host(monkeypatch: pytest.Monkey
         ("/missing", r"answered with an error: 404 \(page not found\)"),
         ("/loop", "redirects too many times"),
         ("/no-location", "redirects without saying where to"),
-        ("/report.pdf", r"is not a web page or a news feed \(it is application/pdf\); download it and upload the file"),
-        ("/rss.xml", r"is a news feed, not an article; open one of its articles \(the latest: http://10\.0\.0\.8/"),
+        (
+            "/report.pdf",
+            r"is not a web page or a news feed \(it is application/pdf\); download it and upload the file",
+        ),
+        (
+            "/rss.xml",
+            r"is a news feed, not an article; open one of its articles \(the latest: http://10\.0\.0\.8/",
+        ),
         ("/empty-feed", "has no articles to open"),
         ("/broken-feed", "could not be read as a news feed"),
         ("/english", "has no Arabic text to read"),
@@ -348,7 +405,12 @@ def test_each_redirect_is_checked_again(
     [
         ("<p>مرحبا بكم</p>".encode("cp1256"), "text/html; charset=windows-1256"),
         ("<meta charset='windows-1256'><p>مرحبا بكم</p>".encode("cp1256"), "text/html"),
-        ('<meta http-equiv="Content-Type" content="text/html; charset=WINDOWS-1256"><p>مرحبا بكم</p>'.encode("cp1256"), ""),
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=WINDOWS-1256"><p>مرحبا بكم</p>'.encode(
+                "cp1256"
+            ),
+            "",
+        ),
         ("<p>مرحبا بكم</p>".encode("cp1256"), ""),  # no declaration at all: not UTF-8, plainly Arabic
         ("<p>مرحبا بكم</p>".encode(), ""),
         ("<p>مرحبا بكم</p>".encode(), "text/html; charset=UTF-8"),

@@ -31,7 +31,6 @@ def base(news_site: tuple[NewsSite, str], tmp_path: Path, monkeypatch: pytest.Mo
     registry.reset()
 
 
-
 def open_address(at: AppTest, address: str) -> None:
     at.text_input(key="address").input(address)
     (button,) = [b for b in at.button if b.label == "Open this page"]
@@ -46,7 +45,12 @@ def test_an_address_opens_its_article_with_title_and_source(base: str) -> None:
     assert at.subheader[0].value == TITLE
     assert at.session_state["text"].startswith(TITLE + "\n")
     assert "الرئيسية" not in at.session_state["text"] and "أبو خالد" not in at.session_state["text"]
-    assert at.session_state["source"] == {"url": base + ARTICLE, "date": "2026-11-20", "site": "الشرق نيوز", "title": TITLE}
+    assert at.session_state["source"] == {
+        "url": base + ARTICLE,
+        "date": "2026-11-20",
+        "site": "الشرق نيوز",
+        "title": TITLE,
+    }
     assert any("Read from " + base + ARTICLE in i.value for i in at.info)
     assert at.session_state["doc"].sentences[0].text == TITLE
 

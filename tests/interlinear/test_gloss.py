@@ -20,8 +20,11 @@ NEWS = ROOT / "tests" / "data" / "news"
 
 def glosses_of(text: str) -> dict[str, str]:
     doc = analyze(text)
-    return {t.text: g for s, row in zip(doc.sentences, interlinear_glosses(doc), strict=True)
-            for t, g in zip(s.tokens, row, strict=True)}
+    return {
+        t.text: g
+        for s, row in zip(doc.sentences, interlinear_glosses(doc), strict=True)
+        for t, g in zip(s.tokens, row, strict=True)
+    }
 
 
 def test_clitics_are_glossed_compactly_around_the_first_sense() -> None:
@@ -44,8 +47,21 @@ def test_names_get_their_english_spelling_and_numbers_western_digits() -> None:
 
 def test_the_alignment_wins_over_the_lexicon() -> None:
     text = "قرأ الكتاب"
-    doc = Document(text, [Sentence(0, 0, len(text), text, tokens=[
-        Token(0, 3, "قرأ", lemma="قَرَأ", gloss="read"), Token(4, 10, "الكتاب", lemma="كِتاب", gloss="book")])])
+    doc = Document(
+        text,
+        [
+            Sentence(
+                0,
+                0,
+                len(text),
+                text,
+                tokens=[
+                    Token(0, 3, "قرأ", lemma="قَرَأ", gloss="read"),
+                    Token(4, 10, "الكتاب", lemma="كِتاب", gloss="book"),
+                ],
+            )
+        ],
+    )
     assert interlinear_glosses(doc) == [["read", "the-book"]]
     doc.sentences[0].translation = "He read the volume"
     doc.sentences[0].english_words = [(0, 2), (3, 7), (8, 11), (12, 18)]
@@ -53,8 +69,9 @@ def test_the_alignment_wins_over_the_lexicon() -> None:
     assert interlinear_glosses(doc) == [["he read", "the volume"]]
 
 
-@pytest.mark.parametrize("path", [SAMPLE, NEWS / "wikimania-2013.txt", NEWS / "corona-saudi.txt"],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [SAMPLE, NEWS / "wikimania-2013.txt", NEWS / "corona-saudi.txt"], ids=lambda p: p.stem
+)
 def test_nearly_every_word_of_real_news_has_a_gloss(path: Path) -> None:
     doc = analyze(path.read_text(encoding="utf-8"))
     covered, total = word_coverage(doc, interlinear_glosses(doc))
@@ -66,13 +83,24 @@ def test_nearly_every_word_of_real_news_has_a_gloss(path: Path) -> None:
 def test_the_command_line_gives_every_word_its_interlinear_field(tmp_path: Path) -> None:
     source = tmp_path / "t.txt"
     source.write_text("قرأ بكتابه في هونغ كونغ.", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "models", "analyze", str(source), "--json", "--no-translate",
-                          "--interlinear"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "models", "analyze", str(source), "--json", "--no-translate", "--interlinear"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads(out)
     tokens = [t for s in data["sentences"] for t in s["tokens"]]
     assert all(isinstance(t["interlinear"], str) for t in tokens)
-    doc = Document.from_dict({**data, "sentences": [
-        {**s, "tokens": [{k: v for k, v in t.items() if k != "interlinear"} for t in s["tokens"]]}
-        for s in data["sentences"]]})
+    doc = Document.from_dict(
+        {
+            **data,
+            "sentences": [
+                {**s, "tokens": [{k: v for k, v in t.items() if k != "interlinear"} for t in s["tokens"]]}
+                for s in data["sentences"]
+            ],
+        }
+    )
     assert [t["interlinear"] for t in tokens] == [g for row in interlinear_glosses(doc) for g in row]
     assert "by-his-book" in [t["interlinear"] for t in tokens]

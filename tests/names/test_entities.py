@@ -102,7 +102,9 @@ def test_adjectives_are_not_entities(entities: list[Entity], word: str) -> None:
     # not a name of their own, nor a name's first word; a name may end with one (وزارة الخارجية اليابانية)
     spots = [m.span() for m in re.finditer(rf"(?<!\S){word}(?!\w)", SAMPLE)]
     for a, b in spots:
-        assert not [e for e in entities if e.start < b and a < e.end and e.start >= a], f"{word} at {a} tagged"
+        assert not [e for e in entities if e.start < b and a < e.end and e.start >= a], (
+            f"{word} at {a} tagged"
+        )
 
 
 def test_function_words_are_never_names(entities: list[Entity]) -> None:

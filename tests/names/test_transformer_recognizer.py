@@ -15,7 +15,6 @@ from tests.support import assert_whole_word_span, tiny_ner_model
 # ---------------------------------------------------------------- a transformers model (QARI_NER_MODEL)
 
 
-
 def test_model_labels_map_onto_qari_types() -> None:
     from models.names.transformer import qari_label
 

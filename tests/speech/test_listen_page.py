@@ -52,7 +52,13 @@ def test_a_sentence_request_is_answered_from_the_voweled_text(qari_data_dir: Pat
     except SpeechUnavailable:
         pytest.skip("needs espeak-ng: `apt-get install espeak-ng`")
     at = run_page()
-    at.session_state["listen.request"] = {"seq": 7, "kind": "sentence", "index": 0, "ahead": True, "voice": "server"}
+    at.session_state["listen.request"] = {
+        "seq": 7,
+        "kind": "sentence",
+        "index": 0,
+        "ahead": True,
+        "voice": "server",
+    }
     at.run()
     reply = listen(at)["reply"]
     assert reply["seq"] == 7 and reply["voice"] == "server" and reply["index"] == 0

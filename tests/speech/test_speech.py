@@ -119,12 +119,15 @@ def test_the_second_request_is_a_cache_hit(cache: SpeechCache, handed: list[str]
     assert len(list(cache.path().glob("*.mp3"))) == 2
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "no text to read aloud"),
-    ("   \n", "no text to read aloud"),
-    ("Breaking news: 2026 (AFP)", "nothing in Arabic"),
-    ("123 — 456", "nothing in Arabic"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no text to read aloud"),
+        ("   \n", "no text to read aloud"),
+        ("Breaking news: 2026 (AFP)", "nothing in Arabic"),
+        ("123 — 456", "nothing in Arabic"),
+    ],
+)
 def test_no_arabic_gives_a_clear_message(text: str, message: str, cache: SpeechCache) -> None:
     with pytest.raises(NothingToSay, match=message):
         speak(text, cache=cache)
@@ -175,8 +178,9 @@ def test_each_reader_keeps_their_own_speed_and_voice(readers_db: Database) -> No
         ListenPrefs(db, "")
 
 
-def test_the_command_line_writes_the_sample_as_a_wav(engine: Espeak, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_writes_the_sample_as_a_wav(
+    engine: Espeak, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "sample.wav"
     assert main(["speak", str(SAMPLE_PATH), "--out", str(out)]) == 0
     info = soundfile.info(str(out))
@@ -188,8 +192,9 @@ def test_the_command_line_writes_the_sample_as_a_wav(engine: Espeak, tmp_path: P
     assert 0.5 < soundfile.info(str(tmp_path / "short.wav")).duration < 10
 
 
-def test_the_command_line_refuses_empty_input(engine: Espeak, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_refuses_empty_input(
+    engine: Espeak, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     out = tmp_path / "out.wav"

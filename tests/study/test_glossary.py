@@ -196,7 +196,7 @@ def test_names_take_the_translations_english_unless_a_gazetteer_lists_them() -> 
 
     text = "وقالت جولي إن كندا مستعدة."
     doc = Document(text=text)
-    (a, b), = split_sentences(text)
+    ((a, b),) = split_sentences(text)
     tokens = tokenize(text, a, b)
     sentence = Sentence(0, a, b, text[a:b], tokens)
     joly = Entity(6, 10, "PER", "جولي", "name:جولي", "Giuly")

@@ -35,8 +35,9 @@ def test_web_page_puts_each_word_over_its_gloss_and_escapes_them(doc: Document) 
     assert len(arabic) == len(doc.sentences)
     for p, sentence, row in zip(arabic, doc.sentences, glosses, strict=True):
         rubies = p.find_all("ruby")
-        assert [r.rt.get_text() for r in rubies] == [g for t, g in zip(sentence.tokens, row, strict=True)
-                                                     if t.kind in ("arabic", "latin", "number")]
+        assert [r.rt.get_text() for r in rubies] == [
+            g for t, g in zip(sentence.tokens, row, strict=True) if t.kind in ("arabic", "latin", "number")
+        ]
         for rt in p.find_all("rt"):
             rt.decompose()
         assert p.get_text() == sentence.text  # the sentence reads as written without its glosses

@@ -158,7 +158,9 @@ def test_a_single_reader_vocabulary_becomes_the_local_readers(tmp_path: Path) ->
             "CREATE TABLE vocabulary (key TEXT PRIMARY KEY, lemma TEXT NOT NULL, status TEXT NOT NULL, "
             "gloss TEXT, example TEXT, translation TEXT, created REAL NOT NULL, updated REAL NOT NULL) WITHOUT ROWID"
         )
-        conn.execute("INSERT INTO vocabulary VALUES ('كتب', 'كَتَبَ', 'known', 'write', 'كتب.', 'Wrote.', 1.0, 2.0)")
+        conn.execute(
+            "INSERT INTO vocabulary VALUES ('كتب', 'كَتَبَ', 'known', 'write', 'كتب.', 'Wrote.', 1.0, 2.0)"
+        )
     local = VocabStore(path)
     entry = local.get("كتب")
     assert entry is not None and (entry.lemma, entry.status, entry.gloss, entry.created, entry.updated) == (
@@ -216,8 +218,17 @@ def test_export_and_import_carry_the_library_and_vocabulary(readers_db: Database
         (json.dumps({"format": FORMAT, "version": VERSION + 1}).encode(), "version"),
         (json.dumps({"format": FORMAT, "version": VERSION, "texts": {}}).encode(), "damaged"),
         (json.dumps({"format": FORMAT, "version": VERSION, "texts": [{"title": "x"}]}).encode(), "damaged"),
-        (json.dumps({"format": FORMAT, "version": VERSION, "texts": [{"text": TEXT}],
-                     "vocabulary": [{"lemma": "كتب", "status": "mastered"}]}).encode(), "damaged"),
+        (
+            json.dumps(
+                {
+                    "format": FORMAT,
+                    "version": VERSION,
+                    "texts": [{"text": TEXT}],
+                    "vocabulary": [{"lemma": "كتب", "status": "mastered"}],
+                }
+            ).encode(),
+            "damaged",
+        ),
     ],
 )
 def test_a_damaged_file_changes_nothing(readers_db: Database, document: bytes, message: str) -> None:
@@ -231,10 +242,14 @@ def test_the_stores_of_one_export_must_be_one_readers(readers_db: Database) -> N
     with pytest.raises(ValueError, match="same reader"):
         export_reader(Library(readers_db, ALICE), VocabStore(readers_db, BOB))
     with pytest.raises(ValueError, match="same reader"):
-        import_reader({"format": FORMAT, "version": VERSION}, Library(readers_db, ALICE), VocabStore(readers_db, BOB))
+        import_reader(
+            {"format": FORMAT, "version": VERSION}, Library(readers_db, ALICE), VocabStore(readers_db, BOB)
+        )
 
 
-def test_the_database_is_chosen_by_url(readers_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_database_is_chosen_by_url(
+    readers_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     public_url = readers_db.url.replace("+psycopg", "").replace("+pysqlite", "")  # as a deployment writes it
     monkeypatch.setenv("QARI_DATABASE_URL", public_url)
     VocabStore(reader=ALICE).set_status("كتب", "known")

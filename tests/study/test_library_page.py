@@ -30,7 +30,6 @@ def page_without_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     registry.reset()
 
 
-
 def paste(at: AppTest, text: str) -> None:
     at.text_area(key="pasted").set_value(text)
     next(b for b in at.button if b.label == "Read this text").click().run()
@@ -121,7 +120,12 @@ def test_export_and_import_on_the_page(tmp_path: Path) -> None:
         (None, None, None, EVERY_ADDRESS),  # Streamlit's default: every address of the machine
         (None, "localhost:8501", "127.0.0.1", EVERY_ADDRESS),
         ("0.0.0.0", "localhost:8501", "127.0.0.1", "it listens on 0.0.0.0"),
-        ("127.0.0.1", "qari.school.example", "127.0.0.1", "it is being read through the address qari.school.example"),
+        (
+            "127.0.0.1",
+            "qari.school.example",
+            "127.0.0.1",
+            "it is being read through the address qari.school.example",
+        ),
         ("127.0.0.1", "192.0.2.7:8501", "127.0.0.1", "it is being read through the address 192.0.2.7"),
         ("127.0.0.1", "localhost:8501", "192.0.2.9", "it is being read from another machine (192.0.2.9)"),
     ],

@@ -112,8 +112,13 @@ def test_a_card_shows_a_sentence_from_the_readers_own_library(readers_db: Databa
     other.add("يكتب بوب كتابا طويلا عن الحرب.", "Bob's text", "paste")  # another reader's: never shown
     library.add(OTHER, "Journalist", "paste")
     library.add(TEXT, "Students", "paste")
-    entry = words.set_status("كَتَب", "learning", gloss="write", example="قال الوزير إن الطلاب يكتبون رسائل إلى "
-                             "الحكومة.", translation="The minister said students write letters.")
+    entry = words.set_status(
+        "كَتَب",
+        "learning",
+        gloss="write",
+        example="قال الوزير إن الطلاب يكتبون رسائل إلى الحكومة.",
+        translation="The minister said students write letters.",
+    )
     found = contexts(library, entry, translate=lambda s: "ENGLISH " + s[:5])
     assert [c.title for c in found] == ["Students", "Journalist"]  # the saved example first
     first, second = found
@@ -139,7 +144,9 @@ def test_two_readers_never_see_each_others_cards_or_history(readers_db: Database
     alice, bob = _store(readers_db, ALICE), _store(readers_db, BOB)
     alice.sync(now=START)
     bob.sync(now=START)
-    assert [c.key for c in alice.due(now=START)] == ["كتاب"] and [c.key for c in bob.due(now=START)] == ["قلم"]
+    assert [c.key for c in alice.due(now=START)] == ["كتاب"] and [c.key for c in bob.due(now=START)] == [
+        "قلم"
+    ]
     alice.answer("كتاب", 3, now=START)
     assert bob.history() == [] and len(alice.history()) == 1
     with pytest.raises(ValueError, match="no card"):
@@ -191,8 +198,13 @@ def test_the_library_file_carries_reviews_and_a_version_1_file_still_imports(
 ])  # fmt: skip
 def test_a_damaged_reviews_section_changes_nothing(readers_db: Database, section: dict) -> None:
     library, words = Library(readers_db, ALICE), VocabStore(readers_db, ALICE)
-    document = {"format": FORMAT, "version": 2, "texts": [{"text": TEXT}], "reviews": section,
-                "vocabulary": [{"lemma": "كتاب", "status": "new"}]}
+    document = {
+        "format": FORMAT,
+        "version": 2,
+        "texts": [{"text": TEXT}],
+        "reviews": section,
+        "vocabulary": [{"lemma": "كتاب", "status": "new"}],
+    }
     with pytest.raises(ValueError, match="damaged"):
         backup.import_reader(document, library, words)
     assert library.entries() == [] and words.all_entries() == []

@@ -47,13 +47,22 @@ def test_a_kill_during_reviews_loses_at_most_the_answer_being_written(tmp_path: 
     path = tmp_path / "vocabulary.sqlite3"
     words = VocabStore(path)
     now = time.time()
-    words.import_entries(VocabEntry(f"كلمة {i}", f"كلمة {i}", "new" if i % 2 else "learning", None, None, None,
-                                    now, now) for i in range(WORDS))  # one transaction
+    words.import_entries(
+        VocabEntry(f"كلمة {i}", f"كلمة {i}", "new" if i % 2 else "learning", None, None, None, now, now)
+        for i in range(WORDS)
+    )  # one transaction
     ReviewStore(path).sync(now=now)
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", ANSWERER, str(path), str(now)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", ANSWERER, str(path), str(now)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+    )
     assert child.stdout is not None
     lines = [child.stdout.readline().strip()]
     assert lines == ["ready"], child.stderr.read() if child.stderr else ""

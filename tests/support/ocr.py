@@ -26,7 +26,14 @@ def arabic_png(lines: list[str], size: int = 36) -> bytes:
     image = Image.new("L", (width, (2 * len(lines) + 1) * size), 255)
     draw = ImageDraw.Draw(image)
     for i, line in enumerate(lines):
-        draw.text((width - size, size // 2 + 2 * i * size), line, font=font, fill=0, direction=direction, anchor="ra")
+        draw.text(
+            (width - size, size // 2 + 2 * i * size),
+            line,
+            font=font,
+            fill=0,
+            direction=direction,
+            anchor="ra",
+        )
     buf = io.BytesIO()
     image.save(buf, "PNG")
     return buf.getvalue()

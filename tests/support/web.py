@@ -31,9 +31,14 @@ def _page(name: str, content_type: str) -> Callable[[], Answer]:
     return lambda: (200, {"Content-Type": content_type}, (PAGES / name).read_bytes())
 
 
-ENGLISH = b"<!DOCTYPE html><html lang='en'><head><title>Weather</title></head><body><article><h1>Weather today</h1>" + (
-    b"<p>Sunny spells in the morning, with showers spreading from the west in the afternoon and evening.</p>" * 8
-) + b"</article></body></html>"
+ENGLISH = (
+    b"<!DOCTYPE html><html lang='en'><head><title>Weather</title></head><body><article><h1>Weather today</h1>"
+    + (
+        b"<p>Sunny spells in the morning, with showers spreading from the west in the afternoon and evening.</p>"
+        * 8
+    )
+    + b"</article></body></html>"
+)
 
 
 # A front page: headlines and links, no article.
@@ -139,10 +144,15 @@ class NewsSite:
             "/missing": lambda: (404, {"Content-Type": "text/html"}, "<h1>الصفحة غير موجودة</h1>".encode()),
             "/report.pdf": lambda: (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7\n%\xe2\xe3\n"),
             "/empty-feed": lambda: (
-                200, {"Content-Type": "application/rss+xml"},
+                200,
+                {"Content-Type": "application/rss+xml"},
                 "<?xml version='1.0'?><rss version='2.0'><channel><title>أخبار</title></channel></rss>".encode(),
             ),
-            "/broken-feed": lambda: (200, {"Content-Type": "application/rss+xml"}, b"\x00\x01 not a feed at all"),
+            "/broken-feed": lambda: (
+                200,
+                {"Content-Type": "application/rss+xml"},
+                b"\x00\x01 not a feed at all",
+            ),
             "/english": lambda: (200, {"Content-Type": "text/html"}, ENGLISH),
             # no Content-Type at all: a page if it plainly starts like one
             "/untyped-page": lambda: (200, {}, (PAGES / "sharq-economy.html").read_bytes()),
@@ -150,7 +160,11 @@ class NewsSite:
             "/front-page": lambda: (200, {"Content-Type": "text/html; charset=utf-8"}, FRONT_PAGE.encode()),
             # 300 KB: over the limits the tests pass, declared up front or only found out while reading
             "/big-declared": lambda: (200, {"Content-Type": "text/html"}, b"<html>" + b" " * 300_000),
-            "/big-streamed": lambda: (200, {"Content-Type": "text/html", "X-No-Length": "1"}, b"<html>" + b" " * 300_000),
+            "/big-streamed": lambda: (
+                200,
+                {"Content-Type": "text/html", "X-No-Length": "1"},
+                b"<html>" + b" " * 300_000,
+            ),
             # 300 KB of spaces compress to a few hundred bytes: the cap is on what comes out
             "/gzip-bomb": lambda: (
                 200,
@@ -303,7 +317,8 @@ def only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
                 attempts.append(name)
                 raise socket.gaierror(socket.EAI_NONAME, f"{name} is not in the tests' fake DNS") from None
             return [
-                info for address in FAKE_DNS[name]
+                info
+                for address in FAKE_DNS[name]
                 for info in real_getaddrinfo(address, port, *args, **kwargs)
             ]
         return real_getaddrinfo(name, port, *args, **kwargs)  # a numeric address: no lookup

@@ -23,7 +23,9 @@ def test_sample_splits_into_its_ten_sentences() -> None:
     spans = split_sentences(SAMPLE)
     parts = texts(spans, SAMPLE)
     assert len(parts) == 10
-    assert parts[0].startswith("اتفقت اليابان وكندا") and parts[0].endswith("وسط تهديدات متزايدة من الصين وروسيا.")
+    assert parts[0].startswith("اتفقت اليابان وكندا") and parts[0].endswith(
+        "وسط تهديدات متزايدة من الصين وروسيا."
+    )
     # the closing quote stays with its sentence: ... رؤية اليابان”.
     assert parts[7].endswith("بما في ذلك رؤية اليابان”.")
     assert parts[-1].endswith("بعد كارثة فوكوشيما عام 2011.")
@@ -59,8 +61,9 @@ _TRICKY = list(
 TEXTS = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
     st.text(alphabet=st.sampled_from(_TRICKY), max_size=200),
-    st.lists(st.sampled_from(["د.", "ق.م.", "2.5", "«", "»", "\r\n", "\ufeff", " ", "وقال", ". ", "؟", "www.a.b"]))
-    .map("".join),
+    st.lists(
+        st.sampled_from(["د.", "ق.م.", "2.5", "«", "»", "\r\n", "\ufeff", " ", "وقال", ". ", "؟", "www.a.b"])
+    ).map("".join),
 )
 # What may lie between sentences, pieces and tokens: white space and invisible marks.
 _GAP = set(INVISIBLE)
@@ -164,9 +167,11 @@ def test_proclitic_splits_keep_offsets_of_the_original_word() -> None:
     for cut, rest in proclitic_splits(word):
         if rest in word:
             assert word[cut:] == rest
-    assert ("المعلومات" in [r for _, r in proclitic_splits("للمعلومات")])
+    assert "المعلومات" in [r for _, r in proclitic_splits("للمعلومات")]
     # a stem is never cut into: اليابانية never yields اليابان
-    assert all(not rest.startswith("اليابان") or rest == "اليابانية" for _, rest in proclitic_splits("اليابانية"))
+    assert all(
+        not rest.startswith("اليابان") or rest == "اليابانية" for _, rest in proclitic_splits("اليابانية")
+    )
 
 
 # --- Sentence rules ----------------------------------------------------------------------------
@@ -216,7 +221,11 @@ def test_urls_emails_and_missing_spaces() -> None:
 def test_semicolon_is_a_sentence_stop_only_on_request() -> None:
     text = "تأخر القطار؛ إذ تعطلت الإشارات. وصل الركاب."
     assert texts(split_sentences(text), text) == ["تأخر القطار؛ إذ تعطلت الإشارات.", "وصل الركاب."]
-    assert texts(split_sentences(text, semicolon=True), text) == ["تأخر القطار؛", "إذ تعطلت الإشارات.", "وصل الركاب."]
+    assert texts(split_sentences(text, semicolon=True), text) == [
+        "تأخر القطار؛",
+        "إذ تعطلت الإشارات.",
+        "وصل الركاب.",
+    ]
 
 
 def test_bom_crlf_and_invisible_marks_stay_outside_sentences() -> None:

@@ -144,9 +144,7 @@ def test_subwords_merge_to_words(translator: MarianTranslator) -> None:
 
 def test_word_scores_hand_made() -> None:
     # Source pieces: token 0 = pieces 0+1, token 1 = piece 2, piece 3 = "." (token 2), piece 4 = </s>.
-    src = Pieces(
-        ids=[10, 11, 12, 13, 0], owners=[0, 0, 1, -1, -1], tokens=["▁a", "b", "▁c", ".", "</s>"]
-    )
+    src = Pieces(ids=[10, 11, 12, 13, 0], owners=[0, 0, 1, -1, -1], tokens=["▁a", "b", "▁c", ".", "</s>"])
     # Target pieces: word 0 = pieces 0+1, word 1 = piece 2.
     tgt = Pieces(ids=[20, 21, 22], owners=[0, 0, 1], tokens=["▁Jap", "an", "▁agreed"])
     att = torch.tensor(
@@ -177,7 +175,9 @@ def test_nothing_to_align(translator: MarianTranslator) -> None:
 
 
 def test_long_sentence_is_truncated_not_failed(translator: MarianTranslator) -> None:
-    text = " ".join(TRAINING_ARABIC[:4]).replace(".", "،")  # one sentence, far over the tiny model's 64 pieces
+    text = " ".join(TRAINING_ARABIC[:4]).replace(
+        ".", "،"
+    )  # one sentence, far over the tiny model's 64 pieces
     sentence = _sentence(text, " ".join(["word"] * 80))
     pairs = align(translator, sentence)
     assert pairs and all(0 <= t < len(sentence.tokens) and 0 <= w < 80 for t, w in pairs)

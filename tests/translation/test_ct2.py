@@ -19,7 +19,7 @@ from huggingface_hub import constants as hub_constants
 
 from models import registry
 from models.settings import translation_engine
-from models.translation import ct2
+from models.translation import compute, ct2
 from models.translation import loader as translate
 from models.translation.cache import CachedTranslator, TranslationStore
 from models.translation.ct2 import CT2Translator, ensure_converted, load_ct2_translator
@@ -112,7 +112,9 @@ def test_int8_stays_close_to_float32(tiny_model_dir: Path, reference: MarianTran
     src, tgt = [r.source_tokens for r in ref], [r.target_tokens for r in ref]
     gaps = [
         statistics.fmean(abs(a - b) for a, b in zip(x.log_probs, y.log_probs, strict=True))
-        for x, y in zip(f32.translator.score_batch(src, tgt), i8.translator.score_batch(src, tgt), strict=True)
+        for x, y in zip(
+            f32.translator.score_batch(src, tgt), i8.translator.score_batch(src, tgt), strict=True
+        )
     ]
     assert statistics.median(gaps) < 0.5  # nats per token
     first = [r.target_tokens[0] for r in i8.translate_with_attention(ARABIC, beam_size=1)]
@@ -302,11 +304,16 @@ def test_a_cpu_whose_int8_kernels_saturate_gets_float32(tiny_model_dir: Path, tm
     env = {**os.environ, "CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "QARI_DATA_DIR": str(tmp_path)}
     env.pop("QARI_MT_COMPUTE", None)
     done = subprocess.run(
-        [sys.executable, "-c", code, str(tiny_model_dir)], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=300, check=True,
+        [sys.executable, "-c", code, str(tiny_model_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    if ct2._cpu()[1]:  # an x86 CPU: the forced ISA has no VNNI, and MKL is off
+    if compute._cpu()[1]:  # an x86 CPU: the forced ISA has no VNNI, and MKL is off
         assert not result["faithful"] and result["compute"] == "float32"
     assert result["gap"] < 0.5
 

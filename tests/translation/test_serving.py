@@ -60,8 +60,15 @@ def postgres() -> Iterator[PostgresServer]:
 def ray_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A local Ray cluster with this test process as its first driver; its GCS address for the others."""
     try:
-        ray.init(num_cpus=2, include_dashboard=False, namespace="serve", object_store_memory=100 * 2**20,
-                 logging_level="WARNING", log_to_driver=False, _temp_dir=str(tmp_path_factory.mktemp("ray")))
+        ray.init(
+            num_cpus=2,
+            include_dashboard=False,
+            namespace="serve",
+            object_store_memory=100 * 2**20,
+            logging_level="WARNING",
+            log_to_driver=False,
+            _temp_dir=str(tmp_path_factory.mktemp("ray")),
+        )
     except Exception as exc:  # noqa: BLE001 - whatever keeps Ray from starting here, the tests skip and say it
         pytest.skip(f"Ray cannot start here: {exc}")
     yield ray.get_runtime_context().gcs_address
@@ -69,14 +76,20 @@ def ray_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def env(tiny_model_dir: Path, postgres: PostgresServer, ray_address: str,
-        tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def env(
+    tiny_model_dir: Path, postgres: PostgresServer, ray_address: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
     """The settings every process of the deployment shares: the model, PostgreSQL, Ray, the service."""
     return {
-        **os.environ, "QARI_MT_MODEL": str(tiny_model_dir), "QARI_MT_ENGINE": "transformers",
+        **os.environ,
+        "QARI_MT_MODEL": str(tiny_model_dir),
+        "QARI_MT_ENGINE": "transformers",
         "QARI_DATABASE_URL": postgres.create_database(f"qari_{uuid.uuid4().hex[:8]}"),
-        "QARI_DATA_DIR": str(tmp_path_factory.mktemp("data")), "RAY_ADDRESS": ray_address,
-        "QARI_TRANSLATION_SERVICE": "ray", "HF_HUB_OFFLINE": "1", "QARI_SERVE_BATCH": "4",
+        "QARI_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        "RAY_ADDRESS": ray_address,
+        "QARI_TRANSLATION_SERVICE": "ray",
+        "HF_HUB_OFFLINE": "1",
+        "QARI_SERVE_BATCH": "4",
     }
 
 
@@ -84,8 +97,9 @@ def serve_run(env: dict[str, str], log: Path) -> subprocess.Popen:
     """`serve run models.translation.serving:app`, as typed, until the app is running."""
     serve.start(proxy_location="Disabled")  # Serve itself, or the one running (Ctrl-C on serve run stops it)
     command = shutil.which("serve", path=str(Path(sys.executable).parent)) or "serve"
-    proc = subprocess.Popen([command, "run", APP], cwd=ROOT, env=env, stdout=log.open("ab"),
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [command, "run", APP], cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         app = serve.status().applications.get("default")
@@ -128,8 +142,14 @@ def store(env: dict[str, str]) -> SqlTranslationStore:
 
 @pytest.fixture
 def page_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("QARI_MT_MODEL", "QARI_MT_ENGINE", "QARI_DATABASE_URL", "QARI_DATA_DIR", "RAY_ADDRESS",
-                 "QARI_TRANSLATION_SERVICE"):
+    for name in (
+        "QARI_MT_MODEL",
+        "QARI_MT_ENGINE",
+        "QARI_DATABASE_URL",
+        "QARI_DATA_DIR",
+        "RAY_ADDRESS",
+        "QARI_TRANSLATION_SERVICE",
+    ):
         monkeypatch.setenv(name, env[name])
     forget_loaded_state()
     yield
@@ -146,8 +166,14 @@ def test_two_commands_and_two_page_sessions_share_one_service_and_one_cache(
     (tmp_path / "text.txt").write_text(text, encoding="utf-8")
     command = [sys.executable, "-m", "models", "analyze", str(tmp_path / "text.txt"), "--json"]
     with ThreadPoolExecutor(2) as pool:  # two processes asking for the same sentences at once
-        runs = list(pool.map(lambda _: subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True,
-                                                      text=True, timeout=600), range(2)))
+        runs = list(
+            pool.map(
+                lambda _: subprocess.run(
+                    command, check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+                ),
+                range(2),
+            )
+        )
     docs = []
     for run in runs:
         assert run.returncode == 0, run.stderr[-3000:]
@@ -185,7 +211,9 @@ def test_two_commands_and_two_page_sessions_share_one_service_and_one_cache(
     assert set(store(env).get_many(model_key, sorted(fresh_keys))) == fresh_keys
 
 
-def test_a_replica_killed_mid_batch_loses_no_sentence(env: dict[str, str], deployed: subprocess.Popen) -> None:
+def test_a_replica_killed_mid_batch_loses_no_sentence(
+    env: dict[str, str], deployed: subprocess.Popen
+) -> None:
     texts = [f"{SAMPLE[a:b][:-1]} رقم {i}." for i, (a, b) in enumerate(split_sentences(SAMPLE) * 4)]
     model_key = model_key_for(env["QARI_MT_MODEL"])
     cache = store(env)
@@ -195,8 +223,11 @@ def test_a_replica_killed_mid_batch_loses_no_sentence(env: dict[str, str], deplo
         service.request("reader", texts)
         while not cache.get_many(model_key, texts):  # the first batches are in: the replica is at work
             time.sleep(0.05)
-        (name,) = [a["name"] for a in ray.util.list_named_actors(all_namespaces=True)
-                   if "translate_rest" in a["name"]]
+        (name,) = [
+            a["name"]
+            for a in ray.util.list_named_actors(all_namespaces=True)
+            if "translate_rest" in a["name"]
+        ]
         ray.kill(ray.get_actor(name, namespace="serve"), no_restart=True)
         assert service.wait("reader", timeout=300)
         assert len(cache.get_many(model_key, texts)) == len(set(texts))

@@ -74,8 +74,10 @@ def test_two_processes_asking_at_once_translate_once(postgres: PostgresServer, t
     model = Counted(tiny_model_dir)
     texts = [SAMPLE[a:b] for a, b in split_sentences(SAMPLE)][:6]
     # two "processes": each its own engine and connection pool, its own cache wrapper
-    callers = [CachedTranslator(model, SqlTranslationStore(Database(url), "transformers"), batch_size=2)
-               for _ in range(2)]
+    callers = [
+        CachedTranslator(model, SqlTranslationStore(Database(url), "transformers"), batch_size=2)
+        for _ in range(2)
+    ]
     start = threading.Barrier(2)
     results: list[list[str]] = [[], []]
 
@@ -93,7 +95,9 @@ def test_two_processes_asking_at_once_translate_once(postgres: PostgresServer, t
 
 
 def test_the_cache_comes_back_after_a_postgresql_restart(postgres: PostgresServer) -> None:
-    store = SqlTranslationStore(Database(postgres.create_database(f"qari_{uuid.uuid4().hex[:8]}")), "transformers")
+    store = SqlTranslationStore(
+        Database(postgres.create_database(f"qari_{uuid.uuid4().hex[:8]}")), "transformers"
+    )
     store.put_many("m", {"أ": "a"})
     pg_ctl = [str(postgres.bin / "pg_ctl"), "-D", str(postgres.data)]
     postgres._run(*pg_ctl, "-m", "fast", "-w", "stop")

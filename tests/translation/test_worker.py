@@ -19,7 +19,9 @@ def tiny(tiny_model_dir: Path) -> MarianTranslator:
     return MarianTranslator.from_folder(tiny_model_dir, str(tiny_model_dir))
 
 
-def gated_worker(engine: Recording, store: TranslationStore, batch_size: int = 2) -> tuple[TranslationWorker, threading.Event]:
+def gated_worker(
+    engine: Recording, store: TranslationStore, batch_size: int = 2
+) -> tuple[TranslationWorker, threading.Event]:
     """A worker whose model 'loads' when the test opens the gate, so requests can queue up first."""
     gate = threading.Event()
 
@@ -30,7 +32,9 @@ def gated_worker(engine: Recording, store: TranslationStore, batch_size: int = 2
     return TranslationWorker("tiny", store, load=load, batch_size=batch_size), gate
 
 
-def test_the_looked_at_text_goes_first_then_readers_take_turns(tiny: MarianTranslator, tmp_path: Path) -> None:
+def test_the_looked_at_text_goes_first_then_readers_take_turns(
+    tiny: MarianTranslator, tmp_path: Path
+) -> None:
     engine = Recording(tiny)
     store = TranslationStore(tmp_path / "t.sqlite3")
     worker, gate = gated_worker(engine, store)
@@ -63,7 +67,9 @@ def test_a_new_request_replaces_the_old_and_a_reader_who_leaves_is_dropped(
     worker.close()
 
 
-def test_a_failing_text_is_remembered_and_the_others_are_translated(tiny: MarianTranslator, tmp_path: Path) -> None:
+def test_a_failing_text_is_remembered_and_the_others_are_translated(
+    tiny: MarianTranslator, tmp_path: Path
+) -> None:
     bad = ARABIC_SENTENCES[1]
     engine = Recording(tiny, fail_on={bad})
     store = TranslationStore(tmp_path / "t.sqlite3")

@@ -43,13 +43,17 @@ def ct2(endless_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> CT2Trans
         mp.undo()
 
 
-def test_the_output_is_bounded_by_its_source_in_both_engines(marian: MarianTranslator, ct2: CT2Translator) -> None:
+def test_the_output_is_bounded_by_its_source_in_both_engines(
+    marian: MarianTranslator, ct2: CT2Translator
+) -> None:
     pieces = len(marian.tokenizer(SHORT)["input_ids"])
     bound = length_bound(pieces, marian.max_input_tokens)
     assert bound == 2 * pieces + 10 < marian.max_input_tokens  # the bound, not the model's limit, stops it
     for beam in (1, 4):
         steps = []
-        marian.translate_until([SHORT], beam, stop=lambda steps=steps: steps.append(1) is not None)  # never stops it
+        marian.translate_until(
+            [SHORT], beam, stop=lambda steps=steps: steps.append(1) is not None
+        )  # never stops it
         # asked once per generated piece: it ran exactly to the bound (it never stops on its own)
         assert bound <= len(steps) <= bound + 1
         out = ct2.translate_with_attention([SHORT], beam_size=beam)[0]
@@ -87,7 +91,9 @@ class Held:
     def translate(self, texts: list[str], beam_size: int = 4) -> list[str]:
         return self.inner.translate(texts, beam_size)
 
-    def translate_until(self, texts: list[str], beam_size: int = 4, *, stop: Any, partial: Any = None) -> list:
+    def translate_until(
+        self, texts: list[str], beam_size: int = 4, *, stop: Any, partial: Any = None
+    ) -> list:
         asked = [0]
         first_call = not self.calls
 
@@ -103,11 +109,14 @@ class Held:
         return out
 
 
-@pytest.mark.parametrize(("engine", "beam", "hold_at", "kept"), [
-    ("marian", 4, 2, 0),  # transformers' beam search stops at its second step: nothing finished
-    ("ct2", 1, 2, 0),  # CTranslate2's greedy callback, likewise
-    ("ct2", 4, 2, 1),  # CTranslate2's beam search stops between texts: the first one is kept
-])
+@pytest.mark.parametrize(
+    ("engine", "beam", "hold_at", "kept"),
+    [
+        ("marian", 4, 2, 0),  # transformers' beam search stops at its second step: nothing finished
+        ("ct2", 1, 2, 0),  # CTranslate2's greedy callback, likewise
+        ("ct2", 4, 2, 1),  # CTranslate2's beam search stops between texts: the first one is kept
+    ],
+)
 def test_a_looked_at_text_stops_the_batch_in_flight(
     engine: str, beam: int, hold_at: int, kept: int, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
@@ -115,7 +124,9 @@ def test_a_looked_at_text_stops_the_batch_in_flight(
     held = Held(inner, hold_at)
     assert isinstance(held, Interruptible)
     store = TranslationStore(tmp_path / "t.sqlite3")
-    worker = TranslationWorker("endless", store, load=lambda: LoadResult("endless", held, None, False), batch_size=2)
+    worker = TranslationWorker(
+        "endless", store, load=lambda: LoadResult("endless", held, None, False), batch_size=2
+    )
     batch = [f"{SHORT} {i}" for i in range(2)]
     looked_at = f"{SHORT} ب"
     worker.request("a", batch, beam_size=beam)

@@ -66,7 +66,9 @@ def test_rawi_classes_line_up_with_text2tashkeels_own_output() -> None:
         assert [c or "" for c in ours] == [c or "" for c in theirs]
 
 
-def test_without_text2tashkeel_dengjen_decides_alone(clean_registry: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_text2tashkeel_dengjen_decides_alone(
+    clean_registry: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def missing() -> None:
         raise ImportError("text2tashkeel is not installed (pip install -r requirements.txt)")
 
@@ -91,7 +93,7 @@ def words_before(text: str, pauses: str = ".،,؛:!؟?") -> tuple[list[str], lis
     for line in text.split("\n"):
         tokens = line.split()
         for k, token in enumerate(tokens):
-            bare = token.strip("«»\"()")
+            bare = token.strip('«»"()')
             word = bare.rstrip(pauses)
             if not any(c in LETTERS for c in word):
                 continue
@@ -117,7 +119,9 @@ def test_no_case_ending_before_a_pause_and_words_inside_a_phrase_keep_theirs() -
     full_at_pause, full_inside = words_before(full.voweled)
     assert inside == full_inside  # every word inside a phrase exactly as before, case ending included
     assert sum(bool(set(last_marks(w)) & ENDINGS) for w in full_inside) > 10
-    assert sum(bool(set(last_marks(w)) & ENDINGS) for w in full_at_pause) >= 3  # there was something to take off
+    assert (
+        sum(bool(set(last_marks(w)) & ENDINGS) for w in full_at_pause) >= 3
+    )  # there was something to take off
     assert read.text == full.text and set(read.added) <= set(full.added)
 
 

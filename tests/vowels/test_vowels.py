@@ -124,13 +124,19 @@ def test_article_lam_long_vowels_hamza_below_and_bare_endings() -> None:
     assert conventions("والقمر", word, "", probs_for(word))[2] == SUKUN
     sun = ["", "", SHADDA + FATHA, SUKUN, DAMMA]  # الشمس: the lam of a sun letter stays bare
     assert conventions("الشمس", sun, "", probs_for(sun))[1] == ""
-    assert conventions("فيلم", [KASRA, SUKUN, SUKUN, DAMMA], "", probs_for([KASRA, SUKUN, SUKUN, DAMMA]))[1] == ""
+    assert (
+        conventions("فيلم", [KASRA, SUKUN, SUKUN, DAMMA], "", probs_for([KASRA, SUKUN, SUKUN, DAMMA]))[1]
+        == ""
+    )
     assert conventions("إلى", ["", FATHA, ""], "", probs_for(["", FATHA, ""]))[0] == KASRA
     bare = [FATHA, FATHA, ""]
     p = probs_for(bare)
     p[2, CLASS_INDEX[KASRA]] = 0.5  # the best mark after "none"
     assert conventions("كتب", bare, "", p)[2] == KASRA
-    assert conventions("رسالة", [KASRA, "", "", FATHA, DAMMA], "", probs_for([KASRA, "", "", FATHA, DAMMA]))[1] == FATHA
+    assert (
+        conventions("رسالة", [KASRA, "", "", FATHA, DAMMA], "", probs_for([KASRA, "", "", FATHA, DAMMA]))[1]
+        == FATHA
+    )
 
 
 def test_the_lexicon_breaks_near_ties_only() -> None:
@@ -145,14 +151,23 @@ def test_the_lexicon_breaks_near_ties_only() -> None:
     assert lexicon_tiebreak(readings, "وتصدر", model, p) == [FATHA, FATHA, FATHA, SHADDA + FATHA, DAMMA]
     sure = probs_for(model)  # the model is sure: its form stays
     assert lexicon_tiebreak(readings, "وتصدر", model, sure) == model
-    assert lexicon_tiebreak(readings, "وتصدرت", model + [SUKUN], probs_for(model + [SUKUN])) == model + [SUKUN]
+    assert lexicon_tiebreak(readings, "وتصدرت", model + [SUKUN], probs_for(model + [SUKUN])) == model + [
+        SUKUN
+    ]
 
 
 def test_spans_and_parts_show_what_was_added() -> None:
     v = Vowels("كتب ولد", {1: FATHA, 2: FATHA, 3: FATHA, 5: FATHA, 6: FATHA, 7: DAMMA})
     assert v.voweled == "كَتَبَ وَلَدُ"
     assert v.span(4, 7) == "وَلَدُ"
-    assert v.parts(0, 3) == [("ك", False), (FATHA, True), ("ت", False), (FATHA, True), ("ب", False), (FATHA, True)]
+    assert v.parts(0, 3) == [
+        ("ك", False),
+        (FATHA, True),
+        ("ت", False),
+        (FATHA, True),
+        ("ب", False),
+        (FATHA, True),
+    ]
     assert v.span(0, 0) == ""
 
 
@@ -200,7 +215,9 @@ def test_written_marks_are_kept_and_completed() -> None:
 
 
 ARABIC = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
-alphabet = st.sampled_from(list(ARABIC) * 4 + list("  \n\t.،؟!\"()-:0123456789abcQ") + ["ـ", "ٰ", "\u200f"] + list(MARKS))
+alphabet = st.sampled_from(
+    list(ARABIC) * 4 + list('  \n\t.،؟!"()-:0123456789abcQ') + ["ـ", "ٰ", "\u200f"] + list(MARKS)
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -232,7 +249,9 @@ def test_the_diacritizer_is_loaded_once(clean_registry: None) -> None:
     assert get_diacritizer().ok
 
 
-def test_a_missing_package_is_a_message_not_a_crash(clean_registry: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_package_is_a_message_not_a_crash(
+    clean_registry: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def missing() -> Path:
         raise ImportError("dengjen-tashkeel-py is not installed (pip install -r requirements.txt)")
 
