@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import account
+from components.listen import anki_audio
 from models.review.context import Context, contexts, marked_html
 from models.review.store import RATINGS, DueCard, ReviewStore
 from models.settings import translation_model
@@ -235,3 +236,7 @@ def _answer_details(card: DueCard, context: Context | None) -> None:
         "</div>"
     )
     st.html("".join(lines))
+    audio = anki_audio() if context is not None else None  # the server's voice, at the reader's speed
+    sound = audio(context.sentence) if audio is not None and context is not None else None
+    if sound is not None:
+        st.audio(sound, format="audio/mpeg")  # the sentence read from its voweled form (Listen)

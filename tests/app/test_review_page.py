@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.listen import server_voice_error
 from models import registry
 from models.study.library import Library
 from models.study.vocab import VocabStore
@@ -40,6 +41,8 @@ def test_reviewing_in_the_page_with_its_buttons_and_back_to_reading() -> None:
     # the reader is not drawn beside the review: the only component is the review's key listener
     assert [e.key for e in at.get("bidi_component")] == ["review-keys"]
     at.button(key="review-show").click().run()
+    # the answer reads the sentence aloud where the server has a voice (Listen), and says nothing otherwise
+    assert len(at.get("audio")) == (1 if server_voice_error() is None else 0)
     labels = [b.label for b in at.button if b.key and b.key.startswith("review-answer-")]
     assert [label.split(" · ")[0] for label in labels] == ["Again", "Hard", "Good", "Easy"]
     at.button(key="review-answer-3").click().run()
