@@ -34,6 +34,7 @@ from models.settings import ray_address, serve_app
 from models.translation.base import CrossAttention
 from models.translation.cache import STORE_ERRORS, TranslationCache
 from models.translation.loader import LoadResult, model_key_for
+from models.translation.worker import ReaderQueues
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class _Reader:
     busy: int = 0  # texts of this reader being translated, in both lanes
 
 
-class RayTranslationService:
+class RayTranslationService(ReaderQueues):
     """`TranslationService` backed by the Serve app (see the module docstring)."""
 
     def __init__(
@@ -151,38 +152,12 @@ class RayTranslationService:
             state.seen = time.monotonic()
             self._cond.notify_all()
 
-    def touch(self, reader: str) -> None:
-        with self._cond:
-            if reader in self._readers:
-                self._readers[reader].seen = time.monotonic()
-
-    def forget(self, reader: str) -> None:
-        with self._cond:
-            self._readers.pop(reader, None)
-            self._cond.notify_all()
-
-    def queued(self, reader: str) -> int:
-        with self._cond:
-            state = self._readers.get(reader)
-            return 0 if state is None else len(state.first) + len(state.rest) + state.busy
-
-    def failures(self) -> set[str]:
-        with self._cond:
-            return set(self._failed)
-
     def partial(self, texts: Sequence[str]) -> dict[str, str]:
         """Nothing streams through the shared service yet: a sentence shows when its translation is in."""
         return {}
 
     def wait_partial(self, texts: Sequence[str], timeout: float) -> dict[str, str]:
         return self.partial(texts)  # a service that cannot stream answers at once (TranslationService)
-
-    def retry(self, texts: Sequence[str] | None = None) -> None:
-        with self._cond:
-            if texts is None:
-                self._failed.clear()
-            else:
-                self._failed.difference_update(texts)
 
     def wait_loaded(self, timeout: float | None = None) -> LoadResult | None:
         return self._loaded

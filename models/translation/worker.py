@@ -35,7 +35,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from models.translation.base import Interruptible, Translator
 from models.translation.cache import CachedTranslator, TranslationCache
@@ -118,7 +118,45 @@ class _Reader:
     asked: list[str] = field(default_factory=list)
 
 
-class TranslationWorker:
+class ReaderQueues:
+    """Each reader's queue and the texts that failed, behind one condition: what the worker and the shared
+    service (`remote.RayTranslationService`) keep alike. Subclasses set `_cond`, `_readers`, `_failed`."""
+
+    _cond: threading.Condition
+    _readers: OrderedDict[str, Any]  # reader → its state (first, rest, busy, seen)
+    _failed: set[str]
+
+    def touch(self, reader: str) -> None:
+        """`reader` is still there (its queued work is kept)."""
+        with self._cond:
+            if reader in self._readers:
+                self._readers[reader].seen = time.monotonic()
+
+    def forget(self, reader: str) -> None:
+        """Drop what `reader` had queued (it left)."""
+        with self._cond:
+            self._readers.pop(reader, None)
+            self._cond.notify_all()
+
+    def queued(self, reader: str) -> int:
+        with self._cond:
+            state = self._readers.get(reader)
+            return 0 if state is None else len(state.first) + len(state.rest) + state.busy
+
+    def failures(self) -> set[str]:
+        with self._cond:
+            return set(self._failed)
+
+    def retry(self, texts: Sequence[str] | None = None) -> None:
+        """Forget failures (of `texts`, or all), so they are translated when asked again."""
+        with self._cond:
+            if texts is None:
+                self._failed.clear()
+            else:
+                self._failed.difference_update(texts)
+
+
+class TranslationWorker(ReaderQueues):
     """A thread translating readers' requests through the cache, loading its model first (see above)."""
 
     def __init__(
@@ -180,27 +218,6 @@ class TranslationWorker:
                 self._idle.clear()
             self._cond.notify_all()
 
-    def touch(self, reader: str) -> None:
-        """`reader` is still there (its queued work is kept)."""
-        with self._cond:
-            if reader in self._readers:
-                self._readers[reader].seen = time.monotonic()
-
-    def forget(self, reader: str) -> None:
-        """Drop what `reader` had queued (it left)."""
-        with self._cond:
-            self._readers.pop(reader, None)
-            self._cond.notify_all()
-
-    def queued(self, reader: str) -> int:
-        with self._cond:
-            state = self._readers.get(reader)
-            return 0 if state is None else len(state.first) + len(state.rest) + state.busy
-
-    def failures(self) -> set[str]:
-        with self._cond:
-            return set(self._failed)
-
     def partial(self, texts: Sequence[str]) -> dict[str, str]:
         with self._cond:
             return {t: self._partial[t] for t in texts if self._partial.get(t)}
@@ -215,14 +232,6 @@ class TranslationWorker:
         with self._cond:
             self._cond.wait_for(lambda: not waiting(), timeout)
         return self.partial(texts)
-
-    def retry(self, texts: Sequence[str] | None = None) -> None:
-        """Forget failures (of `texts`, or all), so they are translated when asked again."""
-        with self._cond:
-            if texts is None:
-                self._failed.clear()
-            else:
-                self._failed.difference_update(texts)
 
     def wait_loaded(self, timeout: float | None = None) -> LoadResult | None:
         """The load result, waiting at most `timeout` seconds for it (None: still loading)."""
