@@ -32,6 +32,7 @@ from tests.support.browser import (  # noqa: F401
     browser_type_launch_args,
     chromium_available,
     open_reader,
+    reader_analysed,
     selected_index,
 )
 from tests.support.database import (  # noqa: F401
@@ -51,6 +52,8 @@ from tests.support.ocr import (  # noqa: F401
     arabic_png,
 )
 from tests.support.page import (  # noqa: F401
+    analysed_page,
+    analysing,
     forget_loaded_state,
     run_page,
 )

@@ -35,8 +35,15 @@ def chromium_available(browser_type: Any, browser_type_launch_args: dict) -> Non
 def open_reader(page: Any, url: str) -> None:
     page.goto(url)
     expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=30_000)
+    reader_analysed(page)
     # all translations in: no placeholder left in the English column
     expect(page.locator("[data-sentence] .placeholder")).to_have_count(0, timeout=180_000)
+
+
+def reader_analysed(page: Any, timeout: int = 120_000) -> None:
+    """Wait for the analysed text: the reader draws the plain text at once and is busy (`aria-busy`)
+    until the names and glosses are in."""
+    expect(page.locator('.arabic[role="listbox"]')).to_have_attribute("aria-busy", "false", timeout=timeout)
 
 
 def selected_index(page: Any) -> str | None:
