@@ -31,6 +31,7 @@ from tests.support.browser import (  # noqa: F401
     SENTENCES,
     browser_type_launch_args,
     chromium_available,
+    held_lexicon,
     open_reader,
     reader_analysed,
     selected_index,
