@@ -33,8 +33,8 @@ from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for new translations while some are missing
 FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
-# A run waits this long at most for the analysis (entities, glosses) before drawing the plain text:
-# with the models loaded most texts are analysed by then, and the page does not flash twice.
+# With its models loaded, a run waits this long at most for the analysis (entities, glosses) before
+# drawing the plain text: most texts are analysed by then, and the page does not flash twice.
 ANALYSIS_GRACE_SECONDS = 0.3
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
@@ -146,7 +146,11 @@ st.subheader(st.session_state.get("title") or "Text", anchor=False)
 # ---- the document ------------------------------------------------------------------------------
 # The text is drawn at once, sentence by sentence; entities and glosses (the entity model and the
 # lexicon load in the background on first use) fill in when the analysis is ready (the reader polls).
-analysis = pipeline.analysis_soon(st.session_state.text, settings.ner_model, wait=ANALYSIS_GRACE_SECONDS)
+analysis = (
+    pipeline.analysis_soon(st.session_state.text, settings.ner_model, wait=ANALYSIS_GRACE_SECONDS)
+    if pipeline.analysis_warm()
+    else pipeline.analysis_ready(st.session_state.text, settings.ner_model)  # else started at the end
+)
 analysing = analysis is None
 entity_note = analysis.entity_note if analysis is not None else None
 banners.text_notes(
@@ -291,3 +295,5 @@ with settings.downloads:
         st.caption("The downloads come once the words are looked up.")
     else:
         export_panel(finished, st.session_state.get("title") or "Qari reading")
+if analysing:  # (again) once the page is drawn: on a first start nothing competes with drawing it
+    pipeline.analysis_soon(st.session_state.text, settings.ner_model)

@@ -141,6 +141,12 @@ def analysis_ready(text: str, ner_model: str | None = None) -> Analysis | None:
     return _ANALYSES.ready((text, ner_model))
 
 
+def analysis_warm() -> bool:
+    """Whether an analysis was made in this process already: the models it needs are loaded, and the
+    next one takes a fraction of a second."""
+    return _ANALYSES.any_done()
+
+
 def wait_for_analyses(timeout: float | None = None) -> bool:
     """Block until every analysis started so far is done (tests, scripts); False on timeout."""
     return _ANALYSES.wait(timeout)

@@ -48,6 +48,11 @@ class Soon(Generic[K, T]):
             job = self._jobs.get(key)
         return self._result(key, job) if job is not None else None
 
+    def any_done(self) -> bool:
+        """Whether some job kept here has finished (whatever it needed is loaded by now)."""
+        with self._lock:
+            return any(job.done() for job in self._jobs.values())
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every job started so far is done (tests, scripts); False on timeout."""
         with self._lock:
