@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import pickle
 import uuid
 from typing import TypeGuard
 
@@ -156,7 +157,8 @@ entity_note = analysis.entity_note if analysis is not None else None
 banners.text_notes(
     st.session_state.get("notes", []), entity_note, get_lexicon().notes if analysis is not None else []
 )
-doc = copy.deepcopy(analysis.doc) if analysis is not None else _plain(st.session_state.text)
+# the analysis is shared by every reader: each run changes a copy (a pickle round trip, as st.cache_data's)
+doc = pickle.loads(pickle.dumps(analysis.doc)) if analysis is not None else _plain(st.session_state.text)
 if analysis is not None:
     if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once
         _vocab().migrate_forms(_lemma_of)
