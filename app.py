@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import pickle
 import uuid
 from typing import TypeGuard
 
@@ -24,7 +25,6 @@ from components.words import words_panel
 from models import pipeline
 from models.document import Document
 from models.lexicon.lexicon import get_lexicon
-from models.names.recognizer import recognizer_note
 from models.study.vocab import STATUSES, Status, VocabStore, word_lemma
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore, translation_store
@@ -34,6 +34,9 @@ from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for new translations while some are missing
 FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
+# With its models loaded, a run waits this long at most for the analysis (entities, glosses) before
+# drawing the plain text: most texts are analysed by then, and the page does not flash twice.
+ANALYSIS_GRACE_SECONDS = 0.3
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
 st.html(
@@ -42,10 +45,10 @@ st.html(
 )
 
 
-@st.cache_data(max_entries=32, show_spinner="Analysing the text…")
-def _analyze(text: str, ner_model: str, entity_note: str | None) -> Document:
-    # entity_note is part of the key: it tells the shipped fallback from the model once it is there
-    return pipeline.analyze(text, ner_model=ner_model)
+@st.cache_data(max_entries=32, show_spinner=False)
+def _plain(text: str) -> Document:
+    """Sentences and tokens, no model: what the first run draws while the analysis is worked out."""
+    return pipeline.plain(text)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -79,8 +82,8 @@ def _finish(doc: Document, service: pipeline.TranslationService | None, settings
         return doc
     model_key = pipeline.model_key_for(settings.model_id)
     pipeline.restore_translations(doc, _store(), model_key, service.failures())
-    if service.translator is None or pipeline.pending(doc):
-        return doc
+    if service.translator is None or pipeline.pending(doc) or analysis is None:
+        return doc  # aligned once translated and analysed (names take their English from it)
     return _aligned(
         model_key,
         settings.ner_model,
@@ -137,19 +140,30 @@ if view != "read":  # the same sidebar (so its settings are kept), the review or
         progress.progress_view()
     st.stop()
 texts.ensure_text()
-if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once
-    _vocab().migrate_forms(_lemma_of)
-    st.session_state.forms_migrated = True
 settings = sidebar()
 banners.input_banners()
 st.subheader(st.session_state.get("title") or "Text", anchor=False)
-with st.spinner("Loading the entity model…"):
-    entity_note = recognizer_note(settings.ner_model)
-banners.text_notes(st.session_state.get("notes", []), entity_note, get_lexicon().notes)
 
 # ---- the document ------------------------------------------------------------------------------
-doc = _analyze(st.session_state.text, settings.ner_model, entity_note)
-keep_words(doc)  # the library counts this text's words from now on
+# The text is drawn at once, sentence by sentence; entities and glosses (the entity model and the
+# lexicon load in the background on first use) fill in when the analysis is ready (the reader polls).
+analysis = (
+    pipeline.analysis_soon(st.session_state.text, settings.ner_model, wait=ANALYSIS_GRACE_SECONDS)
+    if pipeline.analysis_warm()
+    else pipeline.analysis_ready(st.session_state.text, settings.ner_model)  # else started at the end
+)
+analysing = analysis is None
+entity_note = analysis.entity_note if analysis is not None else None
+banners.text_notes(
+    st.session_state.get("notes", []), entity_note, get_lexicon().notes if analysis is not None else []
+)
+# the analysis is shared by every reader: each run changes a copy (a pickle round trip, as st.cache_data's)
+doc = pickle.loads(pickle.dumps(analysis.doc)) if analysis is not None else _plain(st.session_state.text)
+if analysis is not None:
+    if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once
+        _vocab().migrate_forms(_lemma_of)
+        st.session_state.forms_migrated = True
+    keep_words(doc)  # the library counts this text's words from now on
 service = None
 if settings.translate and settings.model_id:
     # The worker loads the model in its own thread: the text is readable at once, translations follow.
@@ -224,11 +238,17 @@ def _reading() -> None:
         st.warning(service.unavailable, icon="🔌")
     if vowels_waiting and voweled_soon(current.text) is not None:
         st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
+    if analysing and pipeline.analysis_ready(current.text, settings.ner_model) is not None:
+        st.rerun()  # names and glosses are in: the whole page again (reader, glossary, words)
+    if analysing:
+        st.caption("Finding the names and looking up the words…")
     if vowels_waiting:
         st.caption("Adding the vowels…")
     if waiting and service is not None:
         banners.translation_progress(waiting, len(current.sentences), loading=service.loaded is None)
+    # statuses belong to lemmas: none are shown, or set, until the words are looked up
     lemmas = sorted({word_lemma(t) for s in current.sentences for t in s.tokens if t.kind == "arabic"})
+    forms = {(t.text, word_lemma(t)) for s in current.sentences for t in s.tokens if t.kind == "arabic"}
     reader(
         current,
         selected=st.session_state.get("selected"),
@@ -242,22 +262,22 @@ def _reading() -> None:
         ),
         show_tashkeel=settings.show_tashkeel,
         show_vowels=settings.vowels and not vowels_waiting,
-        statuses=_vocab().get_statuses(lemmas),
-        form_statuses=_vocab().form_statuses(
-            {(t.text, word_lemma(t)) for s in current.sentences for t in s.tokens if t.kind == "arabic"}
-        ),
-        on_form_status=functools.partial(_set_form_status, current),
-        on_status=functools.partial(_set_status, current),
+        statuses=_vocab().get_statuses(lemmas) if not analysing else {},
+        form_statuses=_vocab().form_statuses(forms) if not analysing else {},
+        on_form_status=functools.partial(_set_form_status, current) if not analysing else None,
+        on_status=functools.partial(_set_status, current) if not analysing else None,
         marked=st.session_state.get("marked"),
-        interlinear=settings.interlinear,
+        interlinear=settings.interlinear if not analysing else "off",  # its glosses come with the lexicon
         provisional=pipeline.provisional(current, service) if translating and service is not None else None,
+        analysing=analysing,
     )
 
 
 loading = service is not None and service.loaded is None  # the model is still loading at this run
-# Poll for the worker's translations only while some are missing and can still come.
+# Poll while the analysis or the vowels are still to come, or translations are missing and can still come.
 polling = (
-    vowels_waiting
+    analysing
+    or vowels_waiting
     or service is not None
     and bool(pipeline.pending(finished))
     and (service.loaded is None or service.loaded.ok)
@@ -266,8 +286,16 @@ main, side = st.columns([7, 3], gap="medium")
 with main:
     st.fragment(_reading, run_every=POLL_SECONDS if polling else None)()
 with side:
-    glossary_panel(finished, on_select=texts.pick_glossary_entry)
+    glossary_panel(finished, on_select=texts.pick_glossary_entry, preparing=analysing)
 with st.sidebar:  # under the settings: the page's own buttons stay first in the main column
-    words_panel(finished, _vocab)
+    if analysing:
+        st.caption("This text's words are being looked up…")
+    else:
+        words_panel(finished, _vocab)
 with settings.downloads:
-    export_panel(finished, st.session_state.get("title") or "Qari reading")
+    if analysing:
+        st.caption("The downloads come once the words are looked up.")
+    else:
+        export_panel(finished, st.session_state.get("title") or "Qari reading")
+if analysing:  # (again) once the page is drawn: on a first start nothing competes with drawing it
+    pipeline.analysis_soon(st.session_state.text, settings.ner_model)

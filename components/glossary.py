@@ -44,10 +44,16 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows(names, True), rows(words, False)
 
 
-def glossary_panel(doc: Document, *, on_select: Callable[[int, str], None], key: str = "glossary") -> None:
-    """Names and words tabs; picking a row calls `on_select(first sentence index, glossary key)`."""
-    names, words = glossary_frames(doc)
+def glossary_panel(
+    doc: Document, *, on_select: Callable[[int, str], None], key: str = "glossary", preparing: bool = False
+) -> None:
+    """Names and words tabs; picking a row calls `on_select(first sentence index, glossary key)`.
+    `preparing`: the text's analysis is still to come (the panel says so)."""
     st.markdown("**Glossary**")
+    if preparing:
+        st.caption("Preparing the glossary: finding the names and looking up the words…")
+        return
+    names, words = glossary_frames(doc)
     if st.toggle("Only words the lexicon does not know", key=f"{key}-unknown"):
         words = words[words["English"] == ""]
     tab_names, tab_words = st.tabs([f"Names ({len(names)})", f"Words ({len(words)})"])

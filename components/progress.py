@@ -3,27 +3,44 @@ and the library's known-word share per text."""
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from components import account
 from components.review import reviews
 from models.review import progress
 
+if TYPE_CHECKING:
+    import altair as alt
+
 HEIGHT = 220
 BAR = 24  # px: one day is a bar, however few days there are
-_DAY = alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0))  # one bar per calendar day (YYYY-MM-DD)
-_COUNT = alt.Axis(format="d", tickMinStep=1)
+# Altair and pandas are imported by the view that draws charts, not by the reader's first page.
+
+
+def _day() -> alt.X:
+    import altair as alt
+
+    return alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0))  # one bar per calendar day (YYYY-MM-DD)
+
+
+def _count() -> alt.Axis:
+    import altair as alt
+
+    return alt.Axis(format="d", tickMinStep=1)
 
 
 def _bars(rows: list[dict[str, object]], field: str, title: str, color: str) -> alt.Chart:
+    import altair as alt
+    import pandas as pd
+
     return (
         alt.Chart(pd.DataFrame(rows), height=HEIGHT, title=title)
         .mark_bar(color=color, size=BAR)
         .encode(
-            x=_DAY,
-            y=alt.Y(f"{field}:Q", title=None, axis=_COUNT),
+            x=_day(),
+            y=alt.Y(f"{field}:Q", title=None, axis=_count()),
             tooltip=["day:N", alt.Tooltip(f"{field}:Q", title=title)],
         )
     )
@@ -32,6 +49,9 @@ def _bars(rows: list[dict[str, object]], field: str, title: str, color: str) -> 
 def progress_view() -> None:
     """Known lemmas over time, words read and texts finished per day, reviews and recall per day, and the
     known share of each text of the library."""
+    import altair as alt
+    import pandas as pd
+
     library, vocabulary, store = account.library(), account.vocabulary(), reviews()
     if library is None or vocabulary is None or store is None:
         st.stop()
@@ -54,8 +74,8 @@ def progress_view() -> None:
                 alt.Chart(pd.DataFrame(known), height=HEIGHT, title="Lemmas known")
                 .mark_line(point=True, interpolate="step-after")
                 .encode(
-                    x=_DAY,
-                    y=alt.Y("known:Q", title=None, axis=_COUNT),
+                    x=_day(),
+                    y=alt.Y("known:Q", title=None, axis=_count()),
                     tooltip=["day:N", alt.Tooltip("known:Q", title="lemmas known")],
                 )
             )
@@ -65,9 +85,9 @@ def progress_view() -> None:
     with right:
         if done:
             frame = pd.DataFrame(done)
-            base = alt.Chart(frame, height=HEIGHT, title="Reviews and recall").encode(x=_DAY)
+            base = alt.Chart(frame, height=HEIGHT, title="Reviews and recall").encode(x=_day())
             bars = base.mark_bar(color="#4c78a8", size=BAR).encode(
-                y=alt.Y("reviews:Q", title="reviews", axis=_COUNT),
+                y=alt.Y("reviews:Q", title="reviews", axis=_count()),
                 tooltip=["day:N", "reviews:Q", alt.Tooltip("recall:Q", format=".0%")],
             )
             line = base.mark_line(color="#e45756", point=True).encode(
@@ -92,6 +112,9 @@ def progress_view() -> None:
 
 
 def _library_shares(entries: list) -> None:
+    import altair as alt
+    import pandas as pd
+
     rows = []
     for entry in entries:
         if not entry.words:

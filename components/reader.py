@@ -48,10 +48,13 @@ def reader_payload(
     interlinear: str = "off",
     form_statuses: Mapping[tuple[str, str], str] | None = None,
     provisional: dict[int, str] | None = None,
+    analysing: bool = False,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
 
     `interlinear`: "off", "new" (glosses under words not yet known or ignored) or "all" (under every word).
+    `analysing`: `doc` is the plain text (no entities, lemmas or glosses yet): the reader is marked busy
+    and its hover cards and status keys wait.
     """
     glosses = interlinear_glosses(doc) if interlinear in ("new", "all") else None
     arabic_html = render_arabic(doc, None, glosses)
@@ -78,6 +81,7 @@ def reader_payload(
         "interlinear": interlinear if glosses is not None else "off",
         "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
+        "analysing": analysing,
     }
 
 
@@ -97,6 +101,7 @@ def reader(
     form_statuses: Mapping[tuple[str, str], str] | None = None,
     on_form_status: Callable[[int, str], None] | None = None,
     provisional: dict[int, str] | None = None,
+    analysing: bool = False,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -108,7 +113,7 @@ def reader(
     Shift+1–4 marks the hovered form only: `on_form_status(global token index, status)`; `form_statuses`
     ((form, lemma) → status) are such marks, which win over the lemma's.
     `provisional` (sentence index → English so far) is shown, with class `provisional`, until the
-    sentence's translation is in.
+    sentence's translation is in. `analysing`: `doc` is the plain text, its analysis still to come.
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -144,6 +149,7 @@ def reader(
         interlinear=interlinear,
         form_statuses=form_statuses,
         provisional=provisional,
+        analysing=analysing,
     )
     data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     _component()(

@@ -34,10 +34,11 @@ def free_port() -> int:
 
 
 def start_app(
-    data_dir: Path, model: str, port: int | None = None, **env_extra: str
+    data_dir: Path, model: str, port: int | None = None, *, root: Path = ROOT, **env_extra: str
 ) -> tuple[subprocess.Popen, str]:
     """Run `streamlit run app.py` on a loopback port (a free one, or `port`: a sign-in's redirect address
-    names it, and a restart keeps it) with its own data folder; return (process, url)."""
+    names it, and a restart keeps it) with its own data folder; return (process, url). `root`: the
+    checkout whose app is run (a benchmark compares two)."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -63,7 +64,7 @@ def start_app(
         "none",
     ]
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - kept open for the server's life
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -16,6 +16,7 @@ Feature packages, each owning one step, and what each may import (checked by tes
 
 At the top: `document.py` (the data structure), `pipeline.py` (the one pipeline, used by the page and
 `python -m models`), `settings.py` (every QARI_* setting, the data folder), `db.py` (SQLite
-connections), `registry.py` (loaded models), `hub.py` (offline look-ups of Hugging Face models).
+connections), `registry.py` (loaded models), `hub.py` (offline look-ups of Hugging Face models), `soon.py`
+(background jobs the page does not wait for).
 Any package may import those, except that nothing below imports `pipeline`.
 """

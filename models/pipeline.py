@@ -4,7 +4,9 @@ The steps, in the order both callers run them (`read` runs them all at once, as 
 analyze` does; the page runs the same functions across its reruns, translating the selected sentence
 first and the rest in the background):
 
-1. `analyze`: sentences, tokens, entities, lexicon glosses, glossary (no model but the shipped ones; fast);
+1. `analyze`: sentences, tokens, entities, lexicon glosses, glossary (no model but the shipped ones; fast
+   once they are loaded). The page draws `plain` (sentences and tokens, no model at all) first and
+   takes the analysis from `analysis_soon`, worked out in a background thread;
 2. `translation_service`: the process's translation worker for the model (it loads the model in its
    own thread and translates into the persistent cache, for every reader);
 3. `restore_translations`: what the cache already holds, and sentences known to fail;
@@ -22,12 +24,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 
 from models import registry
 from models.document import Document, Sentence
 from models.lexicon.lexicon import get_lexicon
-from models.names.recognizer import get_recognizer
+from models.names.recognizer import get_recognizer, recognizer_note
 from models.settings import translation_engine, translation_service_kind
+from models.soon import Soon
 from models.study.glossary import annotate_tokens, build_glossary, names_from_alignment
 from models.text.arabic import has_arabic, tokenize
 from models.text.segment import split_sentences, translation_pieces
@@ -77,9 +81,7 @@ def analyze(
     folder. `with_lexicon=False` leaves words unglossed and does not load the lexicon (the shipped entity
     recogniser reads it for its features: turn entities off too for a lexicon-free run).
     """
-    doc = Document(text=text)
-    for index, (start, end) in enumerate(split_sentences(text)):
-        doc.sentences.append(Sentence(index, start, end, text[start:end], tokenize(text, start, end)))
+    doc = plain(text)
     if with_entities:
         recognizer = get_recognizer(ner_model)
         for sentence in doc.sentences:
@@ -87,11 +89,72 @@ def analyze(
     if with_lexicon:
         annotate_tokens(doc, get_lexicon())
     doc.glossary = build_glossary(doc, with_lexicon=with_lexicon)
-    for sentence in doc.sentences:
+    return doc
+
+
+def plain(text: str) -> Document:
+    """Sentences and tokens only: no lexicon, no entity model, nothing to load (what the page shows
+    while `analysis_soon` works out the rest)."""
+    doc = Document(text=text)
+    for index, (start, end) in enumerate(split_sentences(text)):
+        sentence = Sentence(index, start, end, text[start:end], tokenize(text, start, end))
         if not has_arabic(sentence.text):
             # Nothing to translate: a Latin heading or a number stays as it is.
             sentence.translation = sentence.text
+        doc.sentences.append(sentence)
     return doc
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """`analyze`'s document (shared: copy it before changing it) and the recogniser's remark then."""
+
+    doc: Document
+    entity_note: str | None
+
+
+# One per process, for every reader: two threads, so a slow entity model does not hold up the rest.
+_ANALYSES: Soon[tuple[str, str | None], Analysis] = Soon("qari-analysis", keep=32, workers=2)
+
+
+def _analysis(text: str, ner_model: str | None) -> Analysis:
+    note = recognizer_note(ner_model)  # loads the recogniser (and the lexicon) the first time
+    return Analysis(analyze(text, ner_model=ner_model), note)
+
+
+def analysis_soon(text: str, ner_model: str | None = None, *, wait: float = 0.0) -> Analysis | None:
+    """`text` analysed (`analyze`) with the entity recogniser's remark, once ready (waiting `wait`
+    seconds at most); None until then, while a background thread works it out (once per process for a
+    text and a recogniser). An analysis
+    made while the recogniser fell back (a model not there yet) is made again once its remark changes,
+    as the page's did when it analysed in its own run."""
+    key = (text, ner_model)
+    done = _ANALYSES.get(key, lambda: _analysis(text, ner_model), wait=wait)
+    if done is not None and recognizer_note(ner_model) != done.entity_note:
+        _ANALYSES.forget(key)
+        return _ANALYSES.get(key, lambda: _analysis(text, ner_model), wait=wait)
+    return done
+
+
+def analysis_ready(text: str, ner_model: str | None = None) -> Analysis | None:
+    """The analysis `analysis_soon` started, if it is done (never starts one, never waits)."""
+    return _ANALYSES.ready((text, ner_model))
+
+
+def analysis_warm() -> bool:
+    """Whether an analysis was made in this process already: the models it needs are loaded, and the
+    next one takes a fraction of a second."""
+    return _ANALYSES.any_done()
+
+
+def wait_for_analyses(timeout: float | None = None) -> bool:
+    """Block until every analysis started so far is done (tests, scripts); False on timeout."""
+    return _ANALYSES.wait(timeout)
+
+
+def forget_analyses() -> None:
+    """Drop every analysis kept (tests: what a fresh process would have)."""
+    _ANALYSES.forget()
 
 
 # ---- 2. the translator ----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ export default function (component) {
     en.innerHTML = data.english_html;
     st.englishHtml = data.english_html;
   }
+  // the plain text while its analysis (names, lemmas, glosses) is worked out: busy, cards and keys wait
+  ar.setAttribute("aria-busy", data.analysing ? "true" : "false");
   root.classList.toggle("no-tashkeel", data.show_tashkeel === false);
   root.classList.toggle("vowels", data.show_vowels === true);
   // word by word: glosses under the words (all, or only those not yet known); marking hides them at once
@@ -145,7 +147,7 @@ export default function (component) {
     const statusKey = formOnly ? digit[1] : e.key;
     if (statusKey in STATUS_KEYS && st.hovered !== null && st.hovered !== undefined && !e.ctrlKey && !e.metaKey) {
       const info = st.cards[st.hovered];
-      if (info && !info.label) {
+      if (info && !info.label && !data.analysing) {
         e.preventDefault();
         const status = STATUS_KEYS[statusKey];
         // Show it at once on every occurrence of the word (or of this form); the rerun confirms it.
@@ -223,7 +225,7 @@ export default function (component) {
     }
     const g = document.createElement("div");
     g.className = "card-gloss";
-    g.textContent = info.gloss || "(not in the lexicon)";
+    g.textContent = info.gloss || (data.analysing ? "Looking the word up…" : "(not in the lexicon)");
     card.append(g);
     if (info.context && info.context !== info.gloss) {
       const c = document.createElement("div");
@@ -231,7 +233,7 @@ export default function (component) {
       c.textContent = `here: ${info.context}`;
       card.append(c);
     }
-    if (!info.label && info.lemma !== undefined) {
+    if (!info.label && info.lemma !== undefined && !data.analysing) {
       const k = document.createElement("div");
       k.className = "card-meta";
       k.textContent = `${info.status ? info.status + " · " : ""}keys: 1 new · 2 learning · 3 known · 4 ignore`

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from models.lexicon.lexicon import Lexicon
 from models.translation.cache import TranslationStore
 from models.vowels.background import wait as wait_for_vowels
 from tests.support import SAMPLE as SAMPLE_TEXT
-from tests.support import forget_loaded_state, run_page
+from tests.support import analysed_page, analysing, forget_loaded_state, run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -218,15 +219,14 @@ def test_the_entity_model_is_chosen_in_the_sidebar_and_a_missing_one_falls_back(
     shipped_people = people(at)
     assert shipped_people > 0
 
-    field.set_value(tiny).run()
-    assert not at.exception, at.exception
+    analysed_page(field.set_value(tiny).run())  # analysed again, in the background, with the tiny model
     assert tiny in names_caption(at)
     assert people(at) > 3 * shipped_people  # the text was analysed again, with the tiny model
 
     next(t for t in at.text_input if t.label.startswith("Entity model")).set_value(
         "nobody/no-such-arabic-ner"
     ).run()
-    assert not at.exception, at.exception
+    analysed_page(at)
     caption = names_caption(at)
     assert "nobody/no-such-arabic-ner" in caption and "not on this computer" in caption
     assert "its own model" in caption
@@ -236,10 +236,12 @@ def test_the_entity_model_is_chosen_in_the_sidebar_and_a_missing_one_falls_back(
 
     # a folder that is not there yet, then is: picked up on the next run, no restart
     later = tmp_path / "later"
-    next(t for t in at.text_input if t.label.startswith("Entity model")).set_value(str(later)).run()
+    analysed_page(
+        next(t for t in at.text_input if t.label.startswith("Entity model")).set_value(str(later)).run()
+    )
     assert str(later) in names_caption(at) and people(at) == shipped_people
     tiny_ner_model(later, "B-PERS")
-    at.run()
+    analysed_page(at.run())  # the fallback's analysis is made again once the model is there
     assert "Entities: " + str(later) in names_caption(at)
     assert people(at) > 3 * shipped_people
 
@@ -255,8 +257,7 @@ def test_qari_ner_model_is_the_sidebar_default(
     assert field.value == "nobody/no-such-arabic-ner"
     assert any("not on this computer" in c.value for c in at.caption)
     # emptying the field means the shipped recogniser, whatever QARI_NER_MODEL says: no remark
-    field.set_value("").run()
-    assert not at.exception, at.exception
+    analysed_page(field.set_value("").run())
     assert not any(c.value.startswith("Names:") for c in at.caption)
     assert payload(at)["count"] == 10
 
@@ -329,3 +330,44 @@ def test_pausal_reading_takes_case_endings_off_before_a_pause_only(model: Path) 
     assert read_inside == full_inside
     next(t for t in at.toggle if t.label == "Pausal reading").set_value(False).run()
     assert _endings_before_pauses(at.session_state["doc"]) == (full_pause, full_inside)
+
+
+def test_the_first_run_shows_the_text_before_the_lexicon_and_names_are_loaded(model: Path) -> None:
+    """The lexicon's load (which the names model needs too) is held until the test lets it go: the page
+    shows every sentence meanwhile, plain, and the names and glosses once the analysis is in."""
+    started, gate = threading.Event(), threading.Event()
+
+    def held_lexicon() -> Lexicon:
+        started.set()
+        assert gate.wait(timeout=300), "the test never let the lexicon load"
+        return Lexicon()  # the real one
+
+    loading = threading.Thread(target=registry.loaded, args=("lexicon", "shipped", held_lexicon))
+    loading.start()
+    try:
+        assert started.wait(timeout=30)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()  # returns: nothing in the page's own run waits for the lexicon
+        assert not at.exception, at.exception
+        assert analysing(at)
+        data = payload(at)
+        assert data["count"] == 10 and data["selected"] == 0
+        shown = html.unescape(re.sub(r"<[^>]+>", "", data["arabic_html"]))
+        assert "اتفقت اليابان وكندا" in shown and "data-entity" not in data["arabic_html"]
+        # hover cards have the words as written, nothing looked up yet; no status can be set
+        arabic = [c for c in data["cards"] if c["vocab"]]
+        assert arabic and all(
+            c["lemma"] is None and c["gloss"] is None and c["status"] is None for c in arabic
+        )
+        assert any("Preparing the glossary" in c.value for c in at.caption)
+        assert not at.dataframe  # no glossary tables yet
+        at.run()  # the page's poll, still before the lexicon: the same plain text
+        assert analysing(at) and payload(at)["count"] == 10
+    finally:
+        gate.set()
+        loading.join(timeout=300)
+    analysed_page(at)
+    data = payload(at)
+    assert not data["analysing"] and 'data-entity="LOC"' in data["arabic_html"]
+    assert any(c["gloss"] for c in data["cards"])
+    assert {"Japan", "Canada"} <= set(at.dataframe[0].value["English"])  # the glossary's names

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.support import SENTENCES, open_reader, selected_index
+from tests.support import (
+    SENTENCES,
+    held_lexicon,
+    open_reader,
+    reader_analysed,
+    selected_index,
+    start_app,
+    stop_app,
+)
 
 
 def test_reader_shows_sample_rtl_with_entities_and_legend(page: Page, app_url: str) -> None:
@@ -189,3 +198,38 @@ def test_uploading_a_word_document_reads_its_paragraphs(page: Page, app_url: str
     expect(page.get_by_role("option")).to_have_count(2, timeout=15_000)
     expect(page.get_by_role("option").nth(0)).to_have_text("وصل رئيس الوزراء إلى طوكيو.")
     expect(page.locator('mark[data-entity="LOC"]')).to_have_text("طوكيو")
+
+
+def test_sentences_show_before_the_names_and_glosses_then_fill_in(
+    page: Page, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    """A fresh server whose lexicon (and so the names model) is held back: the sentences are on screen,
+    clickable, while nothing is analysed; the names, glosses and glossary come once the load goes on."""
+    env, release = held_lexicon(tmp_path / "hold")
+    data = tmp_path / "data"
+    data.mkdir()
+    proc, url = start_app(data, str(tiny_model_dir), **env)
+    try:
+        page.goto(url)
+        options = page.get_by_role("option")
+        expect(options).to_have_count(SENTENCES, timeout=60_000)
+        listbox = page.locator('.arabic[role="listbox"]')
+        expect(listbox).to_have_attribute("aria-busy", "true")
+        expect(options.first).to_contain_text("اتفقت اليابان وكندا")
+        assert page.locator("mark[data-entity]").count() == 0
+        expect(page.get_by_text("Preparing the glossary", exact=False)).to_be_visible()
+        options.nth(2).click()  # the plain text is the reader already
+        expect(options.nth(2)).to_have_attribute("aria-selected", "true")
+        expect(page.locator('[data-sentence="2"]')).to_have_attribute("aria-current", "true")
+        page.locator("#qari-s0 .w").nth(1).hover()
+        expect(page.get_by_role("tooltip")).to_contain_text("Looking the word up")
+        release()
+        reader_analysed(page)
+        assert page.locator("mark[data-entity]").count() >= 10
+        expect(page.locator('mark[data-entity="LOC"]').first).to_be_visible()
+        expect(page.get_by_role("tab", name=re.compile(r"^Names \(\d+\)"))).to_be_visible()
+        expect(options.nth(2)).to_have_attribute("aria-selected", "true")  # the choice survived
+        page.locator("mark[data-entity] .w", has_text=re.compile("^اليابان$")).first.hover()
+        expect(page.get_by_role("tooltip")).to_contain_text("Japan")
+    finally:
+        stop_app(proc)

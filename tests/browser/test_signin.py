@@ -14,6 +14,7 @@ from tests.support import (
     SENTENCES,
     free_port,
     oidc_provider,
+    reader_analysed,
     selected_index,
     sign_in,
     sign_in_secrets,
@@ -52,6 +53,7 @@ def paste(page: Page, text: str, sentences: int) -> None:
     box.fill(text)
     page.get_by_role("button", name="Read this text").click()
     expect(page.get_by_role("option")).to_have_count(sentences, timeout=60_000)
+    reader_analysed(page)  # words get a status once their lemmas are looked up
 
 
 def choose(page: Page, index: int) -> None:
@@ -72,6 +74,7 @@ def signed_in_page(browser: Browser, url: str, subject: str) -> Page:
     page = browser.new_context().new_page()  # a browser of one's own: no cookie shared with the other reader
     sign_in(page, url, subject)
     expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=60_000)  # the sample, to begin with
+    reader_analysed(page)
     return page
 
 
@@ -125,6 +128,7 @@ def test_two_signed_in_readers_keep_their_own_library_place_and_words(
             assert BOB_TITLE not in library(alice)
             open_from_library(alice, ALICE_TITLE)
             expect(alice.get_by_role("option")).to_have_count(3, timeout=60_000)
+            reader_analysed(alice)
             expect(alice.get_by_role("option").nth(2)).to_have_attribute("aria-selected", "true")
             assert selected_index(alice) == "2"
             assert alice.locator(MARKED).get_attribute("data-status") is None  # Bob's word, in his text only
@@ -134,6 +138,7 @@ def test_two_signed_in_readers_keep_their_own_library_place_and_words(
             assert ALICE_TITLE not in library(bob)
             open_from_library(bob, BOB_TITLE)
             expect(bob.get_by_role("option")).to_have_count(2, timeout=60_000)
+            reader_analysed(bob)
             expect(bob.get_by_role("option").nth(1)).to_have_attribute("aria-selected", "true")
             expect(bob.locator(MARKED)).to_have_attribute("data-status", "learning")
             for page in (alice, bob):

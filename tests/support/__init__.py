@@ -31,7 +31,9 @@ from tests.support.browser import (  # noqa: F401
     SENTENCES,
     browser_type_launch_args,
     chromium_available,
+    held_lexicon,
     open_reader,
+    reader_analysed,
     selected_index,
 )
 from tests.support.database import (  # noqa: F401
@@ -51,6 +53,8 @@ from tests.support.ocr import (  # noqa: F401
     arabic_png,
 )
 from tests.support.page import (  # noqa: F401
+    analysed_page,
+    analysing,
     forget_loaded_state,
     run_page,
 )

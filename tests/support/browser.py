@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from devkit.samples import ROOT
 from devkit.server import CHROMIUM, CHROMIUM_ARGS
 
 SENTENCES = 10  # the sample article
@@ -35,9 +40,59 @@ def chromium_available(browser_type: Any, browser_type_launch_args: dict) -> Non
 def open_reader(page: Any, url: str) -> None:
     page.goto(url)
     expect(page.get_by_role("option")).to_have_count(SENTENCES, timeout=30_000)
+    reader_analysed(page)
     # all translations in: no placeholder left in the English column
     expect(page.locator("[data-sentence] .placeholder")).to_have_count(0, timeout=180_000)
 
 
+def reader_analysed(page: Any, timeout: int = 120_000) -> None:
+    """Wait for the analysed text: the reader draws the plain text at once and is busy (`aria-busy`)
+    until the names and glosses are in."""
+    expect(page.locator('.arabic[role="listbox"]')).to_have_attribute("aria-busy", "false", timeout=timeout)
+
+
 def selected_index(page: Any) -> str | None:
     return page.locator('[role="option"][aria-selected="true"]').get_attribute("data-index")
+
+
+# Imported by the server's Python at start-up (sitecustomize): its lexicon load waits on a FIFO.
+_HOLD = textwrap.dedent(
+    """
+    import os
+    import threading
+
+    if os.environ.get("HOLD_LEXICON_FIFO"):
+        from models import registry
+        from models.lexicon.lexicon import Lexicon
+
+        started = threading.Event()
+
+        def held():
+            started.set()
+            with open(os.environ["HOLD_LEXICON_FIFO"], encoding="utf-8") as gate:  # until the test writes
+                gate.read()
+            return Lexicon()  # the real one
+
+        threading.Thread(target=registry.loaded, args=("lexicon", "shipped", held), daemon=True).start()
+        started.wait(60)
+    """
+)
+
+
+def held_lexicon(folder: Path) -> tuple[dict[str, str], Callable[[], None]]:
+    """A server whose lexicon (which the names model needs too) loads only when the test says so:
+    (environment for `start_app`, the function that lets the load go on). The load blocks on a named
+    pipe the test opens, across processes, with no timing involved."""
+    folder.mkdir(parents=True, exist_ok=True)
+    gate = folder / "lexicon-gate"
+    os.mkfifo(gate)
+    (folder / "sitecustomize.py").write_text(_HOLD, encoding="utf-8")
+    path = os.pathsep.join(filter(None, [str(folder), str(ROOT), os.environ.get("PYTHONPATH")]))
+
+    def release() -> None:
+        # fails (ENXIO) rather than hangs if the server is not waiting on the pipe
+        fd = os.open(gate, os.O_WRONLY | os.O_NONBLOCK)
+        os.write(fd, b"go")
+        os.close(fd)
+
+    return {"PYTHONPATH": path, "HOLD_LEXICON_FIFO": str(gate)}, release
