@@ -30,7 +30,7 @@ from models.pipeline import analyze, cache_keys
 from models.text.segment import split_sentences
 from models.translation.cache import SqlTranslationStore
 from models.translation.loader import model_key_for
-from tests.support import POSTGRES_MISSING, SAMPLE, PostgresServer, free_port, open_reader, postgres_bin
+from tests.support import SAMPLE, PostgresServer, free_port, open_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "deploy.md"
@@ -90,11 +90,8 @@ def end(pids: list[int], sig: signal.Signals, wait: float) -> None:
 
 
 @pytest.fixture
-def deployment(tiny_model_dir: Path, qari_data_dir: Path) -> Iterator[dict]:
-    if postgres_bin() is None:
-        pytest.skip(POSTGRES_MISSING)
-    server = PostgresServer().start()
-    url = server.create_database(f"qari_{uuid.uuid4().hex[:8]}")
+def deployment(postgres: PostgresServer, tiny_model_dir: Path, qari_data_dir: Path) -> Iterator[dict]:
+    url = postgres.create_database(f"qari_{uuid.uuid4().hex[:8]}")
     ray_tmp = tempfile.mkdtemp(prefix="qr-")  # short: Ray's socket paths must fit in ~100 bytes
     ports = {p: str(free_port()) for p in DOC_PORTS}
     script = doc_block().replace(DOC_URL, shlex.quote(url))
@@ -144,7 +141,6 @@ def deployment(tiny_model_dir: Path, qari_data_dir: Path) -> Iterator[dict]:
             end(serve_runs(session), signal.SIGINT, 15)  # Ctrl-C, as the doc says
             end(our_processes(session), signal.SIGTERM, 30)  # the Streamlit processes, Ray's own
             end(our_processes(session), signal.SIGKILL, 10)
-        server.stop()
         subprocess.run(["rm", "-rf", ray_tmp], check=False)
 
 
