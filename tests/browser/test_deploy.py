@@ -94,9 +94,9 @@ def deployment(postgres: PostgresServer, tiny_model_dir: Path, qari_data_dir: Pa
     url = postgres.create_database(f"qari_{uuid.uuid4().hex[:8]}")
     ray_tmp = tempfile.mkdtemp(prefix="qr-")  # short: Ray's socket paths must fit in ~100 bytes
     ports = {p: str(free_port()) for p in DOC_PORTS}
-    script = doc_block().replace(DOC_URL, shlex.quote(url))
-    for old, new in ports.items():
-        script = script.replace(old, new)
+    # the ports in one pass (a free port may contain another doc port's digits), then the database
+    script = re.sub(rf"\b({'|'.join(DOC_PORTS)})\b", lambda m: ports[m.group(1)], doc_block())
+    script = script.replace(DOC_URL, shlex.quote(url))
     env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "QARI_TRANSLATION_SERVICE")}
     env.update(
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
