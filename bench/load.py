@@ -16,7 +16,8 @@ is read from /proc/<pid>/stat (utime + stime, all its threads) before and after 
 3. readers clicking every `--interval` s (staggered) for `--duration` s, for each N in `--readers`:
    click → the translation in the focus panel (in the browser), and click → the server's rerun
    confirming the selection (timed inside each page with performance.now()); median, p95, and the
-   server's CPU per click under that load.
+   server's CPU per click under that load. With `--uncached F`, a share F of the clicks are made on a
+   text the reader has just pasted (a sentence not translated yet): click → its translation in the reader.
 
     python bench/load.py                                    # tiny model, N = 10 20 30 40
     python bench/load.py --model stand-in --readers 30 60   # the full-size random opus-mt stand-in
@@ -74,6 +75,41 @@ while (s.dataSelected !== i) {
 return { shown, confirmed: performance.now() - t0 };
 }"""
 )
+
+# Click sentence i of a text just pasted (not translated yet, as a rule): time → its translation in the
+# reader with the selection confirmed (gives up after `limit` ms); whether it was untranslated at the click.
+FRESH_JS = (
+    "async ([i, limit]) => {"
+    + ROOT_JS
+    + """
+const r = qariRoot(), s = r.__qari;
+const before = (s.translations || [])[i];
+const untranslated = before === null || before === undefined;
+const t0 = performance.now();
+r.querySelector(`[role="option"][data-index="${i}"]`).click();
+for (;;) {
+  const t = (s.translations || [])[i];
+  if (t !== null && t !== undefined && s.dataSelected === i) return { untranslated, translated: performance.now() - t0 };
+  if (performance.now() - t0 > limit) return { untranslated, translated: null };
+  await new Promise((done) => setTimeout(done, 5));
+}
+}"""
+)
+
+
+def fresh_text(tag: str) -> str:
+    """The sample with a number of its own in every sentence: a text no cache holds."""
+    parts = [SAMPLE[a:b] for a, b in split_sentences(SAMPLE)][:SENTENCES]
+    return " ".join(f"{p[:-1]} عدد {tag}{i}." for i, p in enumerate(parts))
+
+
+async def fresh_click(page: Page, tag: str, index: int, timeout_ms: int) -> dict:
+    """Paste a new text (its last sentence on the page, untimed), then click sentence `index` of it."""
+    box = page.get_by_role("textbox", name="Arabic text")
+    await box.fill(fresh_text(tag))
+    await box.press("Control+Enter")
+    await page.get_by_role("option").filter(has_text=f"{tag}{SENTENCES - 1}").wait_for(timeout=timeout_ms)
+    return await page.evaluate(FRESH_JS, [index, timeout_ms])
 
 
 def cpu_of(pid: int | Callable[[], float]) -> float:
@@ -202,8 +238,10 @@ async def steady(
     interval: float,
     duration: float,
     timeout_ms: int,
+    uncached: float = 0.0,
 ) -> dict:
-    """n readers (`pages`, grown to n), each clicking every `interval` s (staggered) for `duration` s."""
+    """n readers (`pages`, grown to n), each clicking every `interval` s (staggered) for `duration` s; a
+    share `uncached` of the clicks on a text just pasted (a sentence not translated yet)."""
     urls = [url] if isinstance(url, str) else url
     while len(pages) < n:  # opened one at a time: a class does not arrive in the same second either
         pages.append(await open_reader(browser, urls[len(pages) % len(urls)], timeout_ms))  # round robin
@@ -211,6 +249,7 @@ async def steady(
     shown: list[float] = []
     confirmed: list[float] = []
     lost = 0
+    fresh: list[dict] = []
     rng = random.Random(n)
 
     async def one(j: int, page: Page) -> None:
@@ -219,6 +258,10 @@ async def steady(
         k = 0
         while start + k * interval < t0 + duration:
             await asyncio.sleep(max(0.0, start + k * interval - time.perf_counter()))
+            if uncached and rng.random() < uncached:
+                fresh.append(await fresh_click(page, f"{n}r{j}k{k}x", rng.randrange(SENTENCES), timeout_ms))
+                k += 1
+                continue
             res = await click(page, rng.randrange(SENTENCES), int(interval * 1000))
             if res["shown"] is not None:
                 shown.append(res["shown"])
@@ -244,7 +287,21 @@ async def steady(
         # unconfirmed clicks count as slower than any; a p95 among them is reported as None (> interval)
         "p95_confirm_ms": _rounded(pct(confirmed + [float("inf")] * lost, 0.95)) if clicks else None,
         "server_cpu_share": round(cpu / wall, 2),
-        "cpu_ms_per_click": round(1000 * cpu / max(1, clicks), 1),
+        "cpu_ms_per_click": round(1000 * cpu / max(1, clicks + len(fresh)), 1),  # pastes included
+        **(uncached_figures(fresh) if uncached else {}),
+    }
+
+
+def uncached_figures(fresh: list[dict]) -> dict:
+    """Clicks on a text just pasted: click → the sentence's translation in the reader, selection confirmed."""
+    done = [f["translated"] for f in fresh if f["translated"] is not None]
+    lost = len(fresh) - len(done)
+    return {
+        "uncached_clicks": len(fresh),
+        "uncached_untranslated_at_click": sum(f["untranslated"] for f in fresh),
+        "uncached_median_translated_ms": round(statistics.median(done)) if done else None,
+        "uncached_p95_translated_ms": _rounded(pct(done + [float("inf")] * lost, 0.95)) if fresh else None,
+        "uncached_lost": lost,
     }
 
 
@@ -295,7 +352,9 @@ async def run(args: argparse.Namespace, urls: list[str], pid: int | Callable[[],
         out["steady"] = []
         pages: list[Page] = []
         for n in sorted(args.readers):
-            r = await steady(browser, urls, pid, pages, n, args.interval, args.duration, timeout_ms)
+            r = await steady(
+                browser, urls, pid, pages, n, args.interval, args.duration, timeout_ms, args.uncached
+            )
             out["steady"].append(r)
             print(f"{n:>3} readers, a click every {args.interval:g} s:", r, file=sys.stderr, flush=True)
         await browser.close()
@@ -333,6 +392,12 @@ def main(argv: list[str] | None = None) -> None:
         default="embedded",
         help="embedded: a model in each Streamlit process; ray: the shared service on Ray Serve (a "
         "local Ray and `serve run models.translation.serving:app`, pinned to --server-cpu)",
+    )
+    ap.add_argument(
+        "--uncached",
+        type=float,
+        default=0.0,
+        help="share of the readers' clicks on a text just pasted (a sentence not translated yet), 0–1",
     )
     ap.add_argument("--processes", type=int, default=1, help="Streamlit processes; readers go round robin")
     ap.add_argument("--engine", default=None, help="QARI_MT_ENGINE for the service and the processes")

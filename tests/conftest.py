@@ -13,7 +13,7 @@ from models import registry
 from models.document import Entity, Token
 from models.text.arabic import tokenize
 from models.text.segment import split_sentences
-from tests.support import SAMPLE, build_tiny_marian
+from tests.support import POSTGRES_MISSING, SAMPLE, PostgresServer, build_tiny_marian, postgres_bin
 
 # CI runs the same examples every time, so a red build is reproducible and never a coin toss;
 # locally hypothesis keeps exploring new examples.
@@ -26,6 +26,17 @@ if os.environ.get("CI"):
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight MarianMT model folder, built once per test session."""
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the whole session (tests/support/database.py): each test makes its own
+    database on it (`create_database`). Skips, saying what to install, where PostgreSQL is missing."""
+    if postgres_bin() is None:
+        pytest.skip(POSTGRES_MISSING)
+    server = PostgresServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

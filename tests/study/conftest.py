@@ -10,16 +10,7 @@ from pathlib import Path
 import pytest
 
 from models.db import Database, database, sqlite_url
-from tests.support import POSTGRES_MISSING, PostgresServer, postgres_bin
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    if postgres_bin() is None:
-        pytest.skip(POSTGRES_MISSING)
-    server = PostgresServer().start()
-    yield server
-    server.stop()
+from tests.support import PostgresServer
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -69,6 +69,10 @@ class PostgresServer:
             "C.UTF-8",
             "--no-sync",
         )
+        return self.resume()
+
+    def resume(self) -> PostgresServer:
+        """Start the server (again, after `halt`): the same folder, socket and port, its data kept."""
         options = f"-k {self.folder} -c listen_addresses='' -p {self.port} -F"
         self._run(
             str(self.bin / "pg_ctl"),
@@ -84,6 +88,11 @@ class PostgresServer:
             "start",
         )
         return self
+
+    def halt(self) -> None:
+        """Stop the server as an administrator's restart does (`pg_ctl stop -m fast`: clients are cut off,
+        the data stays); `resume()` starts it again."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def url(self, name: str = "postgres") -> str:
         """The URL of database `name`, as QARI_DATABASE_URL takes it."""

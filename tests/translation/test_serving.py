@@ -26,11 +26,9 @@ from models.translation.cache import SqlTranslationStore
 from models.translation.loader import model_key_for
 from models.translation.remote import RayTranslationService
 from tests.support import (
-    POSTGRES_MISSING,
     SAMPLE,
     PostgresServer,
     forget_loaded_state,
-    postgres_bin,
     run_page,
 )
 
@@ -45,15 +43,6 @@ def tagged(tag: str, count: int = 6) -> str:
     """A text no cache has seen: the sample's first sentences, each with a number of its own."""
     parts = [SAMPLE[a:b] for a, b in split_sentences(SAMPLE)][:count]
     return " ".join(f"{p[:-1]} عدد {tag}{i}." for i, p in enumerate(parts))
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    if postgres_bin() is None:
-        pytest.skip(POSTGRES_MISSING)
-    server = PostgresServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

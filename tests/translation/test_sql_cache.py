@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,16 +19,7 @@ from models.translation.cache import (
     translation_store,
 )
 from models.translation.loader import get_translator
-from tests.support import POSTGRES_MISSING, SAMPLE, PostgresServer, postgres_bin
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    if postgres_bin() is None:
-        pytest.skip(POSTGRES_MISSING)
-    server = PostgresServer().start()
-    yield server
-    server.stop()
+from tests.support import SAMPLE, PostgresServer
 
 
 class Counted:
@@ -99,13 +89,11 @@ def test_the_cache_comes_back_after_a_postgresql_restart(postgres: PostgresServe
         Database(postgres.create_database(f"qari_{uuid.uuid4().hex[:8]}")), "transformers"
     )
     store.put_many("m", {"أ": "a"})
-    pg_ctl = [str(postgres.bin / "pg_ctl"), "-D", str(postgres.data)]
-    postgres._run(*pg_ctl, "-m", "fast", "-w", "stop")
+    postgres.halt()
     try:
         assert store.get_many("m", ["أ"]) == {}  # unreachable: misses, not an error on the page
     finally:
-        options = f"-k {postgres.folder} -c listen_addresses='' -p {postgres.port} -F"
-        postgres._run(*pg_ctl, "-o", options, "-l", str(postgres.folder / "log"), "-w", "start")
+        postgres.resume()
     assert store.get_many("m", ["أ"]) == {"أ": "a"}  # the pool's stale connections are replaced
     store.put_many("m", {"ب": "b"})
     assert store.count("m") == 2
