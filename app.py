@@ -25,7 +25,7 @@ from components.words import words_panel
 from models import pipeline
 from models.document import Document
 from models.lexicon.lexicon import get_lexicon
-from models.study.vocab import STATUSES, Status, VocabStore, word_lemma
+from models.study.vocab import STATUSES, Status, VocabStore, readers_database, word_lemma
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore, translation_store
 from models.vowels import VowelsUnavailable, pausal
@@ -130,6 +130,10 @@ def _lemma_of(form: str) -> str | None:
 
 
 # ---- settings ----------------------------------------------------------------------------------
+_down = readers_database().unreachable()  # PostgreSQL restarting: said plainly, not a traceback
+if _down is not None:
+    banners.database_down(_down, check=lambda: readers_database().unreachable())
+    st.stop()
 account.require_reader()  # signs the visitor in where sign-in is configured
 view = review.choose_view()  # Read / Review (with the number due) / Progress, atop the sidebar
 if view != "read":  # the same sidebar (so its settings are kept), the review or the progress beside it
@@ -200,6 +204,8 @@ st.session_state.doc = finished  # what the page shows (tests compare it with th
 
 # ---- reader (redrawn alone on a click, a key or a new translation), glossary, downloads ---------
 def _reading() -> None:
+    if readers_database().unreachable() is not None:
+        st.rerun()  # the whole page says the database is away, and waits for it
     if loading and service is not None and service.loaded is not None and not service.loaded.ok:
         st.rerun()  # the model turned out to be missing: the page shows why, and stops polling
     # a model that could not be loaded translates nothing: its banner says so, no progress is shown

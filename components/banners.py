@@ -91,3 +91,24 @@ def translation_progress(waiting: int, total: int, *, loading: bool) -> None:
     text = "Loading the translation model…" if loading else f"Translated {done} of {total} sentences"
     st.progress(done / total if total else 1.0, text=text)
     st.button("Pause translation", on_click=lambda: st.session_state.update(paused=True))
+
+
+DATABASE_RETRY_SECONDS = 3.0
+
+
+def database_down(reason: str, check: Callable[[], str | None]) -> None:
+    """The readers' database does not answer (a PostgreSQL restart): say so, and rerun the whole page by
+    itself as soon as it answers again. Nothing is lost: every change was committed before it went away."""
+    st.error(
+        "**The readers' database is not answering** — your texts and words are kept, and this page goes "
+        f"on by itself as soon as it is back. ({reason})",
+        icon="🗄️",
+    )
+
+    @st.fragment(run_every=DATABASE_RETRY_SECONDS)
+    def _retry() -> None:
+        if check() is None:
+            st.rerun(scope="app")
+        st.caption("Trying again every few seconds…")
+
+    _retry()

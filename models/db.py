@@ -93,7 +93,10 @@ class Database:
             finally:
                 raw.close()
         elif self.dialect == "postgresql":
-            self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            # connect_timeout: a server that does not answer is said on the page, not waited for
+            self.engine = sqlalchemy.create_engine(
+                url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 5}
+            )
         else:
             raise ValueError(f"Qari's database must be SQLite or PostgreSQL, not {self.dialect!r}.")
         self._ready: set[str] = set()
@@ -122,6 +125,18 @@ class Database:
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7126352)")
                 setup(conn)
             self._ready.add(name)
+
+    def unreachable(self) -> str | None:
+        """Why the database does not answer now (a PostgreSQL server restarting, down, unreachable), else
+        None. A SQLite file is always there: None without a query."""
+        if self.dialect != "postgresql":
+            return None
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return None
 
     def tables(self, conn: Connection) -> set[str]:
         return set(sqlalchemy.inspect(conn).get_table_names())
