@@ -68,7 +68,9 @@ def test_the_open_page_goes_on_after_a_postgresql_restart(
             if poll_while_down:  # the page says the database is away, without a traceback
                 at.run()
                 assert not at.exception, at.exception
-                assert any("database is not answering" in e.value for e in at.error), [e.value for e in at.error]
+                assert any("database is not answering" in e.value for e in at.error), [
+                    e.value for e in at.error
+                ]
         finally:
             postgres.resume()
 
