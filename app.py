@@ -172,7 +172,9 @@ service = None
 if settings.translate and settings.model_id:
     # The worker loads the model in its own thread: the text is readable at once, translations follow.
     service = pipeline.translation_service(settings.model_id, _store())
-    service.wait_loaded(timeout=0.3)  # a missing model answers at once; a slow load is not waited for
+    if st.session_state.get("waited_for_model") != settings.model_id:  # once: later clicks never wait
+        service.wait_loaded(timeout=0.3)  # a missing model answers at once; a slow load is not waited for
+        st.session_state.waited_for_model = settings.model_id
 selected = st.session_state.get("selected")
 if selected is not None and selected >= len(doc.sentences):
     selected = st.session_state.selected = 0 if doc.sentences else None
