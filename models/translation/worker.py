@@ -178,6 +178,7 @@ class TranslationWorker(ReaderQueues):
         self._readers: OrderedDict[str, _Reader] = OrderedDict()  # round-robin order: next reader first
         self._failed: set[str] = set()
         self._flight: set[str] = set()  # texts being translated now
+        self._streaming: set[str] = set()  # the looked-at text being translated now (in `_flight` too)
         self._partial: dict[str, str] = {}  # text → English so far, while it is streamed
         self._interrupt = threading.Event()  # a looked-at text is waiting: stop the work in flight
         self._cond = threading.Condition()
@@ -205,8 +206,9 @@ class TranslationWorker(ReaderQueues):
             if state is None:
                 state = self._readers[reader] = _Reader()
             state.asked_first, state.asked = wanted_first, wanted_first + rest
-            # a text in flight is not queued twice (the page asks again at every poll)
-            first = [t for t in wanted_first if t not in self._flight]
+            # a text streamed now is not queued twice (the page asks again at every poll); one in a batch
+            # in flight is: the batch stops, and it is streamed next (else it would just appear, unseen)
+            first = [t for t in wanted_first if t not in self._streaming]
             if first and first != state.first:  # a new click (not the page asking again as it polls)
                 state.first_at = time.monotonic()
                 self._interrupt.set()  # the reader is waiting for it: the work in flight yields
@@ -317,10 +319,11 @@ class TranslationWorker(ReaderQueues):
                 reader, texts, beam, looked_at = job
                 self._readers[reader].busy = len(texts)
                 self._flight = set(texts)
+                self._streaming = set(texts) if looked_at else set()
                 self._interrupt.clear()  # only a request from now on stops this job
             unfinished = self._translate(texts, beam, looked_at)
             with self._cond:
-                self._flight = set()
+                self._flight, self._streaming = set(), set()
                 for text in texts:
                     if text not in unfinished:
                         self._partial.pop(text, None)

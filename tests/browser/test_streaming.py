@@ -25,8 +25,9 @@ def slow_model(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     return build_endless_marian(tiny_model_dir, tmp_path_factory.mktemp("slow"), width=256, positions=512)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def slow_app(slow_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # one per test: a translation cached by the test before would not be streamed
     proc, url = start_app(
         tmp_path_factory.mktemp("stream-data"), str(slow_model), QARI_MT_ENGINE="transformers"
     )
@@ -34,13 +35,9 @@ def slow_app(slow_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     stop_app(proc)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="flaky (failed 3 of 7 runs on 2026-12-04, alone and in the whole suite): the provisional text of "
-    "the clicked sentence was not seen within 120 s; cause not found yet, see the closing note of that day",
-)
+@pytest.mark.parametrize("mid_batch", [False, True], ids=["at-once", "mid-batch"])
 def test_a_clicked_sentence_streams_then_shows_its_translation(
-    page: Page, slow_app: str, tmp_path: Path
+    page: Page, slow_app: str, tmp_path: Path, mid_batch: bool
 ) -> None:
     page.goto(slow_app)
     box = page.get_by_role("textbox", name="Arabic text")
@@ -48,6 +45,8 @@ def test_a_clicked_sentence_streams_then_shows_its_translation(
     box.press("Control+Enter")
     options = page.get_by_role("option")
     expect(options).to_have_count(3, timeout=60_000)
+    if mid_batch:  # the first sentence is in: the other two decode together, the clicked one among them
+        expect(page.get_by_text("Translated 1 of 3")).to_be_visible(timeout=120_000)
     options.nth(2).click()  # the last sentence, while the others wait or translate
     if options.nth(2).get_attribute("aria-selected") != "true":
         options.nth(2).click()  # a click landing while a rerun redrew the reader (seen under load)

@@ -83,6 +83,7 @@ class Held:
         self.inner, self.model_key, self.hold_at = inner, inner.model_key, hold_at
         self.in_flight, self.go = threading.Event(), threading.Event()
         self.calls: list[tuple[list[str], int, list[str | None]]] = []
+        self.streamed: list[str] = []  # texts whose English was published as it was decoded
 
     @property
     def attention(self) -> Any:
@@ -104,7 +105,13 @@ class Held:
                 self.go.wait(60)
             return stop()
 
-        out = self.inner.translate_until(texts, beam_size, stop=held, partial=partial)
+        def published(index: int, text: str) -> None:
+            self.streamed.append(texts[index])
+            partial(index, text)
+
+        out = self.inner.translate_until(
+            texts, beam_size, stop=held, partial=None if partial is None else published
+        )
         self.calls.append((list(texts), beam_size, out))
         return out
 
@@ -146,6 +153,36 @@ def test_a_looked_at_text_stops_the_batch_in_flight(
     assert [t for ts in texts[1 + len(looked) :] for t in ts] == batch[kept:]  # only what was not finished
     assert set(store.get_many("endless", [*batch, looked_at])) == {*batch, looked_at}
     assert worker.partial([looked_at]) == {}  # finished: no provisional text left
+    worker.close()
+
+
+@pytest.mark.parametrize(("engine", "kept"), [("marian", 0), ("ct2", 1)])
+def test_a_click_on_a_text_in_the_batch_in_flight_streams_it(
+    engine: str, kept: int, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # The reader clicks a sentence the worker is already translating with the rest of its text: it is
+    # taken out of the batch and streamed, not left to appear at once when the batch ends (the browser
+    # test's clicked sentence never showed provisional English when its click landed then).
+    held = Held(request.getfixturevalue(engine), hold_at=2)
+    store = TranslationStore(tmp_path / "t.sqlite3")
+    worker = TranslationWorker(
+        "endless", store, load=lambda: LoadResult("endless", held, None, False), batch_size=2
+    )
+    batch = [f"{SHORT} {i}" for i in range(2)]
+    worker.request("a", batch, beam_size=4)
+    assert held.in_flight.wait(60)
+    for _ in range(3):  # the click, then the page asking again at every poll
+        worker.request("a", batch[:1], first=batch[1:], beam_size=4)
+    held.go.set()
+    assert worker.wait(timeout=300)
+    first_out = held.calls[0][2]
+    assert held.calls[0][0] == batch and first_out.count(None) == 2 - kept
+    assert first_out[1] is None  # the clicked text was stopped in the batch...
+    assert [(c[0], c[1]) for c in held.calls[1:3]] == [(batch[1:], 1), (batch[1:], 4)]  # ...and streamed
+    assert set(held.streamed) == {batch[1]}
+    assert [c[0] for c in held.calls[3:]] == ([] if kept else [batch[:1]])  # what the batch finished is kept
+    assert set(store.get_many("endless", batch)) == set(batch)
+    assert worker.partial(batch) == {}
     worker.close()
 
 
