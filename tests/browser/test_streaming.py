@@ -2,10 +2,12 @@
 (class `provisional`, not `placeholder`), then its translation, which drops the class.
 
 The model is the tiny one made wider and endless (it never says </s>, so every sentence runs to its length
-bound) on the transformers engine: slow enough that the greedy stream, kept on screen while the beam
-search runs, is seen by the browser under any load. The clicked sentence is the last of eight, so it is
-still untranslated when the click lands (the worker would have to finish the whole text first), whether it
-is queued or in the batch in flight (the worker's tests cover each case exactly)."""
+bound) on the transformers engine, and the clicked sentence long (164 of its pieces, one piece for the
+page: a bound of 338 steps): its greedy stream and the beam search after it, while the stream stays on
+screen, take about 7 s on an idle machine, so the page's 1-second polls see it under any load (with the
+short sentences of before, 0.4 s: an idle machine finished it between two polls). It is the last of eight,
+so it is still untranslated when the click lands, whether queued or in the batch in flight (the worker's
+tests cover each case exactly)."""
 
 from __future__ import annotations
 
@@ -19,14 +21,15 @@ from playwright.sync_api import Page, expect
 
 from tests.support import ARABIC_SENTENCES, build_endless_marian, start_app, stop_app
 
-# the reader opens on the first (short) sentence; the last one is clicked
-TEXT = "\n".join(ARABIC_SENTENCES[i] for i in (3, 2, 1, 4, 5, 6, 7, 0))
+# the reader opens on the first (short) sentence; the last one, long, is clicked
+LONG = "، ".join(ARABIC_SENTENCES[i].rstrip(".") for i in (0, 1, 4, 6)) + "."
+TEXT = "\n".join([*(ARABIC_SENTENCES[i] for i in (3, 2, 1, 4, 5, 6, 7)), LONG])
 LAST = 7
 
 
 @pytest.fixture(scope="module")
 def slow_model(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_endless_marian(tiny_model_dir, tmp_path_factory.mktemp("slow"), width=256, positions=512)
+    return build_endless_marian(tiny_model_dir, tmp_path_factory.mktemp("slow"), width=512, positions=512)
 
 
 @pytest.fixture(scope="module")
