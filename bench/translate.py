@@ -360,7 +360,12 @@ def main(argv: list[str] | None = None) -> None:
         choices=[1, 4],
         help="decoding modes to time (1: greedy, 4: beam 4)",
     )
-    ap.add_argument("--inter-threads", type=int, default=1, help="CTranslate2 parallel batches")
+    ap.add_argument(
+        "--inter-threads",
+        type=int,
+        default=2,
+        help="CTranslate2 parallel batches (2: Qari's, its click lane)",
+    )
     ap.add_argument(
         "--vmap",
         choices=["auto", "on", "off"],

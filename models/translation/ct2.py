@@ -221,6 +221,10 @@ class CT2Translator:
     `translate_until` (`base.Interruptible`) stops greedy decoding within one step (CTranslate2's
     per-step callback); beam search takes no callback in CTranslate2 (4.8: "not compatible with
     beam_size > 1"), so there it stops between texts, decoding one text per call.
+
+    `lanes` (CTranslate2's `inter_threads`, two by default) calls decode at once, sharing one copy of the
+    weights: the translation worker streams a clicked sentence in the second lane beside a beam search in
+    flight, which it cannot stop before that text's end (bench/README.md, `first_words.py`).
     """
 
     def __init__(
@@ -230,7 +234,7 @@ class CT2Translator:
         batch_size: int = 8,
         compute_type: str = "int8",
         threads: int | None = None,
-        inter_threads: int = 1,
+        inter_threads: int = 2,
         use_vmap: bool | None = None,
     ) -> None:
         import ctranslate2
@@ -240,6 +244,7 @@ class CT2Translator:
         self.batch_size = max(1, batch_size)
         self.compute_type = compute_type
         self.threads = threads or translation_threads()
+        self.lanes = max(1, inter_threads)
         self.translator = ctranslate2.Translator(
             str(self.folder),
             device="cpu",
@@ -272,7 +277,8 @@ class CT2Translator:
             if seq != [pad] and all(i in ids_to_tokens for i in seq)
         ]
         self._special = set(self.tokenizer.all_special_tokens)
-        self._lock = threading.Lock()
+        # one call already uses every core: more than `lanes` take turns
+        self._lock = threading.BoundedSemaphore(self.lanes)
 
     def _vmap_ready(self) -> bool:
         """A map from an older conversion has no copy lines: rewrite it (cheap), or go without it."""
@@ -356,7 +362,7 @@ class CT2Translator:
         todo.sort(key=lambda i: len(tokens[i]))
         # Beam search cannot be stopped mid-way: one text per call, so a stop waits for one text at most.
         size = 1 if stop is not None and beam_size > 1 else self.batch_size
-        with self._lock:  # one batch already uses every core; concurrent sessions take turns
+        with self._lock:  # `lanes` calls at once (a click's stream beside a batch); others take turns
             for start in range(0, len(todo), size):
                 batch = todo[start : start + size]
                 if stop is not None and stop():

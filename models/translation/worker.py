@@ -11,7 +11,9 @@ never waits for a load), then takes work in this order:
 
 A click never waits for the batch in flight: when a reader asks for a text to go first, the work in
 flight is stopped (within one decoding step; CTranslate2's beam search between texts), what it finished
-is kept, and its unfinished texts go back to the front of their reader's queue.
+is kept, and its unfinished texts go back to the front of their reader's queue. An engine with two
+lanes (`lanes`: CTranslate2, whose beam search cannot stop mid-text) streams the looked-at text in a
+second thread (the click lane) beside whatever is in flight, while this thread gives it its beam search.
 
 Results go to the translation cache (the worker translates through `CachedTranslator`), where the page
 and the command pick them up (`pipeline.restore_translations`); texts that failed are remembered
@@ -178,6 +180,11 @@ class TranslationWorker(ReaderQueues):
         self._readers: OrderedDict[str, _Reader] = OrderedDict()  # round-robin order: next reader first
         self._failed: set[str] = set()
         self._flight: set[str] = set()  # texts being translated now
+        self._streaming: set[str] = set()  # the looked-at text being translated now (in `_flight` too)
+        self._lane: threading.Thread | None = None  # the click lane, for an engine with two lanes
+        self._lane_text: str | None = None  # the text the click lane streams now
+        self._lane_cancel = threading.Event()  # its reader moved on, or its beam result is in
+        self._streamed: set[str] = set()  # texts the lane streamed (or streams), until their result is in
         self._partial: dict[str, str] = {}  # text → English so far, while it is streamed
         self._interrupt = threading.Event()  # a looked-at text is waiting: stop the work in flight
         self._cond = threading.Condition()
@@ -205,11 +212,14 @@ class TranslationWorker(ReaderQueues):
             if state is None:
                 state = self._readers[reader] = _Reader()
             state.asked_first, state.asked = wanted_first, wanted_first + rest
-            # a text in flight is not queued twice (the page asks again at every poll)
-            first = [t for t in wanted_first if t not in self._flight]
+            # a text streamed now is not queued twice (the page asks again at every poll); one in a batch
+            # in flight is: the batch stops, and it is streamed next (else it would just appear, unseen)
+            first = [t for t in wanted_first if t not in self._streaming]
             if first and first != state.first:  # a new click (not the page asking again as it polls)
                 state.first_at = time.monotonic()
                 self._interrupt.set()  # the reader is waiting for it: the work in flight yields
+            if self._lane_text is not None and self._lane_text not in self._looked_at():
+                self._lane_cancel.set()  # nobody looks at the text the lane streams any more
             state.first = first
             state.rest = [t for t in rest if t not in self._flight]
             state.beam_size = beam_size
@@ -261,6 +271,8 @@ class TranslationWorker(ReaderQueues):
             self._cond.notify_all()
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=timeout)
+        if self._lane is not None and self._lane is not threading.current_thread():
+            self._lane.join(timeout=timeout)
 
     # ---- the thread -----------------------------------------------------------------------------
 
@@ -302,6 +314,12 @@ class TranslationWorker(ReaderQueues):
         if self.translator is None:
             self._idle.set()
             return
+        engine = loaded.translator
+        if isinstance(engine, Interruptible) and getattr(engine, "lanes", 1) > 1:
+            self._lane = threading.Thread(
+                target=self._stream_lane, args=(engine,), name=f"qari-click-lane-{self.model_id}", daemon=True
+            )
+            self._lane.start()
         while True:
             with self._cond:
                 job = self._next_batch()
@@ -317,13 +335,17 @@ class TranslationWorker(ReaderQueues):
                 reader, texts, beam, looked_at = job
                 self._readers[reader].busy = len(texts)
                 self._flight = set(texts)
+                self._streaming = set(texts) if looked_at else set()
                 self._interrupt.clear()  # only a request from now on stops this job
             unfinished = self._translate(texts, beam, looked_at)
             with self._cond:
-                self._flight = set()
+                self._flight, self._streaming = set(), set()
                 for text in texts:
                     if text not in unfinished:
                         self._partial.pop(text, None)
+                        self._streamed.discard(text)
+                        if text == self._lane_text:
+                            self._lane_cancel.set()  # its final text is in: the stream is not wanted
                 state = self._readers.get(reader)
                 if state is not None:
                     state.busy = 0
@@ -360,8 +382,9 @@ class TranslationWorker(ReaderQueues):
         if not todo:
             return []
         try:
-            if looked_at and beam > 1:
+            if looked_at and beam > 1 and self._lane is None:
                 # the reader watches this one: a greedy stream first, then the beam result replaces it
+                # (an engine with a click lane streams it there, beside this beam search)
                 engine.translate_until(todo, 1, stop=self._stopping, partial=self._publish(todo))
             outs = engine.translate_until(
                 todo,
@@ -384,13 +407,71 @@ class TranslationWorker(ReaderQueues):
                 log.warning("Could not write to the translation cache", exc_info=True)
         return [t for t in todo if t not in fresh]
 
-    def _publish(self, texts: list[str]) -> Callable[[int, str], None]:
+    def _publish(self, texts: list[str], lane: bool = False) -> Callable[[int, str], None]:
         def publish(index: int, text: str) -> None:
             with self._cond:
+                if lane and self._lane_cancel.is_set():
+                    return  # the beam result may be in already: no stale provisional text after it
                 self._partial[texts[index]] = text
                 self._cond.notify_all()
 
         return publish
+
+    # ---- the click lane -------------------------------------------------------------------------
+
+    def _looked_at(self) -> set[str]:
+        """The texts readers look at now (their last clicks); under the lock."""
+        return {t for r in self._readers.values() for t in r.asked_first}
+
+    def _lane_next(self) -> str | None:
+        """The looked-at text to stream next (beam search follows it, nothing streamed it yet): the one
+        waiting longest; under the lock."""
+        for _, name in sorted((r.first_at, n) for n, r in self._readers.items()):
+            state = self._readers[name]
+            if state.beam_size <= 1:
+                continue  # greedy is the final decoding: this thread streams it, stopping within a step
+            for text in state.asked_first:
+                waiting = text in state.first or text in self._streaming
+                if waiting and text not in self._streamed and text not in self._failed:
+                    return text
+        return None
+
+    def _stream_lane(self, engine: Interruptible) -> None:
+        """Stream looked-at texts greedily, in the engine's second lane, beside the work in flight: the
+        reader sees English at once even while a beam search that cannot stop mid-text runs."""
+        assert self._loaded is not None and self._loaded.translator is not None
+        model_key = self._loaded.translator.model_key
+        while True:
+            with self._cond:
+                text = self._lane_next()
+                while text is None and not self._stop:
+                    self._cond.wait(timeout=IDLE_SECONDS)
+                    text = self._lane_next()
+                if self._stop:
+                    return
+                assert text is not None
+                self._lane_text = text
+                self._streamed.add(text)
+                self._lane_cancel.clear()
+            out: list[str | None] = [None]
+            try:
+                if self.store.get_many(model_key, [text]):  # finished just now: nothing to stream
+                    out = [""]
+                    continue
+                out = engine.translate_until(
+                    [text],
+                    1,
+                    stop=lambda: self._stop or self._lane_cancel.is_set(),
+                    partial=self._publish([text], lane=True),
+                )
+            except Exception:  # the beam search still translates it (and reports a failure)
+                log.warning("streaming a looked-at text failed", exc_info=True)
+            finally:
+                with self._cond:
+                    self._lane_text = None
+                    if out[0] is None:  # stopped (its reader moved on): a click on it later streams it again
+                        self._streamed.discard(text)
+                    self._cond.notify_all()
 
     def _translate_whole(self, texts: list[str], beam: int) -> None:
         """An engine that cannot be stopped: the whole batch through the cache."""

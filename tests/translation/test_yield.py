@@ -83,6 +83,10 @@ class Held:
         self.inner, self.model_key, self.hold_at = inner, inner.model_key, hold_at
         self.in_flight, self.go = threading.Event(), threading.Event()
         self.calls: list[tuple[list[str], int, list[str | None]]] = []
+        self.streamed: list[str] = []  # texts whose English was published as it was decoded
+        self.started = False
+        if hasattr(inner, "lanes"):
+            self.lanes = inner.lanes  # an engine with a click lane keeps it through the wrapper
 
     @property
     def attention(self) -> Any:
@@ -95,7 +99,7 @@ class Held:
         self, texts: list[str], beam_size: int = 4, *, stop: Any, partial: Any = None
     ) -> list:
         asked = [0]
-        first_call = not self.calls
+        first_call, self.started = not self.started, True
 
         def held() -> bool:
             asked[0] += 1
@@ -104,7 +108,13 @@ class Held:
                 self.go.wait(60)
             return stop()
 
-        out = self.inner.translate_until(texts, beam_size, stop=held, partial=partial)
+        def published(index: int, text: str) -> None:
+            self.streamed.append(texts[index])
+            partial(index, text)
+
+        out = self.inner.translate_until(
+            texts, beam_size, stop=held, partial=None if partial is None else published
+        )
         self.calls.append((list(texts), beam_size, out))
         return out
 
@@ -122,6 +132,7 @@ def test_a_looked_at_text_stops_the_batch_in_flight(
 ) -> None:
     inner = request.getfixturevalue(engine)
     held = Held(inner, hold_at)
+    held.lanes = 1  # one lane: the looked-at text is streamed, then beam-searched, by the worker's thread
     assert isinstance(held, Interruptible)
     store = TranslationStore(tmp_path / "t.sqlite3")
     worker = TranslationWorker(
@@ -147,6 +158,63 @@ def test_a_looked_at_text_stops_the_batch_in_flight(
     assert set(store.get_many("endless", [*batch, looked_at])) == {*batch, looked_at}
     assert worker.partial([looked_at]) == {}  # finished: no provisional text left
     worker.close()
+
+
+@pytest.mark.parametrize(("engine", "kept"), [("marian", 0), ("ct2", 1)])
+def test_a_click_on_a_text_in_the_batch_in_flight_streams_it(
+    engine: str, kept: int, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # The reader clicks a sentence the worker is already translating with the rest of its text: it is
+    # taken out of the batch and streamed, not left to appear at once when the batch ends (the browser
+    # test's clicked sentence never showed provisional English when its click landed then).
+    held = Held(request.getfixturevalue(engine), hold_at=2)
+    held.lanes = 1
+    store = TranslationStore(tmp_path / "t.sqlite3")
+    worker = TranslationWorker(
+        "endless", store, load=lambda: LoadResult("endless", held, None, False), batch_size=2
+    )
+    batch = [f"{SHORT} {i}" for i in range(2)]
+    worker.request("a", batch, beam_size=4)
+    assert held.in_flight.wait(60)
+    for _ in range(3):  # the click, then the page asking again at every poll
+        worker.request("a", batch[:1], first=batch[1:], beam_size=4)
+    held.go.set()
+    assert worker.wait(timeout=300)
+    first_out = held.calls[0][2]
+    assert held.calls[0][0] == batch and first_out.count(None) == 2 - kept
+    assert first_out[1] is None  # the clicked text was stopped in the batch...
+    assert [(c[0], c[1]) for c in held.calls[1:3]] == [(batch[1:], 1), (batch[1:], 4)]  # ...and streamed
+    assert set(held.streamed) == {batch[1]}
+    assert [c[0] for c in held.calls[3:]] == ([] if kept else [batch[:1]])  # what the batch finished is kept
+    assert set(store.get_many("endless", batch)) == set(batch)
+    assert worker.partial(batch) == {}
+    worker.close()
+
+
+def test_the_click_lane_streams_beside_work_that_cannot_stop(ct2: CT2Translator, tmp_path: Path) -> None:
+    # CTranslate2's beam search cannot stop mid-text: its second lane streams the clicked text meanwhile.
+    # The batch in flight is held inside a stop question (busy, as in a long text) until the stream is seen.
+    assert ct2.lanes == 2
+    held = Held(ct2, hold_at=1)
+    store = TranslationStore(tmp_path / "t.sqlite3")
+    worker = TranslationWorker(
+        "endless", store, load=lambda: LoadResult("endless", held, None, False), batch_size=2
+    )
+    batch = [f"{SHORT} {i}" for i in range(2)]
+    looked_at = f"{SHORT} ب"
+    worker.request("a", batch, beam_size=4)
+    assert held.in_flight.wait(60)
+    worker.request("b", [], first=[looked_at], beam_size=4)  # a click while the batch cannot yield
+    assert worker.wait_partial([looked_at], 120)[looked_at]  # English while the batch is still held
+    held.go.set()
+    assert worker.wait(timeout=300)
+    main = [(c[0], c[1]) for c in held.calls if c[1] == 4]
+    assert main == [(batch, 4), ([looked_at], 4), (batch, 4)]  # stopped, the click's beam search, the rest
+    assert [c[0] for c in held.calls if c[1] == 1] == [[looked_at]]  # streamed once, in the lane
+    assert set(held.streamed) == {looked_at}
+    assert set(store.get_many("endless", [*batch, looked_at])) == {*batch, looked_at}
+    worker.close()
+    assert worker.partial([looked_at]) == {}  # the beam result replaced the stream; nothing stale after it
 
 
 def test_two_readers_clicking_take_turns_without_stopping_each_other_forever(
