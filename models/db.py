@@ -132,8 +132,7 @@ class Database:
         if self.dialect != "postgresql":
             return None
         try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("SELECT 1")
+            self.engine.connect().close()  # the pool's pre-ping checks the connection: one round trip
         except sqlalchemy.exc.SQLAlchemyError as exc:
             return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return None

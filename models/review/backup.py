@@ -8,7 +8,6 @@ written: a damaged file changes nothing.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -104,13 +103,9 @@ def import_reader(
 
 def export_bytes(library: Library, vocabulary: VocabStore) -> bytes:
     """`export_reader` as a UTF-8 JSON file."""
-    return json.dumps(export_reader(library, vocabulary), ensure_ascii=False, indent=1).encode("utf-8")
+    return library_file.file_bytes(export_reader(library, vocabulary))
 
 
 def import_bytes(data: bytes, library: Library, vocabulary: VocabStore) -> tuple[int, int]:
     """`import_reader` of a UTF-8 JSON file; ValueError for anything that is not one."""
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError("This is not a Qari library file (not JSON).") from exc
-    return import_reader(document, library, vocabulary)
+    return import_reader(library_file.file_document(data), library, vocabulary)

@@ -460,15 +460,24 @@ def import_reader(document: Any, library: Library, vocabulary: VocabStore) -> tu
     return len(texts), len(entries)
 
 
+def file_bytes(document: dict[str, Any]) -> bytes:
+    """A library file's document as UTF-8 JSON (the library's and the review's backups alike)."""
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def file_document(data: bytes) -> Any:
+    """The JSON document of a library file; ValueError for anything that is not JSON."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError("This is not a Qari library file (not JSON).") from exc
+
+
 def export_bytes(library: Library, vocabulary: VocabStore) -> bytes:
     """`export_reader` as a UTF-8 JSON file."""
-    return json.dumps(export_reader(library, vocabulary), ensure_ascii=False, indent=1).encode("utf-8")
+    return file_bytes(export_reader(library, vocabulary))
 
 
 def import_bytes(data: bytes, library: Library, vocabulary: VocabStore) -> tuple[int, int]:
     """`import_reader` of a UTF-8 JSON file; ValueError for anything that is not one."""
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError("This is not a Qari library file (not JSON).") from exc
-    return import_reader(document, library, vocabulary)
+    return import_reader(file_document(data), library, vocabulary)

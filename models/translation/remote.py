@@ -140,10 +140,7 @@ class RayTranslationService(ReaderQueues):
     def request(
         self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4
     ) -> None:
-        wanted_first = [t for t in dict.fromkeys(first) if t.strip() and t not in self._failed]
-        rest = [
-            t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first
-        ]
+        wanted_first, rest = self._wanted(texts, first)
         with self._cond:
             state = self._readers.get(reader)
             if state is None:

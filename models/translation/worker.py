@@ -149,6 +149,14 @@ class ReaderQueues:
         with self._cond:
             return set(self._failed)
 
+    def _wanted(self, texts: Sequence[str], first: Sequence[str]) -> tuple[list[str], list[str]]:
+        """What a request asks for: the first texts, then the rest, without blanks, repeats or failures."""
+        wanted_first = [t for t in dict.fromkeys(first) if t.strip() and t not in self._failed]
+        rest = [
+            t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first
+        ]
+        return wanted_first, rest
+
     def retry(self, texts: Sequence[str] | None = None) -> None:
         """Forget failures (of `texts`, or all), so they are translated when asked again."""
         with self._cond:
@@ -203,10 +211,7 @@ class TranslationWorker(ReaderQueues):
     def request(
         self, reader: str, texts: Sequence[str], *, first: Sequence[str] = (), beam_size: int = 4
     ) -> None:
-        wanted_first = [t for t in dict.fromkeys(first) if t.strip() and t not in self._failed]
-        rest = [
-            t for t in dict.fromkeys(texts) if t.strip() and t not in self._failed and t not in wanted_first
-        ]
+        wanted_first, rest = self._wanted(texts, first)
         with self._cond:
             state = self._readers.get(reader)
             if state is None:
