@@ -205,6 +205,17 @@ st.session_state.doc = finished  # what the page shows (tests compare it with th
 
 
 # ---- reader (redrawn alone on a click, a key or a new translation), glossary, downloads ---------
+_full_run = True  # the fragment below runs within this whole-page run (False once the page is drawn)
+
+
+def _arrived() -> None:
+    """What the page waited for is in: draw the whole page again. From the reader's poll only: a whole
+    run that sees it arrive while drawing leaves it to the next poll (a second), so the run's one-time
+    messages (an address that could not be read, …) are not wiped by a rerun before they are seen."""
+    if not _full_run:
+        st.rerun()
+
+
 def _reading() -> None:
     if readers_database().unreachable() is not None:
         st.rerun()  # the whole page says the database is away, and waits for it
@@ -232,7 +243,7 @@ def _reading() -> None:
             only_first=bool(st.session_state.get("paused")),
         )
         if pipeline.pending(finished) and not pipeline.pending(current):
-            st.rerun()  # all in: align and update the glossary on the whole page
+            _arrived()  # all in: align and update the glossary on the whole page
         chosen = st.session_state.get("selected")
         if chosen in pipeline.pending(current) and service.loaded is not None and service.loaded.ok:
             # the sentence just asked for is decoded now: its first words come with this very rerun
@@ -245,9 +256,9 @@ def _reading() -> None:
     ):  # the shared service (Ray) is down: it says why
         st.warning(service.unavailable, icon="🔌")
     if vowels_waiting and voweled_soon(current.text) is not None:
-        st.rerun()  # the vowels are in: show them on the whole page (reader and glossary)
+        _arrived()  # the vowels are in: show them on the whole page (reader and glossary)
     if analysing and pipeline.analysis_ready(current.text, settings.ner_model) is not None:
-        st.rerun()  # names and glosses are in: the whole page again (reader, glossary, words)
+        _arrived()  # names and glosses are in: the whole page again (reader, glossary, words)
     if analysing:
         st.caption("Finding the names and looking up the words…")
     if vowels_waiting:
@@ -293,6 +304,7 @@ polling = (
 main, side = st.columns([7, 3], gap="medium")
 with main:
     st.fragment(_reading, run_every=POLL_SECONDS if polling else None)()
+_full_run = False  # from now on `_reading` runs alone, as the poll
 with side:
     glossary_panel(finished, on_select=texts.pick_glossary_entry, preparing=analysing)
 with st.sidebar:  # under the settings: the page's own buttons stay first in the main column
