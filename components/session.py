@@ -132,11 +132,14 @@ class ReadingSession:
         )
         # the analysis is shared by every reader: each run changes a copy (a pickle round trip, as st.cache_data's)
         doc = pickle.loads(pickle.dumps(self.analysis.doc)) if self.analysis is not None else _plain(text)
-        self.service = None
+        before, self.service = self.service, None
         if settings.translate and settings.model_id:
             # The worker loads the model in its own thread: the text is readable at once, translations follow.
             self.service = pipeline.translation_service(settings.model_id, store())
-            if self.waited_for_model != settings.model_id:  # once: later clicks never wait
+            # a model that could not be loaded is looked for again by a fresh worker (it may have been copied
+            # in since): waited for as on a first run, so a missing one is said at once, not found by a poll
+            tried_again = before is not None and before is not self.service and _failed(before)
+            if self.waited_for_model != settings.model_id or tried_again:  # later clicks never wait
                 self.service.wait_loaded(timeout=MODEL_WAIT_SECONDS)
                 self.waited_for_model = settings.model_id
         self.doc = self._finish(doc, settings)
@@ -247,7 +250,8 @@ class ReadingSession:
         ok = service is not None and service.loaded is not None and service.loaded.ok
         return ReaderView(
             doc=current,
-            rerun=model_missing_now or (arrived and not self.full_run),
+            # never within a whole-page run: its one-time messages would be wiped before they are seen
+            rerun=(model_missing_now or arrived) and not self.full_run,
             analysing=self.analysing,
             vowels_waiting=self.vowels_waiting,
             translating=translating,
@@ -275,6 +279,10 @@ class ReadingSession:
         """Translate the failed sentences again (the reader's button)."""
         if self.service is not None:
             self.service.retry()
+
+
+def _failed(service: pipeline.TranslationService) -> bool:
+    return service.loaded is not None and not service.loaded.ok
 
 
 def current() -> ReadingSession:
