@@ -7,16 +7,20 @@ cell as text); choosing a row selects the sentence where the entry first appears
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
 from components.markup import LABEL_NAMES
 from models.document import Document, GlossaryEntry
 
+if TYPE_CHECKING:  # pandas (0.3–0.7 s to import) loads once there is a glossary to show: not before the
+    import pandas as pd  # reader on a first start (bench/README.md, issue 32)
+
 
 def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(names, words) tables, one row per glossary entry, in glossary order."""
+    import pandas as pd
 
     def rows(entries: list[GlossaryEntry], names: bool) -> pd.DataFrame:
         data = [
