@@ -116,7 +116,9 @@ class ReadingSession:
     doc: Document = field(default_factory=lambda: Document(text=""))  # what the whole page draws
     vowels_waiting: bool = False
     vowels_note: str | None = None  # why there are no vowels (the diacritizer could not be loaded)
-    loading: bool = False  # the translation model was still loading at that run
+    loading: bool = False  # the translation model was still loading at that run (or is still to load)
+    model_later: str | None = None  # a first start's model, loaded once the page is drawn (`drawn`)
+    asked: tuple[int | None, bool] = (None, False)  # the reader's last run: (sentence looked at, paused)
     full_run: bool = False  # the reader is drawn within a whole-page run (False once the page is drawn)
 
     # ---- a whole-page run -------------------------------------------------------------------------
@@ -132,8 +134,12 @@ class ReadingSession:
         )
         # the analysis is shared by every reader: each run changes a copy (a pickle round trip, as st.cache_data's)
         doc = pickle.loads(pickle.dumps(self.analysis.doc)) if self.analysis is not None else _plain(text)
-        before, self.service = self.service, None
-        if settings.translate and settings.model_id:
+        before, self.service, self.model_later = self.service, None, None
+        if settings.translate and settings.model_id and self._later(settings.model_id):
+            # This process's first start: the model loads once the page is drawn (its import and conversion
+            # would compete with drawing it); a model that is not here is looked for at once (its banner).
+            self.model_later = self.waited_for_model = settings.model_id
+        elif settings.translate and settings.model_id:
             # The worker loads the model in its own thread: the text is readable at once, translations follow.
             self.service = pipeline.translation_service(settings.model_id, store())
             # a model that could not be loaded is looked for again by a fresh worker (it may have been copied
@@ -144,14 +150,21 @@ class ReadingSession:
                 self.waited_for_model = settings.model_id
         self.doc = self._finish(doc, settings)
         self._vowels(settings)
-        self.loading = self.service is not None and self.service.loaded is None
+        self.loading = self.model_later is not None or (
+            self.service is not None and self.service.loaded is None
+        )
         return self.doc
+
+    def _later(self, model_id: str) -> bool:
+        return not pipeline.translation_service_started(model_id) and pipeline.model_on_disk(model_id)
 
     def _finish(self, doc: Document, settings: Settings) -> Document:
         """`doc` with what the cache holds; aligned once every sentence is translated and analysed."""
+        model_key = pipeline.model_key_for(settings.model_id)
+        if self.model_later is not None:  # what earlier runs translated, at once; the model loads later
+            pipeline.restore_translations(doc, store(), model_key)
         if self.service is None:
             return doc
-        model_key = pipeline.model_key_for(settings.model_id)
         pipeline.restore_translations(doc, store(), model_key, self.service.failures())
         if self.service.translator is None or pipeline.pending(doc) or self.analysis is None:
             return doc  # aligned once translated and analysed (names take their English from it)
@@ -182,6 +195,19 @@ class ReadingSession:
         """The whole page is drawn: from now on the reader runs alone (its poll); the analysis starts
         now if it is still to come (on a first start nothing competes with drawing the page)."""
         self.full_run = False
+        if self.model_later is not None and self.settings is not None:  # a first start: the model loads now
+            self.service = pipeline.translation_service(self.model_later, store())
+            self.model_later = None
+            if pipeline.pending(self.doc):  # what the reader's run asked for, queued while it loads
+                selected, paused = self.asked
+                pipeline.request_translations(
+                    self.doc,
+                    self.service,
+                    self.reader_id,
+                    first=selected,
+                    beam_size=self.settings.beam,
+                    only_first=paused,
+                )
         if self.analysing and self.settings is not None:
             pipeline.analysis_soon(self.doc.text, self.settings.ner_model)
 
@@ -214,7 +240,12 @@ class ReadingSession:
     @property
     def polling(self) -> bool:
         """Whether the reader polls: the analysis or the vowels are to come, or translations that can."""
-        return self.analysing or self.vowels_waiting or self._can_translate(self.doc)
+        return (
+            self.analysing
+            or self.vowels_waiting
+            or self._can_translate(self.doc)
+            or (self.model_later is not None and bool(pipeline.pending(self.doc)))
+        )
 
     # ---- a run of the reader ----------------------------------------------------------------------
 
@@ -224,6 +255,7 @@ class ReadingSession:
         the page waited for is checked."""
         settings, service, finished = self.settings, self.service, self.doc
         assert settings is not None, "begin() first"
+        self.asked = (selected, paused)
         model_missing_now = (
             self.loading and service is not None and service.loaded is not None and not service.loaded.ok
         )
@@ -248,6 +280,7 @@ class ReadingSession:
         if self.analysing and pipeline.analysis_ready(current.text, settings.ner_model) is not None:
             arrived = True  # names and glosses are in: the whole page again (reader, glossary, words)
         ok = service is not None and service.loaded is not None and service.loaded.ok
+        coming = self.model_later is not None or (service is not None and service.loaded is None)
         return ReaderView(
             doc=current,
             # never within a whole-page run: its one-time messages would be wiped before they are seen
@@ -256,16 +289,12 @@ class ReadingSession:
             vowels_waiting=self.vowels_waiting,
             translating=translating,
             waiting=waiting,
-            model_loading=service is not None and service.loaded is None,
+            model_loading=coming,
             failed=len(pipeline.failed(current)),
             unavailable=service.unavailable if translating and service is not None else None,
             pending_text="Translating…"
             if ok
-            else (
-                "Loading the translation model…"
-                if service is not None and service.loaded is None
-                else "No translation model loaded."
-            ),
+            else ("Loading the translation model…" if coming else "No translation model loaded."),
             provisional=pipeline.provisional(current, service)
             if translating and service is not None
             else None,

@@ -38,7 +38,7 @@ from models.text.segment import split_sentences, translation_pieces
 from models.translation.align import align_document, can_align
 from models.translation.base import Translator
 from models.translation.cache import TranslationCache, translation_store
-from models.translation.loader import model_key_for
+from models.translation.loader import model_key_for, on_disk
 from models.translation.remote import RayTranslationService
 from models.translation.worker import BATCH_SIZE, TranslationService, TranslationWorker
 from models.vowels import Vowels, vowels
@@ -183,6 +183,20 @@ def translation_service(
         registry.forget(WORKER_KIND, name)
         worker = registry.loaded(WORKER_KIND, name, start)
     return worker
+
+
+def translation_service_started(model_id: str, *, engine: str | None = None) -> bool:
+    """Whether this process has a translation service for `model_id` already (always, for the shared
+    service: nothing loads here). The page's first start leaves the load until it is drawn."""
+    if translation_service_kind() == "ray":
+        return True
+    engine = engine or translation_engine()
+    return registry.REGISTRY.peek(WORKER_KIND, f"{engine}:{model_key_for(model_id)}") is not None
+
+
+def model_on_disk(model_id: str) -> bool:
+    """Whether the model's files are on this machine (nothing loaded): `loader.on_disk`."""
+    return on_disk(model_id)
 
 
 # ---- 3. what is already known ---------------------------------------------------------------------

@@ -115,6 +115,16 @@ def load_translator(
         )
 
 
+def on_disk(model_id: str) -> bool:
+    """Whether `model_id`'s files are on this machine (a complete folder, or a hub id in the local cache),
+    without loading anything: a model that is not can be said missing at once."""
+    model_id = (model_id or "").strip()
+    folder = local_folder(model_id) if model_id else None
+    if folder is None and model_id:
+        folder = cached_snapshot(model_id)
+    return folder is not None and folder.is_dir() and not _missing_files(folder)
+
+
 def _load(model_id: str, engine: str, progress: Callable[[float, str], None] | None) -> LoadResult:
     model_id = (model_id or "").strip()
     if not model_id:

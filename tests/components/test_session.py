@@ -175,10 +175,13 @@ def test_a_click_while_the_model_loads_is_translated_first(model: str) -> None:
     session = ReadingSession()
     session.begin(SAMPLE, chosen(model))
     assert session.loading and session.polling and session.missing_model is None
+    # this process's first start: the model is on disk, and loads once the page is drawn
+    assert session.service is None and not pipeline.translation_service_started(model)
     view = session.poll(selected=0)  # within the whole-page run
-    assert view.model_loading and view.waiting == SENTENCES and not view.rerun
+    assert view.model_loading and view.waiting == 0 and not view.rerun
     assert view.pending_text == "Loading the translation model…"
     session.drawn()
+    assert session.service is not None and pipeline.translation_service_started(model)
     # the reader clicks sentence 7 (translation paused: only the sentence looked at) while it loads
     view = session.poll(selected=7, paused=True)
     assert view.model_loading and not view.rerun
