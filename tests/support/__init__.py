@@ -31,10 +31,12 @@ from tests.support.browser import (  # noqa: F401
     SENTENCES,
     browser_type_launch_args,
     chromium_available,
+    distinct_words,
     held_lexicon,
     open_reader,
     reader_analysed,
     selected_index,
+    slow_reader,
 )
 from tests.support.database import (  # noqa: F401
     POSTGRES_MISSING,
