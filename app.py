@@ -8,10 +8,8 @@ lives in `components/`; everything that turns text into annotations in `models/`
 from __future__ import annotations
 
 import copy
-import functools
 import pickle
 import uuid
-from typing import TypeGuard
 
 import streamlit as st
 
@@ -25,7 +23,7 @@ from components.words import words_panel
 from models import pipeline
 from models.document import Document
 from models.lexicon.lexicon import get_lexicon
-from models.study.vocab import STATUSES, Status, VocabStore, readers_database, word_lemma
+from models.study.vocab import VocabStore, readers_database
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore, translation_store
 from models.vowels import VowelsUnavailable, pausal
@@ -93,35 +91,6 @@ def _finish(doc: Document, service: pipeline.TranslationService | None, settings
         service.translator,
         doc,
     )
-
-
-def _is_status(value: str) -> TypeGuard[Status]:
-    return value in STATUSES  # the browser reports keys 1–4 as status names
-
-
-def _set_status(doc: Document, token_index: int, status: str) -> None:
-    tokens = [(s, t) for s in doc.sentences for t in s.tokens]
-    if 0 <= token_index < len(tokens) and _is_status(status):
-        sentence, token = tokens[token_index]
-        try:
-            _vocab().set_status(
-                word_lemma(token),
-                status,
-                gloss=token.gloss,
-                example=sentence.text,
-                translation=sentence.translation,
-            )
-        except ValueError as exc:
-            st.session_state.input_error = str(exc)
-
-
-def _set_form_status(doc: Document, token_index: int, status: str) -> None:
-    tokens = [t for s in doc.sentences for t in s.tokens]
-    if 0 <= token_index < len(tokens) and _is_status(status):
-        try:
-            _vocab().set_form_status(tokens[token_index].text, word_lemma(tokens[token_index]), status)
-        except ValueError as exc:
-            st.session_state.input_error = str(exc)
 
 
 def _lemma_of(form: str) -> str | None:
@@ -265,9 +234,6 @@ def _reading() -> None:
         st.caption("Adding the vowels…")
     if waiting and service is not None:
         banners.translation_progress(waiting, len(current.sentences), loading=service.loaded is None)
-    # statuses belong to lemmas: none are shown, or set, until the words are looked up
-    lemmas = sorted({word_lemma(t) for s in current.sentences for t in s.tokens if t.kind == "arabic"})
-    forms = {(t.text, word_lemma(t)) for s in current.sentences for t in s.tokens if t.kind == "arabic"}
     reader(
         current,
         selected=st.session_state.get("selected"),
@@ -281,10 +247,10 @@ def _reading() -> None:
         ),
         show_tashkeel=settings.show_tashkeel,
         show_vowels=settings.vowels and not vowels_waiting,
-        statuses=_vocab().get_statuses(lemmas) if not analysing else {},
-        form_statuses=_vocab().form_statuses(forms) if not analysing else {},
-        on_form_status=functools.partial(_set_form_status, current) if not analysing else None,
-        on_status=functools.partial(_set_status, current) if not analysing else None,
+        # statuses belong to lemmas: none are shown, or set, until the words are looked up
+        vocab=_vocab() if not analysing else None,
+        statuses={} if analysing else None,
+        also_rerun=("reading", review.DUE_FRAGMENT),
         marked=st.session_state.get("marked"),
         interlinear=settings.interlinear if not analysing else "off",  # its glosses come with the lexicon
         provisional=pipeline.provisional(current, service) if translating and service is not None else None,
@@ -303,7 +269,7 @@ polling = (
 )
 main, side = st.columns([7, 3], gap="medium")
 with main:
-    st.fragment(_reading, run_every=POLL_SECONDS if polling else None)()
+    st.fragment(_reading, run_every=POLL_SECONDS if polling else None, key="reading")()
 _full_run = False  # from now on `_reading` runs alone, as the poll
 with side:
     glossary_panel(finished, on_select=texts.pick_glossary_entry, preparing=analysing)

@@ -1,8 +1,9 @@
 // Qari reader: a listbox of Arabic sentences beside their English translations.
-// Python owns the selection (session_state); this script shows it, reports clicks and keys
-// with setTriggerValue("select", index), and shows a hover card from plain data (textContent only).
+// Python owns the selection (session_state); this script shows it, reports clicks, keys and marks through
+// the ordered channel (channel.js: each action once, in order, re-sent until acknowledged), and shows a
+// hover card from plain data (textContent only).
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement } = component;
   const root = parentElement.querySelector(".qari");
   const st = (root.__qari = root.__qari || { docId: null, englishHtml: null, dataSelected: null, selected: null });
   const ar = root.querySelector(".arabic");
@@ -56,11 +57,33 @@ export default function (component) {
       span.textContent = "…";
     }
   });
-  // Vocabulary colours: set on every run (statuses change without the text changing).
+  const channel = qariChannel(component, root, "actions", "reader");
+  // Vocabulary colours: the server's (statuses change without the text changing), then the marks it has
+  // not acknowledged yet on top, drawn pending until it has them.
+  const paint = (queue) => {
+    ar.querySelectorAll("[data-t]").forEach((w) => {
+      const card = st.cards[Number(w.dataset.t)] || {};
+      if (card.status) w.dataset.status = card.status;
+      else delete w.dataset.status;
+      w.classList.remove("pending");
+    });
+    for (const m of queue) {
+      if (m.kind !== "mark" || m.text !== data.text_key) continue;
+      const info = st.cards[m.t];
+      if (!info) continue;
+      ar.querySelectorAll("[data-t]").forEach((w) => {
+        const other = st.cards[Number(w.dataset.t)];
+        if (other && other.vocab === info.vocab && (!m.form || other.form === info.form)) {
+          w.dataset.status = m.status;
+          w.classList.add("pending");
+        }
+      });
+    }
+  };
+  channel.onChange(paint);
+  paint(channel.queue());
   ar.querySelectorAll("[data-t]").forEach((w) => {
     const card = st.cards[Number(w.dataset.t)] || {};
-    if (card.status) w.dataset.status = card.status;
-    else delete w.dataset.status;
     // every occurrence of the glossary entry the reader picked
     w.classList.toggle("marked", Boolean(data.marked) && card.key === data.marked);
   });
@@ -113,7 +136,7 @@ export default function (component) {
   const choose = (index) => {
     if (index < 0 || index >= count) return;
     show(index, true);
-    setTriggerValue("select", index);
+    channel.send("select", { index });
   };
 
   // Page-driven changes (a glossary click, a new text) win; a selection the reader made here stands, so
@@ -140,6 +163,10 @@ export default function (component) {
     }
   };
   const STATUS_KEYS = { 1: "new", 2: "learning", 3: "known", 4: "ignored" };
+  const markWord = (t, status, formOnly) => {
+    channel.send("mark", { t, status, form: Boolean(formOnly), text: data.text_key });
+  };
+  st.markWord = markWord; // for the word card's buttons
   ar.onkeydown = (e) => {
     // 1–4 mark the word's lemma (every form of it); Shift+1–4 this form only (e.code: Shift changes e.key)
     const digit = /^(?:Digit|Numpad)([1-4])$/.exec(e.code || "");
@@ -149,13 +176,8 @@ export default function (component) {
       const info = st.cards[st.hovered];
       if (info && !info.label && !data.analysing) {
         e.preventDefault();
-        const status = STATUS_KEYS[statusKey];
-        // Show it at once on every occurrence of the word (or of this form); the rerun confirms it.
-        ar.querySelectorAll("[data-t]").forEach((w) => {
-          const other = st.cards[Number(w.dataset.t)];
-          if (other && other.vocab === info.vocab && (!formOnly || other.form === info.form)) w.dataset.status = status;
-        });
-        setTriggerValue("status", formOnly ? { t: st.hovered, status, form: true } : { t: st.hovered, status });
+        // shown at once on every occurrence of the word (or of this form), pending until acknowledged
+        markWord(st.hovered, STATUS_KEYS[statusKey], formOnly);
       }
       return;
     }
@@ -248,5 +270,5 @@ export default function (component) {
   ar.onmouseleave = hideCard;
   ar.onscroll = hideCard;
   // reading aloud: components/frontend/listen.js (concatenated before this file)
-  qariListen(component, { root, ar, en, card, state: st, choose });
+  qariListen(component, { root, ar, en, card, state: st, choose, send: channel.send });
 }
