@@ -38,7 +38,7 @@ def _component():  # Streamlit's renderer type is private
         # listen.js and channel.js define functions (hoisted in the module) that reader.js calls
         js="\n".join(
             (_FRONTEND / name).read_text(encoding="utf-8")
-            for name in ("channel.js", "listen.js", "reader.js")
+            for name in ("channel.js", "card.js", "listen.js", "reader.js")
         ),
     )
 

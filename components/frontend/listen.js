@@ -219,6 +219,7 @@ function qariListen(component, ctx) {
     stop("");
     request({ kind: "word", t });
   };
+  ctx.state.hearWord = hearWord; // the word sheet's button (card.js)
   playButton.onclick = play;
   onButton.onclick = readFromHere;
   const unavailable = noVoice();
@@ -265,18 +266,13 @@ function qariListen(component, ctx) {
     clearTimeout(S.hide);
     S.hide = setTimeout(fn, 400);
   };
+  // the card's button (card.js): the card stays while the pointer is on it
   const addHear = () => {
-    const t = ctx.state.hovered;
-    if (card.hidden || t === null || t === undefined || card.querySelector(".listen-word")) return;
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = "listen-word listen-control";
-    b.textContent = "▶ hear it (S)";
+    const b = card.querySelector(".listen-word");
+    if (!b || ctx.state.sheet) return;
     b.title = unavailable ? `No voice: ${L.server_error}` : "Hear this word, voweled";
-    b.onclick = () => hearWord(t);
     b.onpointerenter = () => clearTimeout(S.hide);
     b.onpointerleave = () => later(() => baseLeave && baseLeave());
-    card.append(b);
   };
   ar.onmouseover = (e) => {
     const word = e.target.closest("[data-t]");
