@@ -262,22 +262,26 @@ export default function (component) {
     });
     qariPlaceCard(card, w.getBoundingClientRect(), sheet);
   };
-  ar.onmouseover = (e) => {
+  // a sheet (touch) stays until closed or another sentence is chosen; a hover card goes with the pointer
+  const leave = () => {
+    if (!st.sheet) hideCard();
+  };
+  // The hover card for word `w` (an element with data-t), or none (null). Takes the word, not the event:
+  // listen.js calls it later from a timer, when the event's target is gone.
+  const hover = (w) => {
     if (st.touch) return; // a tap's emulated mouse events: the tap itself decides (ar.onclick)
-    const w = e.target.closest("[data-t]");
-    if (!w) return hideCard();
+    if (!w) return leave();
     // Keys act on the hovered word, so take focus when nothing else has it (never from a text box).
     if (document.activeElement === document.body) ar.focus({ preventScroll: true });
     openCard(w, false);
   };
+  ar.onmouseover = (e) => hover(e.target.closest("[data-t]"));
   // touch or mouse, told by the last pointer that went down (a laptop with a touch screen has both)
   ar.onpointerdown = (e) => {
     st.touch = e.pointerType === "touch" || e.pointerType === "pen";
   };
   root.classList.toggle("touch", Boolean(st.touch));
-  ar.onmouseleave = () => {
-    if (!st.sheet) hideCard();
-  };
+  ar.onmouseleave = leave;
   // the page scrolled, resized or moved under a hover card: it follows its word (gone from view: hidden)
   st.follow = () => {
     if (card.hidden || st.sheet) return;
@@ -295,7 +299,7 @@ export default function (component) {
   st.follow(); // this run may have moved the text (a banner above it came or went)
   window.__qariReaders = [...(window.__qariReaders || []).filter((r) => r.isConnected && r !== root), root];
   // reading aloud: components/frontend/listen.js (concatenated before this file)
-  qariListen(component, { root, ar, en, card, state: st, choose, send: channel.send });
+  qariListen(component, { root, ar, en, card, state: st, choose, send: channel.send, hover, hideCard: leave });
 
   // The reader's keys work wherever the focus is (a sidebar button, the page), except in a text field or a
   // control that takes the same keys (a slider, tabs), which keep them. One listener, replaced every run.
