@@ -8,6 +8,7 @@ import signal
 import sqlite3
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from models.study.vocab import vocab_key
@@ -54,10 +55,11 @@ def _acknowledged(page: Page) -> None:
 
 
 def test_twenty_quick_marks_on_a_slow_server_are_all_stored(
-    page: Page, tiny_model_dir: Path, tmp_path: Path
+    browser: Browser, tiny_model_dir: Path, tmp_path: Path
 ) -> None:
     proc, url = start_app(tmp_path, str(tiny_model_dir), **slow_reader(tmp_path / "site", 1.5))
     try:
+        page = browser.new_page()
         open_reader(page, url)
         words = _words(page, MARKS)
         wanted = _mark_quickly(page, words)
@@ -66,22 +68,27 @@ def test_twenty_quick_marks_on_a_slow_server_are_all_stored(
         _acknowledged(page)
         stored = _stored(tmp_path)
         assert {key: stored.get(key) for key in wanted} == wanted
+        page.close()
     finally:
         stop_app(proc)
 
 
+@pytest.mark.page_errors(
+    r"ERR_CONNECTION_REFUSED|not responding|reaching server", why="the server is killed under the open page"
+)
 def test_marks_acknowledged_before_a_kill_are_kept(
     browser: Browser, tiny_model_dir: Path, tmp_path: Path
 ) -> None:
     proc, url = start_app(tmp_path, str(tiny_model_dir))
+    page = browser.new_page()
     try:
-        page = browser.new_page()
         open_reader(page, url)
         wanted = _mark_quickly(page, _words(page, 8))
         _acknowledged(page)
     finally:
         os.kill(proc.pid, signal.SIGKILL)  # right after the last acknowledgement: no goodbye, no flush
         proc.wait()
+        page.close()  # (it would go on calling the dead server)
     with sqlite3.connect(tmp_path / "vocabulary.sqlite3") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     stored = _stored(tmp_path)
@@ -93,5 +100,6 @@ def test_marks_acknowledged_before_a_kill_are_kept(
         open_reader(page, url)
         t, key = _words(page, 1)[0]
         expect(page.locator(f'.arabic [data-t="{t}"]').first).to_have_attribute("data-status", wanted[key])
+        page.close()
     finally:
         stop_app(proc)
