@@ -13,7 +13,7 @@ import uuid
 
 import streamlit as st
 
-from components import account, banners, progress, review, texts
+from components import account, banners, layout, progress, review, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.library import keep_words
@@ -37,10 +37,7 @@ FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the fir
 ANALYSIS_GRACE_SECONDS = 0.3
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
-st.html(
-    "<style>textarea { unicode-bidi: plaintext; text-align: start; "
-    'font-family: "Noto Naskh Arabic", serif; font-size: 1.1rem; }</style>'
-)
+layout.page_style()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -267,7 +264,7 @@ polling = (
     and bool(pipeline.pending(finished))
     and (service.loaded is None or service.loaded.ok)
 )
-main, side = st.columns([7, 3], gap="medium")
+main, side = layout.reading_columns()  # side by side, or the glossary under the text on a narrow screen
 with main:
     st.fragment(_reading, run_every=POLL_SECONDS if polling else None, key="reading")()
 _full_run = False  # from now on `_reading` runs alone, as the poll

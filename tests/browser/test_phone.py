@@ -161,3 +161,49 @@ def test_keys_belong_to_the_reader_and_the_due_count_follows(
     expect(page.get_by_role("option").nth(3)).to_have_attribute("aria-selected", "true")
     assert problems.seen == []
     page.close()
+
+
+def test_tablet_glossary_whole_and_clear_and_no_console_warning_in_any_view(
+    browser: Browser, server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _ = server
+    page = browser.new_page(viewport={"width": 768, "height": 1024})
+    problems = Problems(page)
+    open_reader(page, url)
+    # the sidebar's text box: each paragraph right to left by its own text
+    page.get_by_test_id("stExpandSidebarButton").click()
+    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Arabic text")
+    box.fill("مرحبا بكم في قارئ!")
+    assert box.evaluate("t => [getComputedStyle(t).unicodeBidi, getComputedStyle(t).textAlign]") == [
+        "plaintext",
+        "start",
+    ]
+    page.screenshot(path=str(tmp_path / "tablet-sidebar.png"))
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    # the glossary under the text, the whole width, its toolbar clear of its tabs
+    glossary = page.get_by_text("Glossary", exact=True)
+    glossary.scroll_into_view_if_needed()
+    assert glossary.bounding_box()["y"] > page.get_by_role("listbox").bounding_box()["y"]
+    table = page.get_by_test_id("stDataFrame").first
+    table.hover()
+    toolbar = page.get_by_test_id("stElementToolbar").first
+    expect(toolbar).to_be_visible()
+    tabs = page.get_by_role("tab")
+    bar = toolbar.bounding_box()
+    for k in range(tabs.count()):
+        tab = tabs.nth(k).bounding_box()
+        assert tab["y"] + tab["height"] <= bar["y"] or bar["y"] + bar["height"] <= tab["y"] or (
+            tab["x"] + tab["width"] <= bar["x"] or bar["x"] + bar["width"] <= tab["x"]
+        ), (tab, bar)
+    assert table.bounding_box()["width"] > 600
+    page.screenshot(path=str(tmp_path / "tablet-glossary.png"))
+    # the other views: no warning in the console either
+    for view in ("Review", "Progress"):
+        if page.get_by_test_id("stExpandSidebarButton").is_visible():
+            page.get_by_test_id("stExpandSidebarButton").click()
+        page.get_by_role("radio", name=view).click()
+        expect(page.get_by_role("heading", name=view)).to_be_visible()
+        page.wait_for_timeout(2000)  # the charts draw
+    page.screenshot(path=str(tmp_path / "tablet-progress.png"))
+    assert problems.seen == []
+    page.close()
