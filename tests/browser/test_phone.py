@@ -192,8 +192,10 @@ def test_tablet_glossary_whole_and_clear_and_no_console_warning_in_any_view(
     bar = toolbar.bounding_box()
     for k in range(tabs.count()):
         tab = tabs.nth(k).bounding_box()
-        assert tab["y"] + tab["height"] <= bar["y"] or bar["y"] + bar["height"] <= tab["y"] or (
-            tab["x"] + tab["width"] <= bar["x"] or bar["x"] + bar["width"] <= tab["x"]
+        assert (
+            tab["y"] + tab["height"] <= bar["y"]
+            or bar["y"] + bar["height"] <= tab["y"]
+            or (tab["x"] + tab["width"] <= bar["x"] or bar["x"] + bar["width"] <= tab["x"])
         ), (tab, bar)
     assert table.bounding_box()["width"] > 600
     page.screenshot(path=str(tmp_path / "tablet-glossary.png"))
