@@ -50,9 +50,11 @@ def queued(value: Any) -> tuple[str | None, list[dict]]:
 class Channel:
     """One component's actions: which were applied (kept in session_state) and applying the rest."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, applied: dict[str, int] | None = None) -> None:
+        """`applied`: where this session keeps page session → last action applied (the reading session's);
+        else a dict in session_state under the component's key."""
         self.key = key
-        self._done: dict[str, int] = st.session_state.setdefault(f"{key}.applied", {})
+        self._done = applied if applied is not None else st.session_state.setdefault(f"{key}.applied", {})
 
     def take(self, value: Any, handlers: Mapping[str, Handler]) -> list[str]:
         """Apply the actions in `value` not applied yet, in order; the kinds of those applied now."""
@@ -70,7 +72,7 @@ class Channel:
                     if log is None:
                         vocab = account.reader_vocabulary()
                         log = ActionLog(vocab.db, vocab.reader)
-                    if log.apply(session, action["seq"], lambda conn, h=handler, a=action: h.run(a, conn)):
+                    if log.apply(session, action["seq"], _bound(handler, action)):
                         ran.append(str(action["kind"]))
                 elif handler is not None:
                     handler.run(action, None)
@@ -83,3 +85,10 @@ class Channel:
     def acknowledged(self) -> dict[str, int]:
         """page session → the last action applied, for the page (it drops those and what came before)."""
         return dict(self._done)
+
+
+def _bound(handler: Handler, action: dict) -> Callable[[Connection], None]:
+    def work(conn: Connection) -> None:
+        handler.run(action, conn)
+
+    return work

@@ -141,6 +141,7 @@ def reader(
     provisional: dict[int, str] | None = None,
     analysing: bool = False,
     also_rerun: Sequence[str] = (),
+    applied: dict[str, int] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -153,12 +154,13 @@ def reader(
     `interlinear` ("off", "new", "all") shows each word's English under it (`models.interlinear`).
     `provisional` (sentence index → English so far) is shown, with class `provisional`, until the
     sentence's translation is in. `analysing`: `doc` is the plain text, its analysis still to come.
-    `also_rerun`: keys of fragments to run again when a mark lands (the sidebar's counts), with the
-    fragment this reader is in (`fragment`, its key).
+    `also_rerun`: keys of fragments to run again when a mark lands: the sidebar's counts, and the fragment
+    this reader is in. `applied`: where the session keeps which of the page's actions were applied
+    (`ReadingSession.applied`).
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
-    channel = Channel(key)
+    channel = Channel(key, applied)
 
     def select(action: dict, _conn: Connection | None) -> None:
         index = action.get("index")
