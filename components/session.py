@@ -14,7 +14,7 @@ the model is loaded. `ReadingSession` (one per browser session, `current()`) say
   an address that could not be read, would be wiped before the reader saw them): the next poll does.
 
 Nothing here draws (`components.reading` does): the transitions are tested without a browser
-(tests/components/test_session.py). Later per-session state (a queue of the reader's actions) lives here.
+(tests/components/test_session.py). It also keeps which of the page's actions were applied (`applied`).
 """
 
 from __future__ import annotations
@@ -120,6 +120,10 @@ class ReadingSession:
     model_later: str | None = None  # a first start's model, loaded once the page is drawn (`drawn`)
     asked: tuple[int | None, bool] = (None, False)  # the reader's last run: (sentence looked at, paused)
     full_run: bool = False  # the reader is drawn within a whole-page run (False once the page is drawn)
+    # the page's actions applied in this server session: page session → its last action's number (the
+    # reader's ordered channel, components/actions.py; those that change the reader's data are also
+    # recorded in the readers' database, so a restarted server applies them once too)
+    applied: dict[str, int] = field(default_factory=dict)
 
     # ---- a whole-page run -------------------------------------------------------------------------
 
