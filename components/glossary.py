@@ -51,6 +51,8 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
 def column_widths(frame: pd.DataFrame, *, most: int = 420) -> dict[str, int]:
     """Each text column's width in pixels, wide enough for its longest entry (the grid would cut it,
     measuring only the first rows), up to `most`."""
+    import pandas as pd
+
     widths = {}
     for name in frame.columns:
         if pd.api.types.is_numeric_dtype(frame[name]):
