@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.actions import Channel, Handler, queued
+from components.actions import Channel, Handler, later, queued
 
 
 def _recording() -> tuple[list[tuple[str, int]], dict[str, Handler]]:
@@ -51,3 +51,20 @@ def test_malformed_queues_are_ignored() -> None:
         "p",
         [{"seq": 2, "kind": "select"}],
     )
+
+
+def test_an_action_that_must_wait_holds_back_those_after_it() -> None:
+    seen, handlers = _recording()
+    channel = Channel("reader", {})
+    queue = {
+        "session": "p1",
+        "actions": [{"seq": 1, "kind": "select"}, {"seq": 2, "kind": "mark"}, {"seq": 3, "kind": "select"}],
+    }
+    # a mark while the words are still looked up: it waits, unacknowledged, and so does what came after it
+    assert channel.take(queue, {**handlers, "mark": later()}) == ["select"]
+    assert channel.acknowledged() == {"p1": 1}
+    marks: list[int] = []
+    ready = {**handlers, "mark": Handler(lambda a, _conn: marks.append(a["seq"]))}
+    assert channel.take(queue, ready) == ["mark", "select"]
+    assert marks == [2] and seen == [("select", 1), ("select", 3)]
+    assert channel.acknowledged() == {"p1": 3}
