@@ -34,6 +34,13 @@ class Handler:
 
     run: Callable[[dict, Connection | None], None]
     durable: bool = False
+    ready: bool = True  # False: not now (a mark while the text's words are still being looked up): this
+    # action and those after it wait, unacknowledged, for a later run
+
+
+def later() -> Handler:
+    """The handler of a kind of action that cannot be applied yet: it and everything after it wait."""
+    return Handler(lambda _action, _conn: None, ready=False)
 
 
 def queued(value: Any) -> tuple[str | None, list[dict]]:
@@ -67,6 +74,8 @@ class Channel:
             if action["seq"] <= done:
                 continue
             handler = handlers.get(str(action.get("kind")))
+            if handler is not None and not handler.ready:
+                break  # in order: nothing after it either (the page keeps sending them)
             try:
                 if handler is not None and handler.durable:
                     if log is None:

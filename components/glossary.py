@@ -48,6 +48,9 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows(names, True), rows(words, False)
 
 
+ARABIC_COLUMNS = ("Arabic", "Voweled", "Forms in text")
+
+
 def column_widths(frame: pd.DataFrame, *, most: int = 420) -> dict[str, int]:
     """Each text column's width in pixels, wide enough for its longest entry (the grid would cut it,
     measuring only the first rows), up to `most`."""
@@ -58,7 +61,9 @@ def column_widths(frame: pd.DataFrame, *, most: int = 420) -> dict[str, int]:
         if pd.api.types.is_numeric_dtype(frame[name]):
             continue
         longest = max([len(name), *(len(str(v)) for v in frame[name])])
-        widths[name] = min(most, 24 + round(longest * 7.5))
+        # joined Arabic letters are narrower than Latin ones at the grid's size
+        per_char = 6.0 if name in ARABIC_COLUMNS else 7.5
+        widths[name] = min(most, 24 + round(longest * per_char))
     return widths
 
 

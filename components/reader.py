@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import Connection
 
-from components.actions import STATE, Channel, Handler
+from components.actions import STATE, Channel, Handler, later
 from components.listen import listen_payload, on_speak
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
@@ -173,8 +173,12 @@ def reader(
         "select": Handler(select),
         "speak": Handler(lambda action, _conn: on_speak(action.get("request"))),
     }
-    if vocab is not None:
-        handlers["mark"] = Handler(lambda action, conn: mark(doc, vocab, action, conn), durable=True)
+    # while the words are looked up (a restarted server's first runs) marks wait, unacknowledged
+    handlers["mark"] = (
+        Handler(lambda action, conn: mark(doc, vocab, action, conn), durable=True)
+        if vocab is not None
+        else later()
+    )
 
     def actions_changed() -> None:
         ran = channel.take(st.session_state[key].get(STATE), handlers)

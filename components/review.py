@@ -16,8 +16,10 @@ from functools import cache
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.engine import Connection
 
 from components import account
+from components.actions import STATE, Channel, Handler
 from components.listen import anki_audio
 from models.review.context import Context, contexts, marked_html
 from models.review.store import RATINGS, DueCard, ReviewStore
@@ -26,6 +28,7 @@ from models.translation.cache import TranslationStore
 from models.translation.loader import model_key_for
 
 _KEYS_JS = Path(__file__).parent / "frontend" / "review_keys.js"
+_CHANNEL_JS = Path(__file__).parent / "frontend" / "channel.js"
 VIEWS = {"read": "Read", "review": "Review", "progress": "Progress"}
 KEYS = {1: "1", 2: "2", 3: "3", 4: "4"}
 DUE_FRAGMENT = "due"  # the sidebar's line of words due
@@ -129,7 +132,7 @@ def _show(key: str) -> None:
     st.session_state.review_shown = key
 
 
-def _answer(key: str, rating: int) -> None:
+def _answer(key: str, rating: int, within: Connection | None = None) -> None:
     if st.session_state.get("review_shown") != key:  # a key pressed twice: the card is already answered
         return
     st.session_state.pop("review_shown", None)
@@ -137,7 +140,7 @@ def _answer(key: str, rating: int) -> None:
     if store is None:
         return
     try:
-        answer = store.answer(key, rating)
+        answer = store.answer(key, rating, within=within)
     except ValueError as exc:
         st.session_state.review_message = str(exc)
         return
@@ -148,18 +151,26 @@ def _answer(key: str, rating: int) -> None:
 @cache
 def _keys():  # Streamlit's renderer type is private
     return st.components.v2.component(
-        "qari.review_keys", html="<span hidden></span>", js=_KEYS_JS.read_text(encoding="utf-8")
+        "qari.review_keys",
+        html='<span class="qari-review-keys" hidden></span>',
+        js="\n".join(path.read_text(encoding="utf-8") for path in (_CHANNEL_JS, _KEYS_JS)),
     )
 
 
+def _answer_action(action: dict, conn: Connection | None) -> None:
+    card, rating = action.get("card"), action.get("rating")
+    if isinstance(card, str) and rating in KEYS:
+        _answer(card, int(rating), within=conn)
+
+
+_HANDLERS = {
+    "show": Handler(lambda action, _conn: _show(str(action.get("card")))),
+    "answer": Handler(_answer_action, durable=True),  # recorded with the review, once
+}
+
+
 def _pressed() -> None:
-    value = (st.session_state.get("review-keys") or {}).get("press")
-    if not isinstance(value, dict) or not isinstance(value.get("card"), str):
-        return
-    if value.get("press") == "space":
-        _show(value["card"])
-    elif value.get("press") in KEYS.values():
-        _answer(value["card"], int(value["press"]))
+    Channel("review-keys").take((st.session_state.get("review-keys") or {}).get(STATE), _HANDLERS)
 
 
 def review_view() -> None:
@@ -167,12 +178,17 @@ def review_view() -> None:
     store = reviews()
     if store is None:
         st.stop()
+    keys = Channel("review-keys")
+    keys.take((st.session_state.get("review-keys") or {}).get(STATE), _HANDLERS)  # what the callback missed
     st.html(_CSS)
     st.subheader("Review", anchor=False)
     message = st.session_state.pop("review_message", None)
     due = store.due(limit=1)
     count = store.due_count()
-    if not due:
+    if not due:  # the keys still acknowledge the last answer (the page stops sending it)
+        _keys()(
+            data={"card": None, "acked": keys.acknowledged()}, key="review-keys", on_actions_change=_pressed
+        )
         st.success(
             "Nothing is due for review. Words you mark new or learning in the reader come here.",
             icon=":material/task_alt:",
@@ -197,7 +213,11 @@ def review_view() -> None:
     else:
         st.html(f'<div class="qari-card" lang="ar">{e(card.entry.lemma)}</div>')
     shown = st.session_state.get("review_shown") == card.key
-    _keys()(data={"card": card.key, "shown": shown}, key="review-keys", on_press_change=_pressed)
+    _keys()(
+        data={"card": card.key, "shown": shown, "acked": keys.acknowledged()},
+        key="review-keys",
+        on_actions_change=_pressed,
+    )
     if not shown:
         st.button(
             "Show answer",

@@ -59,6 +59,11 @@ function qariChannel(component, root, name, scope) {
       changed();
     },
     queue: () => C.queue,
+    // the component is gone: no more sending (what is left is kept in sessionStorage for the next mount)
+    stop() {
+      clearInterval(C.timer);
+      C.timer = null;
+    },
     // fn(queue) after each change the page makes; the reader redraws pending marks with it
     onChange(fn) {
       C.listeners = [fn];

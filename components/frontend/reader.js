@@ -318,6 +318,7 @@ export default function (component) {
   window.__qariReaderKeys = keys;
   document.addEventListener("keydown", keys);
   return () => {
+    channel.stop();
     document.removeEventListener("keydown", keys);
     if (window.__qariReaderKeys === keys) window.__qariReaderKeys = null;
   };

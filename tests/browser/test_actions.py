@@ -103,3 +103,29 @@ def test_marks_acknowledged_before_a_kill_are_kept(
         page.close()
     finally:
         stop_app(proc)
+
+
+@pytest.mark.page_errors(
+    r"ERR_CONNECTION_REFUSED|not responding|reaching server|disconnected from server|WebSocket",
+    why="the server is down for a while under the open page",
+)
+def test_marks_made_while_the_server_is_down_are_stored_when_it_is_back(
+    browser: Browser, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    proc, url = start_app(tmp_path, str(tiny_model_dir))
+    port = int(url.rsplit(":", 1)[1])
+    page = browser.new_page()
+    try:
+        open_reader(page, url)
+        words = _words(page, 3)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        wanted = _mark_quickly(page, words)  # on the page still there, the server gone
+        assert page.locator(".arabic .w.pending").count() > 0  # drawn pending: not stored yet
+        proc, url = start_app(tmp_path, str(tiny_model_dir), port=port)  # back, on the same address
+        _acknowledged(page)  # the page reconnects and sends them again
+        stored = _stored(tmp_path)
+        assert {key: stored.get(key) for key in wanted} == wanted
+    finally:
+        page.close()
+        stop_app(proc)

@@ -232,5 +232,5 @@ def test_sentences_show_before_the_names_and_glosses_then_fill_in(
         page.locator("mark[data-entity] .w", has_text=re.compile("^اليابان$")).first.hover()
         expect(page.get_by_role("tooltip")).to_contain_text("Japan")
     finally:
-        page.close()  # before its server goes: a page left open tries to reconnect, with console errors
+        page.close()  # before its server goes: its poll would call the stopped server (the page-error watch)
         stop_app(proc)
