@@ -15,7 +15,7 @@ from typing import TypeGuard
 
 import streamlit as st
 
-from components import account, banners, progress, review, texts
+from components import account, banners, books, progress, review, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.library import keep_words
@@ -147,6 +147,7 @@ texts.ensure_text()
 settings = sidebar()
 banners.input_banners()
 st.subheader(st.session_state.get("title") or "Text", anchor=False)
+books.book_bar()  # a book's contents, previous and next
 
 # ---- the document ------------------------------------------------------------------------------
 # The text is drawn at once, sentence by sentence; entities and glosses (the entity model and the
@@ -319,3 +320,5 @@ with settings.downloads:
         export_panel(finished, st.session_state.get("title") or "Qari reading")
 if analysing:  # (again) once the page is drawn: on a first start nothing competes with drawing it
     pipeline.analysis_soon(st.session_state.text, settings.ner_model)
+elif (ahead := books.ahead()) is not None:  # a book's next part, analysed before the reader turns to it
+    pipeline.analysis_soon(ahead, settings.ner_model)
