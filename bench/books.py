@@ -221,7 +221,7 @@ def library_view(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 300_000, 1_000_000])
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--library-books", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds any one wait may take")

@@ -177,13 +177,16 @@ def ahead() -> str | None:
 
 def book_bar() -> None:
     """Where the reader is in the open book: its contents to move around, previous and next."""
+    # drawn (empty) without a book too: the reader below keeps its place in the page, and is not built anew
+    # when a book is opened or closed
+    bar = st.container(key="book-bar")
     book = current()
     if book is None:
         return
     contents = st.session_state.get("book_contents")
     labels: list[str] = contents[1] if contents and contents[0] == book["id"] else []
     part, parts = book["part"], book["parts"]
-    with st.container(key="book-bar"):
+    with bar:
         left, middle, right = st.columns([1, 6, 1], vertical_alignment="bottom")
         left.button(
             "Previous", key="book-previous", on_click=go_to, args=(part - 1,), disabled=part == 0,

@@ -5,6 +5,7 @@ the postgresql package is installed, on a real PostgreSQL server."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -110,3 +111,18 @@ def test_counts_follow_every_way_a_word_is_marked(readers_db: Database) -> None:
             vocabulary.set_status(word, rng.choice(["new", "learning", "known", "ignored"]))
     for book in (one, two):
         assert _kept(shelf, book.id) == _recount(readers_db, "reader-a", book.id)
+
+
+def test_a_marked_word_finds_its_books_by_index_not_by_scanning(tmp_path: Path) -> None:
+    from models.db import database, sqlite_url
+
+    db = database(sqlite_url(tmp_path / "readers.sqlite3"))
+    Shelf(db, "reader-a")
+    with db.transaction() as conn:
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT book_id FROM book_words WHERE reader = 'a' AND key = 'k'"
+            )
+        )
+    assert "book_words_by_key (reader=? AND key=?)" in plan
