@@ -60,7 +60,13 @@ class Part:
     @property
     def label(self) -> str:
         """The part as the contents list it: the chapter's title, and the page of a paged chapter."""
-        return self.title if self.pages == 1 else f"{self.title} ({self.page + 1}/{self.pages})"
+        return part_label(self.title, self.page, self.pages)
+
+
+def part_label(title: str, page: int, pages: int) -> str:
+    """A part as the contents list it: its chapter's title, and the page of a paged chapter (the title
+    isolated, so a right-to-left title and the page number stay in their order)."""
+    return title if pages == 1 else f"\u2068{title}\u2069 · page {page + 1} of {pages}"
 
 
 def words(text: str) -> int:

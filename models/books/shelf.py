@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from models.books.counts import setup_counts
-from models.books.parts import Book, Part, book_parts, words
+from models.books.parts import Book, Part, book_parts, part_label, words
 from models.db import CHUNK, Database
 from models.study.vocab import LOCAL_READER, VocabStore, check_reader, readers_database, vocab_key
 
@@ -127,7 +127,7 @@ class PartInfo:
 
     @property
     def label(self) -> str:
-        return self.title if self.pages == 1 else f"{self.title} ({self.page + 1}/{self.pages})"
+        return part_label(self.title, self.page, self.pages)
 
 
 def _title(title: str) -> str:

@@ -27,7 +27,7 @@ def test_a_book_is_kept_once_in_parts_and_reopened_where_the_reader_stopped(read
     assert (entry.title, entry.chapters, entry.part, entry.sentence) == ("رواية", 3, 0, 0)
     contents = shelf.contents(entry.id)
     assert entry.parts == len(contents) > 3
-    assert [c.label for c in contents[:2]] == ["الأول", f"الطويل (1/{contents[1].pages})"]
+    assert [c.label for c in contents[:2]] == ["الأول", f"\u2068الطويل\u2069 · page 1 of {contents[1].pages}"]
     assert contents[-1].label == "الأخير"
     assert "\n".join(shelf.part(entry.id, i).text for i in range(1, entry.parts - 1)) == LONG  # type: ignore[union-attr]
     assert shelf.part(entry.id, entry.parts) is None
