@@ -104,6 +104,9 @@ def use_text(
     """Open `text` (and keep it in the library: `kind` is where it came from), or keep the current one and
     say why not. A text longer than `MAX_CHARS` becomes a book, cut at paragraphs, read a part at a time."""
     if len(text) > MAX_CHARS and text.strip():
+        if kind == "paste":  # "Pasted text" says nothing in a list: the text's first words say which
+            words = text[:1_000].split()
+            title = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
         books.open_book(text_book(text, title), kind, address)
         return
     try:

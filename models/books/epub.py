@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from models.inputs.limits import MB, InputError, size_text
 
 MAX_EPUB_BYTES = 50 * MB
 MAX_MARKUP_BYTES = 300 * MB  # every XHTML, OPF and NCX file read, uncompressed
+MAX_FILES = 10_000  # files in the archive: a book has tens to hundreds
 MAX_RATIO = 300  # markup packs 4-10 to 1 (a text repeated over and over, 100); past 300 is a bomb
 _RATIO_FROM = 1 * MB  # tiny files pack oddly: the ratio is checked from this size up
 # Fonts may be "encrypted" by these (obfuscation, not DRM: the text stays readable).
@@ -68,6 +70,8 @@ def read_epub(data: bytes, name: str = "The book") -> Book:
     """The book in `data` (an .epub file's bytes); InputError, in one sentence, for anything unreadable."""
     if len(data) > MAX_EPUB_BYTES:
         raise InputError(f"{name} is larger than {size_text(MAX_EPUB_BYTES)}, the limit for EPUB books.")
+    if _declared_files(data) > MAX_FILES:  # counted before zipfile makes an object for each
+        raise InputError(f"{name} holds more than {MAX_FILES:,} files: Qari does not open it.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -357,6 +361,16 @@ def _target(here: str, href: str) -> tuple[str, str]:
     parts = urlsplit(href)
     path = _join(posixpath.dirname(here), parts.path) if parts.path else here
     return path, unquote(parts.fragment)
+
+
+def _declared_files(data: bytes) -> int:
+    """How many files the ZIP's end record declares (0 where there is none: zipfile then says it is no
+    ZIP); a ZIP64 archive, which no book needs, counts as too many."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or len(data) < end + 22:
+        return 0
+    (total,) = struct.unpack("<H", data[end + 10 : end + 12])
+    return MAX_FILES + 1 if total == 0xFFFF else total
 
 
 def _is_markup(filename: str) -> bool:

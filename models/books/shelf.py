@@ -173,25 +173,17 @@ class Shelf:
             "chapters": len(book.chapters), "words": sum(words(p.text) for p in parts), "now": now,
         }  # fmt: skip
         with self.db.transaction(write=True) as conn:
-            kept = conn.execute(
-                text("SELECT id FROM books WHERE reader = :reader AND digest = :digest"),
-                {"reader": self.reader, "digest": digest},
-            ).fetchone()
-            if kept is not None:
-                conn.execute(
-                    text("UPDATE books SET opened = :now WHERE reader = :reader AND id = :id"),
-                    {"reader": self.reader, "id": kept[0], "now": now},
-                )
-                book_id = kept[0]
-            else:
-                conn.execute(
-                    text(
-                        "INSERT INTO books (reader, id, digest, title, source, address, direction, parts, "
-                        "chapters, words, added, opened) VALUES (:reader, :id, :digest, :title, :source, "
-                        ":address, :direction, :parts, :chapters, :words, :now, :now)"
-                    ),
-                    args,
-                )
+            # the same book kept at once by two sessions: one row, the other finds it
+            inserted = conn.execute(
+                text(
+                    "INSERT INTO books (reader, id, digest, title, source, address, direction, parts, "
+                    "chapters, words, added, opened) VALUES (:reader, :id, :digest, :title, :source, "
+                    ":address, :direction, :parts, :chapters, :words, :now, :now) "
+                    "ON CONFLICT (reader, digest) DO NOTHING"
+                ),
+                args,
+            ).rowcount
+            if inserted:
                 book_id = str(args["id"])
                 rows = [self._part_row(book_id, part) for part in parts]
                 for start in range(0, len(rows), CHUNK):
@@ -203,6 +195,17 @@ class Shelf:
                         ),
                         rows[start : start + CHUNK],
                     )
+            else:
+                kept = conn.execute(
+                    text("SELECT id FROM books WHERE reader = :reader AND digest = :digest"),
+                    {"reader": self.reader, "digest": digest},
+                ).fetchone()
+                assert kept is not None  # the conflicting row
+                book_id = kept[0]
+                conn.execute(
+                    text("UPDATE books SET opened = :now WHERE reader = :reader AND id = :id"),
+                    {"reader": self.reader, "id": book_id, "now": now},
+                )
             row = conn.execute(
                 text(f"SELECT {_FIELDS} FROM books WHERE reader = :reader AND id = :id"),
                 {"reader": self.reader, "id": book_id},

@@ -126,6 +126,7 @@ BAD = {
         "DRM",
     ),
     "bomb": (make_epub(CHAPTERS, files={"OEBPS/filler.xhtml": b" " * (20 * 1024 * 1024)}), "packed"),
+    "too many files": (_zip({f"f{n}.txt": "" for n in range(10_001)}), "more than 10,000 files"),
     "zip password": (_zip({"mimetype": "application/epub+zip"}, encrypted=True), "password"),
     "broken opf": (make_epub(CHAPTERS, files={"OEBPS/content.opf": "<package><manifest>"}), "not well-formed"),
     "images only": (
