@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from models.books.counts import setup_counts
 from models.books.parts import Book, Part, book_parts, part_label, words
 from models.db import CHUNK, Database
+from models.study.counts import BOOKS, setup_counts
 from models.study.vocab import LOCAL_READER, VocabStore, check_reader, readers_database, vocab_key
 
 SOURCES = ("epub", "paste", "upload", "web")
@@ -143,9 +143,7 @@ def _setup(db: Database, conn: Connection) -> None:
     conn.exec_driver_sql(_WORDS)
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS books_opened ON books (reader, opened)")
     # a word marked finds the books it is in: the counts follow without reading any book again
-    # (covering: with book_id in it SQLite takes it over the primary key, which it would scan by reader)
-    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS book_words_by_key ON book_words (reader, key, book_id)")
-    setup_counts(db.dialect, conn)
+    setup_counts(db.dialect, conn, BOOKS)
 
 
 class Shelf:
