@@ -74,7 +74,6 @@ def open_from_library(text_id: str) -> None:
     st.session_state.notes = []
     st.session_state.marked = None
     st.session_state.input_error = None
-    st.session_state.too_long = None
     st.session_state.source = (
         {"url": kept.address, "date": kept.published, "site": None, "title": kept.title}
         if kept.source == "web"
