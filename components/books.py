@@ -21,12 +21,17 @@ from models.books.epub import MAX_EPUB_BYTES, read_epub
 from models.books.parts import Book
 from models.books.shelf import BookEntry, Shelf
 from models.document import Document
-from models.inputs.files import InputError, prepare_text, size_text
+from models.inputs.files import MB, InputError, prepare_text, size_text
 from models.study.vocab import word_lemma
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 _SOURCES = {"epub": "EPUB", "paste": "Pasted", "upload": "File", "web": "Web"}
-LIMIT_NOTE = f" EPUB books {size_text(MAX_EPUB_BYTES)}."
+
+
+def limit_note(server_limit_mb: float | None = None) -> str:
+    """The EPUB limit, after the other kinds': Qari's own, or the server's where that is lower."""
+    cap = MAX_EPUB_BYTES if server_limit_mb is None else min(MAX_EPUB_BYTES, int(server_limit_mb * MB))
+    return f" EPUB books {size_text(cap)}."
 
 
 def _escape(text: str) -> str:

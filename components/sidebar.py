@@ -56,7 +56,7 @@ def sidebar() -> Settings:
             ),
             max_upload_size=max(1, max(limits.values()) // MB),
         )
-        st.caption(limits_sentence(limits) + books.LIMIT_NOTE)
+        st.caption(limits_sentence(limits) + books.limit_note(st.get_option("server.maxUploadSize")))
         with st.form("web", border=False):
             st.text_input(
                 "Or open a web address",
