@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import account, banners, layout, progress, review, session, texts
+from components import account, banners, books, layout, progress, review, session, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.library import keep_words
@@ -47,6 +47,7 @@ texts.ensure_text()
 settings = sidebar()
 banners.input_banners()
 st.subheader(st.session_state.get("title") or "Text", anchor=False)
+books.book_bar()  # a book's contents, previous and next
 
 # ---- the document ------------------------------------------------------------------------------
 # The text is drawn at once, sentence by sentence; entities and glosses (the entity model and the
@@ -89,4 +90,5 @@ with settings.downloads:
         st.caption("The downloads come once the words are looked up.")
     else:
         export_panel(doc, st.session_state.get("title") or "Qari reading")
-reading.drawn()  # the reader polls alone from now on; a first start's analysis begins
+# the reader polls alone from now on; a first start's analysis begins, else a book's next part's
+reading.drawn(ahead=books.ahead())

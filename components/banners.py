@@ -10,27 +10,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components import texts
 from models import registry
-from models.settings import MAX_CHARS
 from models.translation.download import download_model, network_available
 from models.translation.loader import LoadResult
 
 
 def input_banners() -> None:
-    """A text too long to open (with the choice of its first part), or one that could not be read."""
-    if st.session_state.get("too_long"):
-        long_text, _ = st.session_state.too_long
-        st.warning(
-            f"This text has {len(long_text):,} characters; Qari reads up to {MAX_CHARS:,} at a time. "
-            "The text you were reading is still open.",
-            icon="📏",
-        )
-        left, right = st.columns(2)
-        left.button(
-            f"Read the first {MAX_CHARS:,} characters", on_click=texts.read_first_part, type="primary"
-        )
-        right.button("Cancel", on_click=texts.cancel_long)
+    """A text that could not be read."""
     if st.session_state.get("input_error"):
         st.error(st.session_state.input_error, icon="⚠️")
         st.session_state.input_error = None

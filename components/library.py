@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components import account, texts
+from components import account, books, texts
 from models.document import Document
 from models.review.backup import export_bytes, import_bytes  # the library file with the review history
 from models.study.library import LibraryEntry
@@ -28,7 +28,10 @@ def _escape(text: str) -> str:
 
 
 def keep_words(doc: Document) -> None:
-    """Keep the open text's words in the library (once per text), so its counts need no new analysis."""
+    """Keep the open text's words in the library (once per text), so its counts need no new analysis; a
+    book's part's words go to its book."""
+    if books.keep_words(doc):
+        return
     text_id = st.session_state.get("text_id")
     done = st.session_state.setdefault("words_kept", set())
     if not text_id or text_id in done:

@@ -195,9 +195,10 @@ class ReadingSession:
         if voweled is not None:  # kept when the mode is off again: the reader hides them, nothing is rebuilt
             pipeline.add_vowels(self.doc, pausal(voweled) if settings.pausal else voweled)
 
-    def drawn(self) -> None:
+    def drawn(self, ahead: str | None = None) -> None:
         """The whole page is drawn: from now on the reader runs alone (its poll); the analysis starts
-        now if it is still to come (on a first start nothing competes with drawing the page)."""
+        now if it is still to come (on a first start nothing competes with drawing the page), else that
+        of `ahead`, the text the reader will likely open next (a book's next part), so it is there then."""
         self.full_run = False
         if self.model_later is not None and self.settings is not None:  # a first start: the model loads now
             self.service = pipeline.translation_service(self.model_later, store())
@@ -212,8 +213,12 @@ class ReadingSession:
                     beam_size=self.settings.beam,
                     only_first=paused,
                 )
-        if self.analysing and self.settings is not None:
+        if self.settings is None:
+            return
+        if self.analysing:
             pipeline.analysis_soon(self.doc.text, self.settings.ner_model)
+        elif ahead is not None:
+            pipeline.analysis_soon(ahead, self.settings.ner_model)
 
     # ---- what the last whole-page run saw ---------------------------------------------------------
 

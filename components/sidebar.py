@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from components import account, texts
+from components import account, books, texts
 from components.library import library_section
 from components.listen import listen_section
 from models.inputs.files import IMAGE_TYPES, MB, UPLOAD_TYPES, limits_sentence, ocr_available, upload_limits
@@ -45,10 +45,10 @@ def sidebar() -> Settings:
         limits = upload_limits(st.get_option("server.maxUploadSize"), images=ocr)
         st.file_uploader(
             "Or upload a file",
-            type=UPLOAD_TYPES if ocr else [t for t in UPLOAD_TYPES if t not in IMAGE_TYPES],
+            type=[*(UPLOAD_TYPES if ocr else [t for t in UPLOAD_TYPES if t not in IMAGE_TYPES]), "epub"],
             key="upload",
             on_change=texts.on_upload,
-            help="Text, web page, Word or PDF"
+            help="Text, web page, Word, PDF or an EPUB book (read a chapter at a time)"
             + (
                 ", or a scanned PDF or an image of Arabic text (read by OCR)"
                 if ocr
@@ -56,7 +56,7 @@ def sidebar() -> Settings:
             ),
             max_upload_size=max(1, max(limits.values()) // MB),
         )
-        st.caption(limits_sentence(limits))
+        st.caption(limits_sentence(limits) + books.limit_note(st.get_option("server.maxUploadSize")))
         with st.form("web", border=False):
             st.text_input(
                 "Or open a web address",
@@ -117,6 +117,7 @@ def sidebar() -> Settings:
         ).strip()
         downloads = st.expander("Download", icon=":material/download:")
         st.divider()
+        books.books_section()
         library_section()
         account.account_section()
     return Settings(

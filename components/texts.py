@@ -5,8 +5,9 @@ items the sidebar lists; `text_id`: the open text's entry in the reader's librar
 Every text opened is kept in the reader's library (`components.account`), and the selected sentence is
 its reading position: opening it from the library continues there.
 
-Callbacks for the sidebar's inputs. Nothing already open is lost: a text that cannot be read (or is too
-long, until the reader chooses) leaves the current one in place, with a message (`components.banners`).
+Callbacks for the sidebar's inputs. Nothing already open is lost: a text that cannot be read leaves the
+current one in place, with a message (`components.banners`). A text longer than `MAX_CHARS` characters,
+and any EPUB, opens as a book, read a part at a time (`components.books`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import account
+from components import account, books
+from models.books.epub import is_epub
+from models.books.parts import text_book
 from models.inputs.files import InputError, prepare_text, read_file
 from models.inputs.web import Feed, WebPage, looks_like_url, open_address
 from models.settings import MAX_CHARS
@@ -32,6 +35,7 @@ def ensure_text() -> None:
 
 
 def load_sample() -> None:
+    books.close()
     st.session_state.text = SAMPLE.read_text(encoding="utf-8")
     st.session_state.title = SAMPLE_TITLE.read_text(encoding="utf-8").strip()
     st.session_state.selected = 0
@@ -64,12 +68,12 @@ def open_from_library(text_id: str) -> None:
     if kept is None:
         st.session_state.input_error = "That text is no longer in your library."
         return
+    books.close()
     st.session_state.text = kept.body
     st.session_state.title = kept.title
     st.session_state.notes = []
     st.session_state.marked = None
     st.session_state.input_error = None
-    st.session_state.too_long = None
     st.session_state.source = (
         {"url": kept.address, "date": kept.published, "site": None, "title": kept.title}
         if kept.source == "web"
@@ -80,6 +84,8 @@ def open_from_library(text_id: str) -> None:
 
 
 def _save_position(index: int) -> None:
+    if books.save_position(index):  # a book's place: its part and sentence
+        return
     text_id = st.session_state.get("text_id")
     library = account.library() if text_id else None
     if library is not None and isinstance(index, int) and index >= 0:
@@ -90,24 +96,24 @@ def use_text(
     text: str,
     title: str,
     *,
-    confirmed_long: bool = False,
     kind: str = "paste",
     address: str | None = None,
     published: str | None = None,
 ) -> None:
     """Open `text` (and keep it in the library: `kind` is where it came from), or keep the current one and
-    say why not."""
-    if len(text) > MAX_CHARS and not confirmed_long:
-        # Too long to read comfortably: nothing is lost, the reader chooses what happens.
-        st.session_state.too_long = (text, title)
-        st.session_state.too_long_origin = (kind, address, published)
+    say why not. A text longer than `MAX_CHARS` becomes a book, cut at paragraphs, read a part at a time."""
+    if len(text) > MAX_CHARS and text.strip():
+        if kind == "paste":  # "Pasted text" says nothing in a list: the text's first words say which
+            words = text[:1_000].split()
+            title = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+        books.open_book(text_book(text, title), kind, address)
         return
-    st.session_state.too_long = None
     try:
         prepared = prepare_text(text)
     except InputError as exc:
         st.session_state.input_error = str(exc)
         return
+    books.close()
     st.session_state.text = prepared.text
     st.session_state.title = title
     st.session_state.notes = prepared.notes
@@ -116,20 +122,6 @@ def use_text(
     st.session_state.input_error = None
     st.session_state.source = None
     _remember(kind, address, published)
-
-
-def read_first_part() -> None:
-    text, title = st.session_state.too_long
-    kind, address, published = st.session_state.get("too_long_origin") or ("paste", None, None)
-    page = st.session_state.get("long_page")
-    use_text(text, title, confirmed_long=True, kind=kind, address=address, published=published)
-    if page is not None and not st.session_state.get("input_error"):
-        _opened(page)
-
-
-def cancel_long() -> None:
-    st.session_state.too_long = None
-    st.session_state.long_page = None
 
 
 def on_paste() -> None:
@@ -147,7 +139,6 @@ def on_address() -> None:
 def open_web_address(address: str) -> None:
     """Fetch the article at `address` and open it, or list a news feed's items in the sidebar; a page that
     cannot be read leaves the open text in place."""
-    st.session_state.long_page = None
     try:
         with st.spinner(f"Fetching {address}…"):
             page = open_address(address)
@@ -158,9 +149,7 @@ def open_web_address(address: str) -> None:
         st.session_state.feed = page  # the reader picks an item; the open text stays
         return
     use_text(page.text, page.title or page.url, kind="web", address=page.url, published=page.date)
-    if st.session_state.get("too_long"):
-        st.session_state.long_page = page  # opened by read_first_part if the reader chooses
-    elif not st.session_state.get("input_error"):
+    if not st.session_state.get("input_error") and books.current() is None:
         _opened(page)
 
 
@@ -171,12 +160,14 @@ def close_feed() -> None:
 def _opened(page: WebPage) -> None:
     st.session_state.notes = [*page.notes, *st.session_state.notes]
     st.session_state.source = {"url": page.url, "date": page.date, "site": page.site, "title": page.title}
-    st.session_state.long_page = None
 
 
 def on_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is None:
+        return
+    if is_epub(upload.getvalue()[:64], upload.name):
+        books.open_epub(upload.getvalue(), upload.name)
         return
     bar: list = []  # the progress bar, once a scanned PDF's pages are being read by OCR
 
@@ -193,7 +184,7 @@ def on_upload() -> None:
         st.session_state.input_error = str(exc)
         return
     use_text(found.text, upload.name, kind="upload", address=upload.name)
-    if not st.session_state.get("input_error") and not st.session_state.get("too_long"):
+    if not st.session_state.get("input_error"):
         st.session_state.notes = [*found.notes, *st.session_state.notes]
 
 

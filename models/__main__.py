@@ -1,4 +1,6 @@
-"""Command line: `python -m models analyze FILE|URL --json [--no-translate] [--interlinear]`, `python -m models download`,
+"""Command line: `python -m models analyze FILE|URL --json [--no-translate] [--interlinear]`,
+`python -m models analyze BOOK --chapters` (an EPUB's or a long text's chapters as JSON) or `--chapter N`
+(that chapter analysed like any text), `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
 `python -m models vowelize FILE [--pausal]` (FILE's text with its short vowels added),
 `python -m models speak TEXT_OR_FILE --out FILE.wav` (the voweled text read aloud by espeak-ng)."""
@@ -10,6 +12,9 @@ import json
 import sys
 from pathlib import Path
 
+from models.books.epub import is_epub
+from models.books.parts import Book, paginate, text_book, words
+from models.books.reading import read_book
 from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
 from models.inputs.web import fetch_article, looks_like_url
 from models.interlinear import interlinear_glosses
@@ -42,6 +47,15 @@ def main(argv: list[str] | None = None) -> int:
         "--interlinear",
         action="store_true",
         help="give every word in the JSON an `interlinear` field: its gloss as the page's word-by-word mode shows it",
+    )
+    analyze.add_argument(
+        "--chapters",
+        action="store_true",
+        help="print the chapters of a book (an .epub, or a long text cut at paragraphs) as JSON: index "
+        "(from 1), title, words, parts (the pages the reader shows it in)",
+    )
+    analyze.add_argument(
+        "--chapter", type=int, metavar="N", help="analyse chapter N (from 1) of a book, like any text"
     )
 
     download = commands.add_parser(
@@ -86,12 +100,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    book = args.chapters or args.chapter is not None
     if looks_like_url(args.file):
         try:
-            text = fetch_article(args.file).text
+            page = fetch_article(args.file)
         except InputError as exc:
             print(f"qari: {exc}", file=sys.stderr)
             return 2
+        text = page.text
+        if book:
+            return _book(text_book(text, page.title or page.url), args)
     else:
         path = Path(args.file)
         try:
@@ -102,11 +120,40 @@ def _analyze(args: argparse.Namespace) -> int:
             print(f"qari: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
             return 2
         try:
+            if book or is_epub(data, path.name):
+                if not book:
+                    raise InputError(
+                        f"{path.name} is a book: list its chapters with --chapters, analyse one with --chapter N."
+                    )
+                return _book(read_book(data, path.name), args)
             text = decode_bytes(data, path.name)
         except InputError as exc:
             print(f"qari: {exc}", file=sys.stderr)
             return 2
 
+    return _analyze_text(text, args)
+
+
+def _book(book: Book, args: argparse.Namespace) -> int:
+    """--chapters: the book's chapters as JSON; --chapter N: that chapter analysed like any text."""
+    if args.chapter is None:
+        listed = [
+            {"index": n, "title": c.title, "words": words(c.text), "parts": len(paginate(c.text))}
+            for n, c in enumerate(book.chapters, 1)
+        ]
+        json.dump(listed, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if not 1 <= args.chapter <= len(book.chapters):
+        print(
+            f"qari: there is no chapter {args.chapter}: the book has 1 to {len(book.chapters)}.",
+            file=sys.stderr,
+        )
+        return 2
+    return _analyze_text(book.chapters[args.chapter - 1].text, args)
+
+
+def _analyze_text(text: str, args: argparse.Namespace) -> int:
     model_id = None if args.no_translate else (args.model or translation_model())
     try:
         doc, translation = read(text, model_id=model_id, beam_size=args.beam)

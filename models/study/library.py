@@ -3,9 +3,9 @@
 A text is kept once per reader (the same text opened again is the same entry, found by a digest of its
 characters) with its title, where it came from (`sample`, `paste`, `upload`, `web`; the file name or
 address; a web page's date), when it was added and last opened, and the reading position: the selected
-sentence. Its distinct words (vocabulary keys, `models.study.vocab.vocab_key`) are kept beside it, so the
-library lists how much of each text the reader knows from their own vocabulary without analysing the
-text again.
+sentence. Its distinct words (vocabulary keys, `models.study.vocab.vocab_key`) are kept beside it, and
+how many of them the reader knows, learns or ignores is kept on the text by the database as words are
+marked (`models.study.counts`): the library lists them without analysing or re-reading any text.
 
 Like `VocabStore`, a `Library` is bound to one reader key when made, and every query is limited to it:
 a text id of another reader's is simply not found (reading, renaming, moving, deleting all answer
@@ -32,6 +32,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from models.db import CHUNK, Database
+from models.study.counts import TEXTS, backfill, setup_counts
 from models.study.vocab import (
     LOCAL_READER,
     STATUSES,
@@ -64,6 +65,9 @@ CREATE TABLE IF NOT EXISTS texts (
     body      TEXT NOT NULL,
     position  INTEGER NOT NULL DEFAULT 0,
     words     INTEGER,
+    known     INTEGER NOT NULL DEFAULT 0,
+    learning  INTEGER NOT NULL DEFAULT 0,
+    ignored   INTEGER NOT NULL DEFAULT 0,
     added     DOUBLE PRECISION NOT NULL,
     opened    DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (reader, id),
@@ -140,10 +144,17 @@ def _title(title: str) -> str:
     return cleaned
 
 
-def _setup(conn: Connection) -> None:
+def _setup(db: Database, conn: Connection) -> None:
+    new = "texts" in db.tables(conn) and "known" not in db.columns(conn, "texts")
     conn.exec_driver_sql(_TEXTS)
     conn.exec_driver_sql(_WORDS)
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS texts_opened ON texts (reader, opened)")
+    if new:  # a library from before the counts were kept: they are worked out once
+        for status in ("known", "learning", "ignored"):
+            conn.exec_driver_sql(f"ALTER TABLE texts ADD COLUMN {status} INTEGER NOT NULL DEFAULT 0")
+    setup_counts(db.dialect, conn, TEXTS)  # kept by the database as words are marked
+    if new:
+        backfill(conn, TEXTS)
 
 
 class Library:
@@ -153,7 +164,7 @@ class Library:
         self.db = readers_database(where)
         self.reader = check_reader(reader)
         VocabStore(self.db, self.reader)  # the vocabulary table, which the counts read
-        self.db.ensure("library", _setup)
+        self.db.ensure("library", lambda conn: _setup(self.db, conn))
 
     def add(
         self,
@@ -219,41 +230,15 @@ class Library:
         return LibraryText(*row) if row else None
 
     def entries(self) -> list[LibraryEntry]:
-        """Every text of this reader's with its counts, the most recently opened first."""
+        """Every text of this reader's with its counts, the most recently opened first: one row a text,
+        whatever its length or the vocabulary's (the counts are kept as words are marked, `counts`)."""
         query = text(
-            """
-            SELECT t.id, t.title, t.source, t.address, t.published, t.position, t.added, t.opened, t.words,
-                   SUM(CASE WHEN v.status = 'known' THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN v.status = 'learning' THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN v.status = 'ignored' THEN 1 ELSE 0 END)
-            FROM texts t
-            LEFT JOIN text_words w ON w.reader = t.reader AND w.text_id = t.id
-            LEFT JOIN vocabulary v ON v.reader = w.reader AND v.key = w.key
-            WHERE t.reader = :reader
-            GROUP BY t.reader, t.id, t.title, t.source, t.address, t.published, t.position, t.added, t.opened,
-                     t.words
-            ORDER BY t.opened DESC, t.id
-            """
+            "SELECT id, title, source, address, published, position, added, opened, words, known, learning, "
+            "ignored FROM texts WHERE reader = :reader ORDER BY opened DESC, id"
         )
         with self.db.transaction() as conn:
             rows = conn.execute(query, {"reader": self.reader}).fetchall()
-        return [
-            LibraryEntry(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                int(r[9] or 0),
-                int(r[10] or 0),
-                int(r[11] or 0),
-            )
-            for r in rows
-        ]
+        return [LibraryEntry(*row) for row in rows]
 
     def set_position(self, text_id: str, position: int) -> bool:
         """Remember the selected sentence of `text_id`; False if this reader has no such text."""

@@ -145,21 +145,28 @@ def test_selection_lives_in_session_state(model: Path) -> None:
     assert payload(at)["selected"] == 0
 
 
-def test_oversize_text_asks_before_reading_the_first_part(model: Path) -> None:
+def test_an_oversize_text_becomes_a_book_read_a_part_at_a_time(model: Path) -> None:
     from models.settings import MAX_CHARS
 
     at = run_app()
-    # translating 7,000 sentences is not the point
+    # translating thousands of sentences is not the point
     next(t for t in at.toggle if t.label == "Translate").set_value(False).run()
-    long_text = "جملة عربية طويلة للاختبار.\n" * (MAX_CHARS // 26 + 10)
+    long_text = "\n".join(f"جملة عربية طويلة للاختبار رقم {n}." for n in range(MAX_CHARS // 30))
+    assert len(long_text) > MAX_CHARS
     at.text_area(key="pasted").set_value(long_text)
     at.button[0].click().run()
-    assert f"{len(long_text):,} characters" in at.warning[0].value
-    assert payload(at)["count"] == 10  # still the sample
-    next(b for b in at.button if b.label.startswith("Read the first")).click().run()
-    data = payload(at)
-    assert data["count"] > 1000
-    assert any("first part" in i.value for i in at.info)
+    assert not at.error and not at.warning
+    first = payload(at)
+    assert 100 < first["count"] < 2_000  # one part, not the whole text, nothing cut
+    contents = at.selectbox(key="book-contents")
+    assert contents.value == 0 and len(contents.options) > 5
+    assert contents.options[0] == "1. Part 1"
+    next(b for b in at.button if b.key == "book-next").click().run()
+    analysed_page(at)
+    assert at.selectbox(key="book-contents").value == 1
+    second = payload(at)
+    assert second["count"] > 100 and second["arabic_html"] != first["arabic_html"]
+    assert "\u0631\u0642\u0645" in html.unescape(re.sub(r"<[^>]+>", "", second["arabic_html"]))
 
 
 def test_background_translation_can_be_paused_and_resumed(model: Path) -> None:

@@ -93,6 +93,20 @@ def test_drawing_the_page_starts_the_analysis_on_a_first_start() -> None:
     assert session.poll(selected=None).rerun
 
 
+def test_a_drawn_page_analyses_the_text_ahead_once_its_own_is_done() -> None:
+    ahead = "هذا الجزء التالي من الكتاب. يقرأ بعد هذا."
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen())
+    session.drawn(ahead=ahead)  # its own analysis first: nothing else competes with it
+    assert pipeline.wait_for_analyses(timeout=120)
+    assert pipeline.analysis_ready(ahead, "") is None
+    session.begin(SAMPLE, chosen())
+    assert not session.analysing
+    session.drawn(ahead=ahead)  # then the next part, so a turn finds it done
+    assert pipeline.wait_for_analyses(timeout=120)
+    assert pipeline.analysis_ready(ahead, "") is not None
+
+
 def test_the_vowels_arrive() -> None:
     text = SAMPLE.split(".")[0] + "."  # its own text: no vowels worked out for it by an earlier test
     analysed_first(text)

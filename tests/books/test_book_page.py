@@ -1,0 +1,86 @@
+"""A book on the page (Streamlit's AppTest, no translation model): a long pasted text kept once as a book,
+read a part at a time, moved around by its contents, its place kept and found again from the sidebar,
+its words counted as parts are analysed, renamed and deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from devkit.books import long_text
+from models.books.shelf import Shelf
+from models.settings import MAX_CHARS
+from models.study.vocab import LOCAL_READER
+from tests.support import analysed_page, forget_loaded_state, run_page
+
+
+@pytest.fixture(autouse=True)
+def no_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setenv("QARI_MT_MODEL", str(tmp_path / "no-model"))  # translation is not the point here
+    forget_loaded_state()
+    yield
+    forget_loaded_state()
+
+
+def _long() -> str:
+    text = "\n".join(f"الفصل {n}\n{long_text(1_500, seed=n)}" for n in range(1, 60))
+    assert len(text) > MAX_CHARS
+    return text
+
+
+def _open_long(at: AppTest) -> Shelf:
+    at.text_area(key="pasted").set_value(_long())
+    next(b for b in at.button if b.label == "Read this text").click().run()
+    assert not at.exception
+    assert not [e.value for e in at.error if "network" not in e.value]  # (no model: translation is off)
+    return Shelf(reader=LOCAL_READER)
+
+
+def test_a_long_text_is_kept_once_and_read_where_the_reader_stopped() -> None:
+    at = run_page()
+    shelf = _open_long(at)
+    (entry,) = shelf.entries()
+    assert entry.source == "paste" and entry.parts > 5
+    assert at.subheader[0].value == f"{entry.title} · Part 1"
+    analysed_page(at)
+    counted = shelf.get(entry.id)
+    assert counted is not None and counted.counted > 100  # the part's words counted once analysed
+
+    at.selectbox(key="book-contents").set_value(3).run()  # the contents: part 4
+    assert at.subheader[0].value.endswith("· Part 4")
+    assert shelf.get(entry.id).part == 3  # type: ignore[union-attr]
+    assert shelf.part(entry.id, 3).text.startswith(at.session_state["text"][:50])  # type: ignore[union-attr]
+    at.button(key="book-previous").click().run()
+    assert at.selectbox(key="book-contents").value == 2
+    shelf.set_position(entry.id, 4, 7)  # as a click on sentence 8 of part 5 keeps it
+
+    # another text, then the book again from the sidebar: part 5, sentence 8; the same text again is the
+    # same book
+    next(b for b in at.button if b.label == "Open the sample article").click().run()
+    assert not any(s.key == "book-contents" for s in at.selectbox)
+    at.button(key=f"book-open-{entry.id}").click().run()
+    assert at.selectbox(key="book-contents").value == 4
+    assert at.session_state["selected"] == 7
+    _open_long(at)
+    assert len(shelf.entries()) == 1 and at.session_state["selected"] == 7
+
+    # a new session (a restart, another tab) finds the book on the shelf
+    again = run_page()
+    again.button(key=f"book-open-{entry.id}").click().run()
+    assert again.selectbox(key="book-contents").value == 4
+
+
+def test_rename_and_delete_a_book() -> None:
+    at = run_page()
+    shelf = _open_long(at)
+    (entry,) = shelf.entries()
+    at.text_input(key=f"book-title-{entry.id}").set_value("  رواية   طويلة ")
+    at.button(key=f"book-rename-{entry.id}").click().run()
+    assert shelf.get(entry.id).title == "رواية طويلة"  # type: ignore[union-attr]
+    at.button(key=f"book-delete-{entry.id}").click().run()
+    assert shelf.entries() == []
+    assert not any(s.key == "book-contents" for s in at.selectbox)  # the part stays, no longer a book
+    assert at.session_state["text"]
