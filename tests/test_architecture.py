@@ -32,6 +32,7 @@ ALLOWED = {
     "models.speech": {"models.text", "models.vowels"},
     "models.interlinear": {"models.text", "models.lexicon"},
     "models.review": {"models.study", "models.text", "models.lexicon"},
+    "models.grammar": {"models.text", "models.lexicon", "models.vowels", "models.study"},
 }
 
 
