@@ -119,14 +119,17 @@ def glossary_roots(doc: Document) -> None:
         entry.root = first.get(entry.key)
 
 
-def apply_vowels(doc: Document, voweled: Vowels, lexicon: Lexicon | None = None) -> Vowels:
+def apply_vowels(
+    doc: Document, voweled: Vowels, lexicon: Lexicon | None = None, active: frozenset[str] = ACTIVE
+) -> Vowels:
     """`voweled` with the endings the rules decide put right, and every token's Case or Mood (and its
-    grammar line) read from the ending: the rule's, else the vowels' guess where the word allows it."""
+    grammar line) read from the ending: the rule's, else the vowels' guess where the word allows it.
+    `active`: the rules used (none: the vowels' endings read as they are)."""
     lexicon = lexicon or get_lexicon()
     added = dict(voweled.added)
     text = voweled.text
     for sentence in doc.sentences:
-        words = sentence_words(sentence.tokens, lexicon)
+        words = sentence_words(sentence.tokens, lexicon, active)
         for token, word in zip(sentence.tokens, words, strict=True):
             if word is None:
                 continue

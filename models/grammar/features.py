@@ -2,8 +2,8 @@
 
 `upos(reading)` maps Buckwalter's stem tag to UD's UPOS (PREP → ADP, CONJ → CCONJ, a demonstrative →
 DET, …); `features(reading)` reads Gender, Number, Person, Aspect, Voice, VerbForm, Definite and what
-the affixes fix of Case and Mood (a sound plural's -ūna is nominative, a preposition written on the word
-governs the genitive) from the reading's prefix, stem and suffix tags. What the affixes leave open
+the affixes fix of Case and Mood (a sound plural's -ūna is nominative) from the reading's prefix, stem
+and suffix tags. What the affixes leave open
 (most nouns' case, a singular imperfect verb's mood) comes from the vowels or the context
 (`models.grammar.rules`). `describe` says it in plain English: "noun · feminine plural · definite ·
 genitive".
@@ -108,8 +108,6 @@ def features(reading: Analysis, pos: str) -> dict[str, str]:
         out["Definite"] = "Cons"
     else:
         out["Definite"] = "Ind"  # a construct state is found from the next word (models.grammar.rules)
-    if "PREP" in prefix:
-        out["Case"] = "Gen"  # بِـ لِـ كَـ written on the word govern the genitive
     return dict(sorted(out.items()))
 
 

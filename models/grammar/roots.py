@@ -101,11 +101,13 @@ class Roots:
 
     def _choose(self, word: str, lemma: str | None, pos: str) -> str | None:
         lemma_letters = normalize(lemma) if lemma else ""
-        for source in ([strip_tashkeel(lemma)] if lemma else []) + [word]:
-            best = _best(self._candidates(source), lemma_letters or normalize(word), pos)
-            if best is not None:
-                return best
-        return None
+        if lemma:  # every form of a lemma: one look-up
+            key = ("", lemma_letters, pos)
+            if key not in self._cache:
+                self._cache[key] = _best(self._candidates(strip_tashkeel(lemma)), lemma_letters, pos)
+            if self._cache[key] is not None:
+                return self._cache[key]
+        return _best(self._candidates(word), lemma_letters or normalize(word), pos)
 
 
 def _best(candidates: list[tuple[str, str, str]], lemma: str, pos: str) -> str | None:

@@ -3,8 +3,8 @@ reading (and correcting) the case ending the vowels mode chose.
 
 The rules look at the word right before (only a word, not across punctuation):
 
-- `preposition`: a noun after a preposition (في، من، على، إلى، عن، بعد…) or with one written on it
-  (بـ، لـ، كـ) is genitive;
+- `preposition`: a noun after a preposition (في، من، على، إلى، عن، بعد…; not one with a pronoun on
+  it, منها) or with one written on it (بـ، لـ، كـ) is genitive;
 - `inna`: the noun right after إنّ and its sisters (أنّ، لكنّ، لعلّ، ليت), with their proclitics
   (فإن، لأن، بأن، ولكن), is accusative; أن before a verb is the subjunctive's أن (next rule);
 - `idafa`: the second noun of an iḍāfa (a noun without the article or tanween, then a noun or name with
@@ -119,7 +119,9 @@ def _rule(word: Word, before: Word | None, prev: str, active: frozenset[str]) ->
         return "preposition", "Gen", f"after the preposition {clitic or 'on the word'}"
     if before is None or before.reading is None:
         return None
-    if "preposition" in active and before.pos == "ADP":
+    bare = not before.reading.suffix and normalize(before.reading.stem) == normalize(before.reading.lemma)
+    if "preposition" in active and before.pos == "ADP" and bare:
+        # (a preposition with a pronoun on it, منها، فيه، لها, governs its pronoun, not the next word)
         return "preposition", "Gen", f"after the preposition {before.text}"
     if "inna" in active and prev in _INNA and before.pos in ("PART", "SCONJ", "CCONJ") and word.pos != "ADJ":
         return "inna", "Acc", f"the noun after {before.text}"
