@@ -287,6 +287,7 @@ def _reading() -> None:
         on_status=functools.partial(_set_status, current) if not analysing else None,
         marked=st.session_state.get("marked"),
         interlinear=settings.interlinear if not analysing else "off",  # its glosses come with the lexicon
+        graded_vowels=settings.graded_vowels,
         provisional=pipeline.provisional(current, service) if translating and service is not None else None,
         analysing=analysing,
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.families import open_family_of, show_family
 from components.listen import listen_payload, on_speak
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
@@ -31,7 +32,11 @@ def _component():  # Streamlit's renderer type is private
             (_FRONTEND / name).read_text(encoding="utf-8") for name in ("reader.css", "listen.css")
         ),
         # listen.js defines qariListen (hoisted in the module), which reader.js calls at its end
-        js="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("listen.js", "reader.js")),
+        # grammar.js: the card's root, grammar and readings, key F (qariGrammar, called by reader.js)
+        js="\n".join(
+            (_FRONTEND / name).read_text(encoding="utf-8")
+            for name in ("listen.js", "grammar.js", "reader.js")
+        ),
     )
 
 
@@ -49,6 +54,7 @@ def reader_payload(
     form_statuses: Mapping[tuple[str, str], str] | None = None,
     provisional: dict[int, str] | None = None,
     analysing: bool = False,
+    graded_vowels: bool = False,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
 
@@ -82,6 +88,8 @@ def reader_payload(
         "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
         "analysing": analysing,
+        # graded vowels: the added vowels hidden on words marked known (the reader.css rule)
+        "graded_vowels": graded_vowels,
     }
 
 
@@ -102,6 +110,7 @@ def reader(
     on_form_status: Callable[[int, str], None] | None = None,
     provisional: dict[int, str] | None = None,
     analysing: bool = False,
+    graded_vowels: bool = False,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
@@ -114,6 +123,8 @@ def reader(
     ((form, lemma) → status) are such marks, which win over the lemma's.
     `provisional` (sentence index → English so far) is shown, with class `provisional`, until the
     sentence's translation is in. `analysing`: `doc` is the plain text, its analysis still to come.
+    `graded_vowels`: the added vowels only on words not marked known. Key F on a word opens its root's
+    family (`components.families`).
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -137,6 +148,11 @@ def reader(
     def speak_requested() -> None:
         on_speak(st.session_state[key].get("speak"))
 
+    def family_requested() -> None:  # key F on a word: its root's family (components/families.py)
+        value = st.session_state[key].get("family")
+        if isinstance(value, dict) and isinstance(value.get("t"), int):
+            open_family_of(doc, value["t"])
+
     data = reader_payload(
         doc,
         selected,
@@ -150,6 +166,7 @@ def reader(
         form_statuses=form_statuses,
         provisional=provisional,
         analysing=analysing,
+        graded_vowels=graded_vowels,
     )
     data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     _component()(
@@ -158,4 +175,6 @@ def reader(
         on_select_change=selected_changed,
         on_status_change=status_changed,
         on_speak_change=speak_requested,
+        on_family_change=family_requested,
     )
+    show_family(doc)  # the family the reader asked for with F, if any

@@ -208,7 +208,7 @@ export default function (component) {
     card.replaceChildren();
     const word = document.createElement("div");
     word.className = "card-word";
-    word.textContent = data.show_vowels && info.voweled ? info.voweled
+    word.textContent = qariShowsVowels(info, data, w.dataset.status) ? info.voweled
       : data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text;
     card.append(word);
     const meta = [
@@ -233,6 +233,7 @@ export default function (component) {
       c.textContent = `here: ${info.context}`;
       card.append(c);
     }
+    qariGrammarCard(card, info, data); // root, grammar, other readings (grammar.js)
     if (!info.label && info.lemma !== undefined && !data.analysing) {
       const k = document.createElement("div");
       k.className = "card-meta";
@@ -249,4 +250,6 @@ export default function (component) {
   ar.onscroll = hideCard;
   // reading aloud: components/frontend/listen.js (concatenated before this file)
   qariListen(component, { root, ar, en, card, state: st, choose });
+  // grammar: key F (word families), graded vowels (components/frontend/grammar.js)
+  qariGrammar(component, { root, ar, state: st, data });
 }
