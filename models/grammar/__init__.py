@@ -22,6 +22,7 @@ from models.grammar.features import NOMINAL, describe, features, upos
 from models.grammar.roots import Roots, RootsUnavailable, get_roots
 from models.grammar.rules import (
     ACTIVE,
+    CORRECTING,
     RULES,
     Word,
     agrees,
@@ -36,6 +37,7 @@ from models.vowels.diacritizer import Vowels
 
 __all__ = [
     "ACTIVE",
+    "CORRECTING",
     "RULES",
     "Roots",
     "RootsUnavailable",
@@ -120,11 +122,15 @@ def glossary_roots(doc: Document) -> None:
 
 
 def apply_vowels(
-    doc: Document, voweled: Vowels, lexicon: Lexicon | None = None, active: frozenset[str] = ACTIVE
+    doc: Document,
+    voweled: Vowels,
+    lexicon: Lexicon | None = None,
+    active: frozenset[str] = ACTIVE,
+    correcting: frozenset[str] = CORRECTING,
 ) -> Vowels:
-    """`voweled` with the endings the rules decide put right, and every token's Case or Mood (and its
-    grammar line) read from the ending: the rule's, else the vowels' guess where the word allows it.
-    `active`: the rules used (none: the vowels' endings read as they are)."""
+    """`voweled` with the endings the `correcting` rules decide put right, and every token's Case or Mood
+    (and its grammar line) read from the ending: the rule's, else the vowels' guess where the word allows
+    it. `active`: the rules used (none: the vowels' endings read as they are)."""
     lexicon = lexicon or get_lexicon()
     added = dict(voweled.added)
     text = voweled.text
@@ -139,7 +145,8 @@ def apply_vowels(
                 written = text[word.ending + 1 : after]
                 if word.rule is not None:
                     value = word.features[key]
-                    if not agrees(word, value, marks) and value_of(word, written) is None and after in added:
+                    fix = word.rule in correcting and not agrees(word, value, marks)
+                    if fix and value_of(word, written) is None and after in added:
                         added[after] = corrected(added[after], value)
                 elif key not in word.features:
                     said = value_of(word, marks)
