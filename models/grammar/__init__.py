@@ -145,9 +145,12 @@ def apply_vowels(
                 written = text[word.ending + 1 : after]
                 if word.rule is not None:
                     value = word.features[key]
-                    fix = word.rule in correcting and not agrees(word, value, marks)
-                    if fix and value_of(word, written) is None and after in added:
+                    if agrees(word, value, marks):
+                        pass
+                    elif word.rule in correcting and value_of(word, written) is None and after in added:
                         added[after] = corrected(added[after], value)
+                    else:  # a rule that says why but does not overrule the vowels: the card says both
+                        word.reason = f"{word.reason}; the vowels read it otherwise"
                 elif key not in word.features:
                     said = value_of(word, marks)
                     if said is not None:

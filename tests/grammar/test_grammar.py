@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.grammar import add_grammar, apply_vowels, describe, get_roots, sentence_words
+from models.grammar import RULES, add_grammar, apply_vowels, describe, get_roots, sentence_words
 from models.grammar.rules import corrected
 from models.lexicon.lexicon import get_lexicon
 from models.pipeline import analyze
@@ -70,11 +70,19 @@ def test_the_rules_say_why() -> None:
     assert tokens["الخارجية"].features["Case"] == "Gen"  # type: ignore[attr-defined]
     assert tokens["وزير"].features["Definite"] == "Cons"  # type: ignore[attr-defined]
     assert tokens["الحكومة"].features["Case"] == "Acc"  # type: ignore[attr-defined]
-    assert tokens["تقرر"].features["Mood"] == "Jus"  # type: ignore[attr-defined]
+    # after لم: not said (the rule was right on only 92 % of the dev half's words: a misread verb)
+    assert "Mood" not in tokens["تقرر"].features  # type: ignore[attr-defined]
     assert tokens["تسمح"].features["Mood"] == "Sub"  # type: ignore[attr-defined]
     assert tokens["الحكومة"].grammar == (  # type: ignore[attr-defined]
         "noun · feminine singular · definite · accusative (the noun after إن)"
     )
+
+
+def test_the_rule_after_lam_is_there_when_asked_for() -> None:
+    doc = analyze("لم تقرر الحكومة", with_entities=False)
+    words = sentence_words(doc.sentences[0].tokens, get_lexicon(), frozenset(RULES))
+    verb = words[1]
+    assert verb is not None and verb.features["Mood"] == "Jus" and verb.rule == "lam"
 
 
 def test_a_sound_plurals_letters_win_over_a_rule() -> None:
