@@ -59,6 +59,7 @@ from models.vowels.engine import LETTERS, MARKS, SHADDA, SUKUN
 from models.vowels.score import Score
 
 NOMINAL = {"NOUN", "ADJ", "PROPN", "NUM"}
+LEMMA_ROOTS: dict[tuple[str, str], Counter[str]] = {}  # (lemma, pos) → the roots its words got
 
 
 def letter_marks(word: str) -> list[tuple[str, str]]:
@@ -134,6 +135,10 @@ def score_sentence(text: str, orig: str, half: str, tally: Tally) -> tuple[str, 
             fits = {upos(r, token.text) for r in lexicon.analyze(token.text) if consistent(r, gold_letters)}
             if len(fits) == 1 and token.pos != "PROPN":
                 tally.add(f"{half}:pos", token.pos in fits)
+            if token.pos in ("NOUN", "VERB", "ADJ"):
+                tally.add(f"{half}:root:{token.pos}", token.root is not None)
+                if token.lemma and token.root:
+                    LEMMA_ROOTS.setdefault((token.lemma, token.pos), Counter())[token.root] += 1
             if word.ending is None:
                 continue
             k = sum(1 for c in token.text[: word.ending - token.start] if c in LETTERS)
@@ -217,6 +222,16 @@ def main() -> None:
         k: {"words": s.words, "wer": round(s.wer, 2), "wer_no_case": round(s.wer_noce, 2)}
         for k, s in wer.items()
     }
+    for half in ("dev", "test"):
+        for pos in ("NOUN", "VERB", "ADJ"):
+            n, share = tally.share(f"{half}:root:{pos}")
+            rows.append((half, f"{pos} with a root", n, share))
+    shared = sum(c.most_common(1)[0][1] for c in LEMMA_ROOTS.values())
+    words = sum(sum(c.values()) for c in LEMMA_ROOTS.values())
+    rows.append(
+        ("all", "words whose root is their lemma's most common one", words, 100.0 * shared / max(1, words))
+    )
+    results["accuracy"] = [{"half": h, "what": w, "words": n, "percent": round(p, 2)} for h, w, n, p in rows]
     results["cost"] = roots_cost([x[1] for x in news[:100]])
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))

@@ -107,7 +107,10 @@ def add_grammar(doc: Document, lexicon: Lexicon | None = None, roots: Roots | No
             token.features = word.features or None
             token.root = roots.root(token.text, token.lemma, word.pos) if roots is not None else None
             token.grammar = _line(word, vowels=False)
-            token.readings = _readings(lexicon, token.text, word.reading) or None
+            # a name's letters spell other words too (كندا, a verb): not readings of the name
+            token.readings = (
+                _readings(lexicon, token.text, word.reading) or None if word.pos != "PROPN" else None
+            )
 
 
 def glossary_roots(doc: Document) -> None:

@@ -16,7 +16,8 @@ root), then the word as written; each candidate is scored by
 3. its radicals appearing, in order, among the lemma's letters (a weak radical, و ي ا ء, may be
    missing: قال, from قول);
 
-ties go to the root most analyses give. A root must be three or four Arabic letters: qalsadi's
+ties go to the root most analyses give. كان and its sisters, which qalsadi lists as stopwords without a
+root, have theirs from a table. A root must be three or four Arabic letters: qalsadi's
 "root" of a loanword is its stem (الأكاديمية → ءكاديمي), which is no root. Names, particles,
 pronouns and words of no part of speech have none (None).
 
@@ -39,6 +40,8 @@ from models.text.arabic import normalize, strip_tashkeel
 ROOTED = frozenset({"NOUN", "ADJ", "VERB", "ADV", "NUM"})  # parts of speech that have a root
 _WEAK = frozenset("اويىءأإؤئآ")
 _ROOT_LETTERS = frozenset("ءابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+# كان and its sisters: qalsadi lists them as stopwords, without a root (letters normalised)
+_KANA = {"كان": "كون", "اصبح": "صبح", "صار": "صير", "ظل": "ظلل", "بات": "بيت", "امسي": "مسي", "اضحي": "ضحي"}
 _AUGMENTS = frozenset("سءلتمونيهاة")  # the letters a pattern adds to a root, hamza folded
 _HAMZAS = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "ء", "ى": "ي"})
 
@@ -79,6 +82,7 @@ class Roots:
         for result in self._analex().check_word(word):
             found = getattr(result, "__dict__", result)
             root = str(found.get("root") or "").replace(" ", "").translate(_HAMZAS)
+            root = root.removesuffix("ة")  # a noun arramooz lists without a root gives its stem: سلعة → سلع
             out.append((root, str(found.get("type") or ""), strip_tashkeel(str(found.get("original") or ""))))
         return out
 
@@ -101,6 +105,8 @@ class Roots:
 
     def _choose(self, word: str, lemma: str | None, pos: str) -> str | None:
         lemma_letters = normalize(lemma) if lemma else ""
+        if pos == "VERB" and lemma_letters in _KANA:
+            return _KANA[lemma_letters]
         if lemma:  # every form of a lemma: one look-up
             key = ("", lemma_letters, pos)
             if key not in self._cache:
