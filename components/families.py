@@ -46,23 +46,28 @@ def show_family(doc: Document) -> None:
 
 
 def family_picker(doc: Document, key: str = "family-picker") -> None:
-    """The glossary's way in: the text's roots, most words first, and a button that opens one's family."""
+    """The glossary's way in: the text's roots, most words first; choosing one opens its family (on this
+    run, by the reader: `show_family`), and the box is empty again for the next."""
     counts = Counter(t.root for s in doc.sentences for t in s.tokens if t.root)
     if not counts:
         return
-    roots = [root for root, _n in counts.most_common()]
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    with left:
-        root = st.selectbox(
-            "Word family",
-            roots,
-            key=key,
-            format_func=lambda r: f"{' '.join(r)} ({counts[r]})",
-            help="A root's words across your library: each with its meaning, your status and a sentence.",
-        )
-    with right:
-        if st.button("Open the family", key=f"{key}-open") and root:
-            _family_dialog(root, doc)
+
+    def chosen() -> None:
+        root = st.session_state.get(key)
+        if root:
+            st.session_state[FAMILY_KEY] = root
+            st.session_state[key] = None
+
+    st.selectbox(
+        "Word family",
+        [root for root, _n in counts.most_common()],
+        index=None,
+        key=key,
+        placeholder="A root of this text…",
+        format_func=lambda r: f"{' '.join(r)} ({counts[r]})",
+        on_change=chosen,
+        help="A root's words across your library: each with its meaning, your status and a sentence.",
+    )
 
 
 def family_frame(members: list[Member]) -> pd.DataFrame:
