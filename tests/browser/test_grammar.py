@@ -65,3 +65,15 @@ def test_graded_vowels_hide_the_vowels_of_a_known_word(page: Page, grammar_url: 
     expect(page.get_by_role("tooltip").locator(".card-word")).to_have_text(re.compile("[\u064b-\u0652]"))
     known.hover()
     expect(page.get_by_role("tooltip").locator(".card-word")).to_have_text("اتفقت")
+
+
+def test_the_glossary_opens_a_word_family(page: Page, grammar_url: str) -> None:
+    open_reader(page, grammar_url)
+    page.get_by_role("tab", name=re.compile("^Words")).click()
+    box = page.get_by_role("combobox", name="Word family")
+    box.click()
+    box.press_sequentially("و ف ق")  # the list is long: narrowed as a reader would
+    page.get_by_role("option").filter(has_text="و ف ق").first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    expect(dialog.locator("table tr", has_text="اتفقت").first).to_be_visible()
