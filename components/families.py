@@ -31,10 +31,10 @@ def keep_families(doc: Document, text_id: str) -> None:
         store.keep(text_id, doc)
 
 
-def open_family_of(doc: Document, token_index: int) -> None:
+def open_family_of(doc: Document, token_index: object) -> None:
     """Key F on token `token_index` (global order): its root's family opens on this run."""
     tokens = [t for s in doc.sentences for t in s.tokens]
-    if 0 <= token_index < len(tokens) and tokens[token_index].root:
+    if isinstance(token_index, int) and 0 <= token_index < len(tokens) and tokens[token_index].root:
         st.session_state[FAMILY_KEY] = tokens[token_index].root
 
 

@@ -1,19 +1,17 @@
 // Grammar in the reader (models.grammar, through components/markup.py's card_grammar): the hover card's
 // root, plain-English grammar line and other readings; key F opens the hovered word's root family
 // (components/families.py); graded vowels (the added vowels hidden on words marked known, reader.css).
-// Kept apart from reader.js, which calls these two functions. Text only, never HTML.
+// Kept apart from reader.js, which calls these functions. Text only, never HTML.
 
-// Below the card's gloss: what reader.js has drawn stays as it is.
-function qariGrammarCard(card, info, data) {
-  const line = (className, text) => {
-    const el = document.createElement("div");
-    el.className = className;
-    el.textContent = text;
-    card.append(el);
-  };
-  if (info.root_spaced) line("card-root", `root ${info.root_spaced}` + (data.analysing ? "" : " · F: its word family"));
-  if (info.grammar) line("card-grammar", info.grammar);
-  if (info.readings && info.readings.length) line("card-readings", `also read: ${info.readings.join(" · ")}`);
+// The card's lines about the word's grammar (card.js draws them below the gloss, as `o.extra`).
+function qariGrammarLines(info, data) {
+  const lines = [];
+  if (info.root_spaced) {
+    lines.push({ className: "card-root", text: `root ${info.root_spaced}` + (data.analysing ? "" : " · F: its word family") });
+  }
+  if (info.grammar) lines.push({ className: "card-grammar", text: info.grammar });
+  if (info.readings && info.readings.length) lines.push({ className: "card-readings", text: `also read: ${info.readings.join(" · ")}` });
+  return lines;
 }
 
 // Whether the card shows the word with Qari's vowels: not a known word's when the vowels are graded
@@ -22,17 +20,19 @@ function qariShowsVowels(info, data, status) {
   return Boolean(data.show_vowels && info.voweled) && !(data.graded_vowels && (status ?? info.status) === "known");
 }
 
-function qariGrammar(component, { root, ar, state, data }) {
+function qariGrammar({ root, ar, state, data, send }) {
   root.classList.toggle("graded", data.graded_vowels === true);
-  // one listener, replaced on every run (reader.js's own keys are ar.onkeydown)
-  if (state.grammarKeys) ar.removeEventListener("keydown", state.grammarKeys);
-  state.grammarKeys = (e) => {
-    if (e.key !== "f" && e.key !== "F") return;
-    if (e.ctrlKey || e.metaKey || e.altKey || state.hovered === null || state.hovered === undefined) return;
-    const info = state.cards[state.hovered];
-    if (!info || !info.root || data.analysing) return;
-    e.preventDefault();
-    component.setTriggerValue("family", { t: state.hovered });
+  // F before reader.js's own keys: its handler (set anew every run) is wrapped, so F works wherever
+  // reader.js's document listener forwards keys from
+  const keys = ar.onkeydown;
+  ar.onkeydown = (e) => {
+    const f = (e.key === "f" || e.key === "F") && !e.ctrlKey && !e.metaKey && !e.altKey;
+    const info = f && state.hovered !== null && state.hovered !== undefined ? state.cards[state.hovered] : null;
+    if (info && info.root && !data.analysing) {
+      e.preventDefault();
+      send("family", { t: state.hovered }); // the page's ordered channel (components/actions.py)
+      return;
+    }
+    if (keys) keys(e);
   };
-  ar.addEventListener("keydown", state.grammarKeys);
 }
