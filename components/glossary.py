@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from components.families import family_picker
 from components.markup import LABEL_NAMES
 from models.document import Document, GlossaryEntry
 
@@ -28,6 +29,7 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "Arabic": g.lemma,
                 **({"Voweled": g.voweled or ""} if voweled else {}),
                 "English": g.gloss or "",
+                **({} if names else {"Root": " ".join(g.root) if g.root else ""}),
                 "In this text": g.context_gloss or "",
                 "Transliteration": g.translit or "",
                 ("Type" if names else "Part of speech"): (
@@ -110,3 +112,5 @@ def glossary_panel(
                     "Count": st.column_config.NumberColumn(width="small"),
                 },
             )
+            if suffix == "words":
+                family_picker(doc)  # a root's words across the library (components/families.py)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from components import account, books, texts
+from components.families import keep_families
 from models.document import Document
 from models.review.backup import export_bytes, import_bytes  # the library file with the review history
 from models.study.library import LibraryEntry
@@ -43,6 +44,7 @@ def keep_words(doc: Document) -> None:
         library.set_words(
             text_id, {word_lemma(t) for s in doc.sentences for t in s.tokens if t.kind == "arabic"}
         )
+    keep_families(doc, text_id)  # its words by root: the word families (components/families.py)
     done.add(text_id)
 
 

@@ -288,9 +288,20 @@ def token_cards(
                     if tok.kind == "arabic" and not entry
                     else None,
                     "form": vocab_key(tok.text) if tok.kind == "arabic" else None,  # "this form only"
+                    **card_grammar(tok),
                 }
             )
     return cards
+
+
+def card_grammar(tok: Token) -> dict[str, Any]:
+    """The card's grammar (models.grammar): the root, the plain-English line, the other readings."""
+    return {
+        "root": tok.root,
+        "root_spaced": " ".join(tok.root) if tok.root else None,  # ك ت ب: the radicals apart
+        "grammar": tok.grammar,
+        "readings": list(tok.readings or []),
+    }
 
 
 def alignment_links(doc: Document) -> list[list[list[int]]]:

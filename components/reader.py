@@ -17,6 +17,7 @@ import streamlit as st
 from sqlalchemy.engine import Connection
 
 from components.actions import STATE, Channel, Handler, later
+from components.families import open_family_of, show_family
 from components.listen import listen_payload, on_speak
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
@@ -35,10 +36,11 @@ def _component():  # Streamlit's renderer type is private
         css="\n".join(
             (_FRONTEND / name).read_text(encoding="utf-8") for name in ("reader.css", "listen.css")
         ),
-        # listen.js and channel.js define functions (hoisted in the module) that reader.js calls
+        # listen.js, channel.js and grammar.js (the card's root and grammar, key F) define functions
+        # (hoisted in the module) that reader.js calls
         js="\n".join(
             (_FRONTEND / name).read_text(encoding="utf-8")
-            for name in ("channel.js", "card.js", "listen.js", "reader.js")
+            for name in ("channel.js", "card.js", "listen.js", "grammar.js", "reader.js")
         ),
     )
 
@@ -57,6 +59,7 @@ def reader_payload(
     form_statuses: Mapping[tuple[str, str], str] | None = None,
     provisional: dict[int, str] | None = None,
     analysing: bool = False,
+    graded_vowels: bool = False,
 ) -> dict:
     """Everything the browser needs, as JSON-able data (what AppTest and unit tests inspect).
 
@@ -92,6 +95,8 @@ def reader_payload(
         "tashkeel": TASHKEEL_CHARS,
         "empty_hint": "Click a sentence, or use the arrow keys, to see its translation here.",
         "analysing": analysing,
+        # graded vowels: the added vowels hidden on words marked known (the reader.css rule)
+        "graded_vowels": graded_vowels,
     }
 
 
@@ -140,6 +145,7 @@ def reader(
     form_statuses: Mapping[tuple[str, str], str] | None = None,
     provisional: dict[int, str] | None = None,
     analysing: bool = False,
+    graded_vowels: bool = False,
     also_rerun: Sequence[str] = (),
     applied: dict[str, int] | None = None,
 ) -> None:
@@ -156,7 +162,8 @@ def reader(
     sentence's translation is in. `analysing`: `doc` is the plain text, its analysis still to come.
     `also_rerun`: keys of fragments to run again when a mark lands: the sidebar's counts, and the fragment
     this reader is in. `applied`: where the session keeps which of the page's actions were applied
-    (`ReadingSession.applied`).
+    (`ReadingSession.applied`). `graded_vowels`: the added vowels only on words not marked known. Key F
+    on a word opens its root's family (`components.families`).
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
@@ -179,6 +186,8 @@ def reader(
         if vocab is not None
         else later()
     )
+    # key F on a word: its root's family (components/families.py)
+    handlers["family"] = Handler(lambda action, _conn: open_family_of(doc, action.get("t")))
 
     def actions_changed() -> None:
         ran = channel.take(st.session_state[key].get(STATE), handlers)
@@ -204,8 +213,10 @@ def reader(
         form_statuses=form_statuses,
         provisional=provisional,
         analysing=analysing,
+        graded_vowels=graded_vowels,
     )
     data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     data["acked"] = channel.acknowledged()
     data["marks"] = vocab is not None
     _component()(data=data, key=key, on_actions_change=actions_changed)
+    show_family(doc)  # the family the reader asked for (key F), if any

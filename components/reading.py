@@ -51,6 +51,7 @@ def _column(session: ReadingSession) -> None:
         interlinear=view.interlinear,
         provisional=view.provisional,
         analysing=view.analysing,
+        graded_vowels=bool(session.settings and session.settings.graded_vowels),  # only on words not known
     )
 
 

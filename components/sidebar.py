@@ -28,6 +28,7 @@ class Settings:
     vowels: bool = False  # show the short vowels Qari adds (lighter than the author's)
     interlinear: str = "off"  # word by word: "off", "new" (new and learning words), "all"
     pausal: bool = False  # no case ending on a word before a pause (full stop, comma, end of line)
+    graded_vowels: bool = False  # the added vowels only on words not marked known
 
 
 def sidebar() -> Settings:
@@ -88,6 +89,13 @@ def sidebar() -> Settings:
             help="No case ending on a word before a full stop, a comma or the end of a line, as Arabic is "
             "read aloud (the least certain vowels); a word inside a phrase keeps its own.",
         )
+        graded_vowels = st.toggle(
+            "Vowels only on words not known",
+            value=False,
+            disabled=not vowels,
+            help="Graded vowels: a word you marked known (key 3) is shown as it is written, without the "
+            "vowels Qari adds; the others keep theirs.",
+        )
         listen_section()  # speed and voice, saved for the reader (components/listen.py)
         interlinear = st.radio(
             "Word by word",
@@ -130,6 +138,7 @@ def sidebar() -> Settings:
         vowels,
         interlinear or "off",
         pausal,
+        graded_vowels,
     )
 
 

@@ -1,4 +1,5 @@
-"""Command line: `python -m models analyze FILE|URL --json [--no-translate] [--interlinear]`,
+"""Command line: `python -m models analyze FILE|URL --json [--no-translate] [--interlinear] [--vowels]`
+(each word with its `root`, UD `pos` and `features`, and the card's `grammar` line),
 `python -m models analyze BOOK --chapters` (an EPUB's or a long text's chapters as JSON) or `--chapter N`
 (that chapter analysed like any text), `python -m models download`,
 `python -m models evaluate-ner FILE.conll…`,
@@ -19,7 +20,7 @@ from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
 from models.inputs.web import fetch_article, looks_like_url
 from models.interlinear import interlinear_glosses
 from models.names.evaluate import main as evaluate_ner
-from models.pipeline import close_translation_services, pending, read
+from models.pipeline import add_vowels, close_translation_services, pending, read
 from models.settings import translation_model
 from models.speech import NothingToSay, SpeechUnavailable, synthesize, wav
 from models.translation.download import download_model
@@ -43,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         "--model", default=None, help="Marian model id or local folder (default: QARI_MT_MODEL)"
     )
     analyze.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    analyze.add_argument(
+        "--vowels",
+        action="store_true",
+        help="give every word its voweled form in context (`voweled`), and read each word's case or mood "
+        "(`features`) from its ending, put right by the grammar's rules",
+    )
     analyze.add_argument(
         "--interlinear",
         action="store_true",
@@ -159,6 +166,11 @@ def _analyze_text(text: str, args: argparse.Namespace) -> int:
         doc, translation = read(text, model_id=model_id, beam_size=args.beam)
     finally:
         close_translation_services()  # before the interpreter shuts down, even on Ctrl+C
+    if args.vowels:
+        try:
+            add_vowels(doc)
+        except VowelsUnavailable as exc:
+            print(f"qari: {exc}", file=sys.stderr)
     if translation is not None and translation.translator is None and pending(doc):
         error = translation.loaded.error if translation.loaded is not None else "the model is still loading"
         print(f"qari: no translation: {error}", file=sys.stderr)

@@ -29,6 +29,13 @@ class Token:
     gloss: str | None = None
     translit: str | None = None  # simplified ALA-LC (models.text.translit), e.g. "al-maʿlūmāt"
     voweled: str | None = None  # the word with its short vowels added (models.vowels); only marks added
+    # Grammar (models.grammar): the root's letters (كتب; None for names, particles, loanwords), the
+    # features in Universal Dependencies' names ({"Case": "Gen", "Definite": "Def", ...}), the plain-English
+    # line the hover card shows, and the word's other readings ("كَتَبَ wrote", ...).
+    root: str | None = None
+    features: dict[str, str] | None = None
+    grammar: str | None = None
+    readings: list[str] | None = None
 
 
 @dataclass
@@ -78,6 +85,7 @@ class GlossaryEntry:
         None  # what the word became in this text's translation (models.translation.align)
     )
     voweled: str | None = None  # its first form in the text, voweled in context (models.vowels)
+    root: str | None = None  # a word's root (models.grammar), e.g. "كتب"
 
 
 @dataclass

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from models import registry
 from models.document import Document, Sentence
+from models.grammar import add_grammar, apply_vowels, glossary_roots
 from models.lexicon.lexicon import get_lexicon
 from models.names.recognizer import get_recognizer, recognizer_note
 from models.settings import translation_engine, translation_service_kind
@@ -88,7 +89,10 @@ def analyze(
             sentence.entities = recognizer.recognize(text, sentence.tokens)
     if with_lexicon:
         annotate_tokens(doc, get_lexicon())
+        add_grammar(doc, get_lexicon())  # UD part of speech, features, roots (models.grammar)
     doc.glossary = build_glossary(doc, with_lexicon=with_lexicon)
+    if with_lexicon:
+        glossary_roots(doc)
     return doc
 
 
@@ -376,6 +380,8 @@ def add_vowels(doc: Document, voweled: Vowels | None = None) -> None:
     entry the voweled form of its first occurrence. `voweled` is `models.vowels.vowels(doc.text)` when
     already computed (it takes a second or so for an article)."""
     voweled = voweled if voweled is not None else vowels(doc.text)
+    if any(t.features is not None for s in doc.sentences for t in s.tokens):
+        voweled = apply_vowels(doc, voweled)  # the case read from the endings, and put right by the rules
     first: dict[str, str] = {}
     for sentence in doc.sentences:
         for entity in sentence.entities:  # a name as the entity spans it (no proclitic, every word)

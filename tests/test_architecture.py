@@ -33,6 +33,7 @@ ALLOWED = {
     "models.interlinear": {"models.text", "models.lexicon"},
     "models.review": {"models.study", "models.text", "models.lexicon"},
     "models.books": {"models.inputs", "models.study", "models.text"},
+    "models.grammar": {"models.text", "models.lexicon", "models.vowels", "models.study"},
 }
 
 

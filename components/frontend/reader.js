@@ -234,7 +234,8 @@ export default function (component) {
     while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
     return Boolean(el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)));
   };
-  const shownWord = (info) => (data.show_vowels && info.voweled ? info.voweled
+  // graded vowels: a word marked known shown as written (grammar.js)
+  const shownWord = (info, status) => (qariShowsVowels(info, data, status) ? info.voweled
     : data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text);
   // the card of word `w`: beside it (a mouse), or as a sheet with buttons (touch)
   const openCard = (w, sheet) => {
@@ -249,10 +250,11 @@ export default function (component) {
     const t = st.hovered;
     const pending = channel.queue().filter((m) => m.kind === "mark" && m.t === t && !m.form).pop();
     qariCard(card, pending ? { ...info, status: pending.status } : info, {
-      word: shownWord(info),
+      word: shownWord(info, pending ? pending.status : w.dataset.status),
       analysing: data.analysing,
       typing: typing(),
       sheet,
+      extra: qariGrammarLines(info, data), // root, grammar, other readings (grammar.js)
       onMark: (status) => {
         markWord(t, status, false);
         openCard(w, sheet); // the pressed button shows the new status
@@ -300,6 +302,8 @@ export default function (component) {
   window.__qariReaders = [...(window.__qariReaders || []).filter((r) => r.isConnected && r !== root), root];
   // reading aloud: components/frontend/listen.js (concatenated before this file)
   qariListen(component, { root, ar, en, card, state: st, choose, send: channel.send, hover, hideCard: leave });
+  // grammar: key F (word families), graded vowels (components/frontend/grammar.js)
+  qariGrammar({ root, ar, state: st, data, send: channel.send });
 
   // The reader's keys work wherever the focus is (a sidebar button, the page), except in a text field or a
   // control that takes the same keys (a slider, tabs), which keep them. One listener, replaced every run.

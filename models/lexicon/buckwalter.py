@@ -157,6 +157,9 @@ class Analysis:
     # (stem category, first suffix morpheme): the keys of the frequency table.
     entry: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)
     pattern: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    # Buckwalter's tags: the prefix's and suffix's <pos> fields and the stem's tag, e.g.
+    # ("bi/PREP+Al/DET+", "NOUN", "ap/NSUFF_FEM_SG"): the grammar's features (`models.grammar`).
+    tags: tuple[str, str, str] = field(default=("", "", ""), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ class _Affix:
     spelled: str  # the spelling its vowels imply (hamza kept), for rule 1
     vocs: tuple[tuple[str, bool], ...] = ()  # voweled morphemes (Buckwalter) and whether each is a clitic
     third: bool = True  # third person, or no person at all
+    pos: str = ""  # the <pos> field, e.g. "wa/CONJ+Al/DET+"
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,7 @@ def _load_affixes(path: Path) -> dict[str, list[_Affix]]:
             _spelling(raw, voc),
             vocs,
             _third_person(m.group(1) if m else ""),
+            m.group(1) if m else "",
         )
         out.setdefault(raw.translate(_BUCK_NORM), []).append(entry)
     return out

@@ -448,6 +448,7 @@ class Lexicon:
             voweled=voweled,
             entry=(b.lemma_id, b.voc, b.gloss),
             pattern=(b.cat, c.first),
+            tags=(a.pos, b.tag, c.pos),
         )
 
 

@@ -199,3 +199,16 @@ def test_a_form_marked_on_its_own_keeps_its_status_on_its_card() -> None:
         cards["بكتابه"]["vocab"] == cards["والكتاب"]["vocab"]
         and cards["بكتابه"]["form"] != cards["والكتاب"]["form"]
     )
+
+
+def test_the_card_carries_the_root_the_grammar_and_the_other_readings() -> None:
+    doc = analyze("ذهب الطالب إلى المدرسة", with_entities=False)
+    cards = {c["text"]: c for c in token_cards(doc)}
+    school = cards["المدرسة"]
+    assert school["root"] == "درس" and school["root_spaced"] == "د ر س"
+    assert school["grammar"].startswith("noun · feminine singular · definite · genitive")
+    assert "(after the preposition إلى)" in school["grammar"]
+    assert cards["ذهب"]["readings"]  # ذَهَب "gold" beside the verb
+    assert cards["إلى"]["root"] is None  # a particle has none
+    payload = reader_payload(doc, 0, graded_vowels=True)
+    assert payload["graded_vowels"] is True and payload["cards"][0]["grammar"]

