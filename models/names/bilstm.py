@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.document import Token
 from models.names.crf import DATA_DIR, Featurizer
+from models.names.lists import NameLists, load_lists
 from models.text.arabic import normalize, proclitic_splits
 
 if TYPE_CHECKING:
@@ -51,16 +52,22 @@ def _core(n: str) -> str:
 
 
 def token_inputs(
-    featurizer: Featurizer, tokens: Sequence[Token], gaz_tags: Sequence[str] | None
+    featurizer: Featurizer,
+    tokens: Sequence[Token],
+    gaz_tags: Sequence[str] | None,
+    lists: NameLists | None = None,
 ) -> list[TokenInput]:
-    """What the network reads of each token: (normalised word, core, discrete features)."""
+    """What the network reads of each token: (normalised word, core, discrete features); with `lists`,
+    the typed name lists' features too (`models.names.lists`)."""
     out = []
+    norms = [normalize(t.text) if t.kind == "arabic" else t.text.lower() for t in tokens]
+    listed = lists.features(norms) if lists is not None else [[] for _ in tokens]
     for i, t in enumerate(tokens):
-        n = normalize(t.text) if t.kind == "arabic" else t.text.lower()
+        n = norms[i]
         features = [f for f in featurizer.word(t.text, t.kind) if f.startswith(FEATURE_PREFIXES)]
         if gaz_tags is not None and gaz_tags[i] != "O":
             features.append("gz=" + gaz_tags[i])
-        out.append((n, _core(n) if t.kind == "arabic" else n, features))
+        out.append((n, _core(n) if t.kind == "arabic" else n, features + listed[i]))
     return out
 
 
@@ -248,7 +255,12 @@ class BiLstmTagger:
         folder = Path(folder)
         self.folder = folder
         self.featurizer = Featurizer(gazetteer, lexicon)
-        self.vocabularies = Vocabularies(json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
+        meta = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        self.vocabularies = Vocabularies(meta)
+        # models trained with the typed name lists' features read them (older ones were not)
+        self.lists = load_lists() if meta.get("lists") else None
+        if meta.get("lists") and self.lists is None:
+            raise OSError("the name lists the entity model was trained with are missing")
         self.network = new_network(self.vocabularies)
         state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
         self.network.load_state_dict({k: v.float() for k, v in state.items()})
@@ -270,7 +282,7 @@ class BiLstmTagger:
         if not todo:
             return out
         encode = self.vocabularies.encode
-        items = [encode(token_inputs(self.featurizer, *sentences[i])) for i in todo]
+        items = [encode(token_inputs(self.featurizer, *sentences[i], self.lists)) for i in todo]
         with self._lock, torch.inference_mode():
             # One thread: the matrices are small, and on a busy 2-core machine torch's default of a
             # thread per core made the sample's tagging 2.5-4x slower (154-240 ms against 61 ms).

@@ -175,3 +175,28 @@ def test_a_model_with_unlabeled_text_vectors_reads_them_frozen(tmp_path: Path) -
     )[4]
     assert words[0] == words[1] > 1 and words[2] > 1 and words[3] == bilstm.UNK  # the core stands in
     assert len(tagger.tag(tokenize("وصل هاياشي إلى كندا ."))) == 5
+
+
+def test_an_interrupted_training_resumed_from_its_checkpoint_gives_the_same_model(tmp_path: Path) -> None:
+    import torch
+
+    straight = train_names.train(_documents(), tmp_path / "straight", epochs=3, log=False)
+    steps = tmp_path / "steps"
+    train_names.train(_documents(), tmp_path / "first", epochs=1, log=False, checkpoints=steps)
+    assert torch.load(steps / "checkpoint.pt", weights_only=False)["epoch"] == 1
+    resumed = train_names.train(
+        _documents(), tmp_path / "resumed", epochs=3, log=False, checkpoints=steps, resume=True
+    )
+    a, b = torch.load(straight / "model.pt"), torch.load(resumed / "model.pt")
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert torch.load(steps / "checkpoint.pt", weights_only=False)["epoch"] == 3
+
+
+def test_each_epoch_is_scored_on_the_dev_documents_and_logged(tmp_path: Path) -> None:
+    steps = tmp_path / "steps"
+    train_names.train(
+        _documents(), tmp_path / "m", epochs=2, log=False, checkpoints=steps, dev={"news_dev": _documents()}
+    )
+    lines = (steps / "dev.log").read_text(encoding="utf-8").splitlines()
+    assert [line.split(":")[0] for line in lines] == ["epoch 1", "epoch 2"]
+    assert all("news_dev" in line and "P/R/F1" in line for line in lines)
