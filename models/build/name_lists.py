@@ -13,8 +13,9 @@ One row per normalised form (`models.text.arabic.normalize`, words joined by one
 (support = the number of sources that say so); empty for words only the untyped list has. English:
 - places and organisations: ArWikiCats' or world-cities' English; NERAr's Latin forms are French there
   (Égypte, Damas) and are not used for them;
-- people, several words: the NERAr form that agrees most with the others word by word (of انجلينا جولي's
-  eight spellings, "Angelina Jolie"), else ArWikiCats';
+- people, several words: of the NERAr and ArWikiCats forms with one Latin word per Arabic word, the one
+  whose words are the most usual spellings of those Arabic words over all the lists (جورج بوش: "George
+  Bush", not "George W Bush", "Bush Jr" or "Georges Busch"); else none (the words are spelled one by one);
 - a single word: its most frequent spelling over every source that pairs it with a Latin word, aligned
   word by word in multi-word names with as many words on both sides (ميلاني → Melanie).
 Function words (the gazetteer's STOPWORDS) and one-letter forms are left out. Deterministic: sorted, gzip
@@ -72,17 +73,21 @@ def read_rows(folder: Path) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _consensus(candidates: list[str]) -> str:
-    """The spelling whose words the other spellings share most, position by position."""
-    split = [_english_words(c) for c in candidates]
-    votes: dict[int, Counter[str]] = defaultdict(Counter)
-    for words in split:
-        for i, w in enumerate(words):
-            votes[i][w.lower()] += 1
-    return max(
-        candidates,
-        key=lambda c: (sum(votes[i][w.lower()] for i, w in enumerate(_english_words(c))), -len(c), c),
-    )
+def _consensus(form: str, candidates: list[str], spellings: dict[str, Counter[str]]) -> str:
+    """Of a person's Latin forms with one word per Arabic word, the one whose words are the most usual
+    spellings of those Arabic words over all the lists ("George Bush" among "George W Bush", "Bush Jr",
+    "Georges Busch" …); "" when none has as many words."""
+    arabic = form.split(" ")
+    aligned = [c for c in candidates if len(_english_words(c)) == len(arabic) and "-" not in c]
+    if not aligned:
+        return ""
+
+    def score(c: str) -> tuple[int, int, str]:
+        words = _english_words(c)
+        usual = sum(spellings.get(a, Counter())[w.lower()] for a, w in zip(arabic, words, strict=True))
+        return (usual, -len(c), c)
+
+    return max(aligned, key=score)
 
 
 def build(folder: Path) -> dict[str, tuple[list[str], str]]:
@@ -113,11 +118,11 @@ def build(folder: Path) -> dict[str, tuple[list[str], str]]:
     out: dict[str, tuple[list[str], str]] = {}
     for form, counts in support.items():
         types = sorted(counts, key=lambda k: (-counts[k], TYPES.index(k)))
-        english = ""
+        english = _consensus(form, sorted(set(people[form])), spellings) if form in people else ""
         if types and types[0] in ("LOC", "ORG", "NAT") and form in places:
             english = places[form]
-        elif form in people:
-            english = _consensus(sorted(set(people[form])))
+        elif english:
+            pass
         elif form in places:
             english = places[form]
         elif " " not in form and form in spellings:

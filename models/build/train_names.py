@@ -247,6 +247,7 @@ def train(
     resume: bool = False,
     dev: dict[str, Sequence[Sequence[Sentence]]] | None = None,
     lists: bool = False,
+    eval_every: int = 1,
 ) -> Path:
     """Train the tagger on the documents and write `out/model.pt` (fp16) and `out/vocab.json`; with
     `vectors`, the network also reads that table of unlabeled-text word vectors, frozen.
@@ -254,7 +255,8 @@ def train(
     With `checkpoints`, each epoch is a step: the network, the optimiser and the random states are saved
     there after it (`checkpoint.pt`), and with `resume` a new run goes on after the last saved epoch (the
     same result as an uninterrupted run). With `dev`, the model of each epoch is scored on those documents
-    through the full recogniser and a line of PER+LOC+ORG F1 per split is logged (`dev.log` there too).
+    through the full recogniser and a line of PER+LOC+ORG F1 per split is logged (`dev.log` there too;
+    every `eval_every` epochs and after the last).
     With `lists`, the network also reads the typed name lists' features (`models.names.lists`)."""
     import torch
     from torch import nn
@@ -348,7 +350,7 @@ def train(
             }  # fmt: skip
             torch.save(state, checkpoints / "checkpoint.part")
             (checkpoints / "checkpoint.part").replace(checkpoints / "checkpoint.pt")
-        if dev:
+        if dev and ((epoch + 1) % eval_every == 0 or epoch + 1 == epochs):
             _save(network, out)
             network.eval()
             f1 = {name: evaluate(out, docs).prf(["PER", "LOC", "ORG"]) for name, docs in dev.items()}
@@ -421,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lists", action="store_true", help="read the typed name lists' features (models.names.lists)"
     )
+    parser.add_argument(
+        "--eval-every", type=int, default=1, metavar="N", help="with --dev: score every N epochs"
+    )
     args = parser.parse_args(argv)
     steps = {"checkpoints": args.checkpoints, "resume": args.resume, "lists": args.lists}
     parts = corpora(args.data)
@@ -433,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.epochs,
                 vectors=args.vectors,
                 dev={name: parts[name] for name in ("news_dev", "wiki_dev")},
+                eval_every=args.eval_every,
                 **steps,
             )
             for name in ("news_dev", "wiki_dev"):

@@ -125,8 +125,9 @@ def _epoch_saver(checkpoint: Path, done: int) -> object:
     return Saver()
 
 
-def train_news(data: Path, work: Path, resume: bool) -> object:
-    """fastText over every unlabeled source and news-unlabeled, one epoch a checkpointed step."""
+def train_news(data: Path, work: Path, resume: bool, epochs: int | None = None) -> object:
+    """fastText over every unlabeled source and news-unlabeled, one epoch a checkpointed step; `epochs`
+    (default NEWS_SETTINGS') stops earlier, the learning rate still scheduled for NEWS_SETTINGS' epochs."""
     from gensim.models import FastText
 
     s = NEWS_SETTINGS
@@ -145,13 +146,14 @@ def train_news(data: Path, work: Path, resume: bool) -> object:
         )  # fmt: skip
         model.build_vocab(corpus_file=str(corpus))
         print(f"{len(model.wv.key_to_index)} words in the vocabulary", file=sys.stderr, flush=True)
-    left = s["epochs"] - done
+    left = min(epochs or s["epochs"], s["epochs"]) - done
     if left > 0:
         # The learning rate falls linearly over all epochs; a resumed run starts where the last stopped.
         start = model.alpha - (model.alpha - model.min_alpha) * done / s["epochs"]
+        end = model.alpha - (model.alpha - model.min_alpha) * (done + left) / s["epochs"]
         model.train(
             corpus_file=str(corpus), total_examples=model.corpus_count, total_words=model.corpus_total_words,
-            epochs=left, start_alpha=start, end_alpha=model.min_alpha, callbacks=[_epoch_saver(checkpoint, done)],
+            epochs=left, start_alpha=start, end_alpha=end, callbacks=[_epoch_saver(checkpoint, done)],
         )  # fmt: skip
     return model
 
@@ -165,12 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--news", action="store_true", help="add all of news-unlabeled (NEWS_SETTINGS)")
     parser.add_argument("--work", type=Path, default=Path("artifacts/news-vectors"), help="with --news")
     parser.add_argument("--resume", action="store_true", help="with --news: go on from the last epoch")
+    parser.add_argument("--epochs", type=int, default=None, help="with --news: stop after this many epochs")
     args = parser.parse_args(argv)
     from gensim.models import FastText
 
     started = time.perf_counter()
     if args.news:
-        _write_table(train_news(args.data, args.work, args.resume), args.out)
+        _write_table(train_news(args.data, args.work, args.resume, args.epochs), args.out)
         print(f"wrote {args.out} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
         return 0
     sentences = [s for s in unlabeled_sentences(args.data) if s]
