@@ -248,6 +248,7 @@ def train(
     dev: dict[str, Sequence[Sequence[Sentence]]] | None = None,
     lists: bool = False,
     eval_every: int = 1,
+    scores: dict[str, Counts] | None = None,
 ) -> Path:
     """Train the tagger on the documents and write `out/model.pt` (fp16) and `out/vocab.json`; with
     `vectors`, the network also reads that table of unlabeled-text word vectors, frozen.
@@ -353,7 +354,10 @@ def train(
         if dev and ((epoch + 1) % eval_every == 0 or epoch + 1 == epochs):
             _save(network, out)
             network.eval()
-            f1 = {name: evaluate(out, docs).prf(["PER", "LOC", "ORG"]) for name, docs in dev.items()}
+            counts = {name: evaluate(out, docs) for name, docs in dev.items()}
+            if scores is not None:
+                scores.update(counts)  # the last scored epoch's, for the caller's tables
+            f1 = {name: c.prf(["PER", "LOC", "ORG"]) for name, c in counts.items()}
             line += "; dev PER+LOC+ORG P/R/F1 " + ", ".join(
                 f"{name} {p:.3f}/{r:.3f}/{f:.3f}" for name, (p, r, f, _) in f1.items()
             )
@@ -431,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = corpora(args.data)
     started = time.perf_counter()
     if args.dev:
+        scores: dict[str, Counts] = {}
         with tempfile.TemporaryDirectory() as tmp:
             folder = train(
                 parts["news_train"] + parts["aqmar"] + parts["wiki_train"][: args.wiki_docs],
@@ -439,10 +444,11 @@ def main(argv: list[str] | None = None) -> int:
                 vectors=args.vectors,
                 dev={name: parts[name] for name in ("news_dev", "wiki_dev")},
                 eval_every=args.eval_every,
+                scores=scores,
                 **steps,
             )
-            for name in ("news_dev", "wiki_dev"):
-                print(f"{name}\n{table(evaluate(folder, parts[name]))}")
+            for name in ("news_dev", "wiki_dev"):  # the last epoch was scored in train()
+                print(f"{name}\n{table(scores.get(name) or evaluate(folder, parts[name]))}")
     elif args.cv:
         articles = parts["aqmar"]
         total = Counts()

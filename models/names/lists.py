@@ -147,3 +147,16 @@ def load_lists() -> NameLists | None:
         if _LOADED is None and LISTS_PATH.exists():
             _LOADED = read()
         return _LOADED
+
+
+def listed_name(key: str) -> bool:
+    """Whether the lists hold a name (an `Entity.key`, "name:" + its normalised form) whole, with an
+    English form: that form is the name's English, not the translation's. A name spelled word by word
+    from the lists' name words (ميلاني جولي → Melanie Jolie) is not listed, nor is a lone name word of
+    a person (جولي: Jolie, Julie or Joly)."""
+    lists = load_lists()
+    form = key.removeprefix("name:")
+    if lists is None or lists.english(form) is None:
+        return False
+    types = lists.types(form)
+    return " " in form or (bool(types) and types[0] != "PER")

@@ -110,3 +110,10 @@ def test_shipped_lists_match_a_fresh_build(tmp_path: Path) -> None:
     out = tmp_path / "lists.tsv.gz"
     build_lists.write(build_lists.build(NAMES), out)
     assert out.read_bytes() == lists.LISTS_PATH.read_bytes()
+
+
+def test_a_name_the_lists_hold_whole_keeps_their_english_over_the_translation() -> None:
+    assert lists.listed_name("name:" + normalize("انجلينا جولي"))
+    assert lists.listed_name("name:" + normalize("دمشق"))  # a place
+    assert not lists.listed_name("name:" + normalize("ميلاني جولي"))  # only spelled word by word
+    assert not lists.listed_name("name:" + normalize("جولي"))  # a person's lone name word
