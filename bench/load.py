@@ -376,7 +376,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--no-post-script-gc",
         action="store_true",
-        help="start Streamlit with runner.postScriptGC false (a full gc.collect after every rerun)",
+        help="runner.postScriptGC false (no full gc.collect after every rerun): Qari's config.toml already "
+        "says so; kept for checkouts from before it",
     )
     ap.add_argument(
         "--compare-gc",
@@ -413,7 +414,10 @@ def main(argv: list[str] | None = None) -> None:
     else:
         model = str(Path(args.model).resolve())
     if args.compare_gc:
-        on, url_on, pinning = start_pinned(work, model, args.server_cpu, args.browser_cpu)
+        # .streamlit/config.toml turns the gc off: this comparison turns it back on for one server
+        on, url_on, pinning = start_pinned(
+            work, model, args.server_cpu, args.browser_cpu, STREAMLIT_RUNNER_POST_SCRIPT_GC="true"
+        )
         off_dir = work / "gc-off"
         off_dir.mkdir()
         off, url_off, _ = start_pinned(

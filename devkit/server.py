@@ -33,6 +33,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Qari's settings live in .streamlit/config.toml, read because the server runs in the checkout: tests and
+# benchmarks measure the app as the README's `streamlit run app.py` runs it. The only flags are where it
+# listens (many servers side by side, each on its own loopback port) and `headless` (a server started by a
+# program opens no browser window and asks for no e-mail; Streamlit already picks it on a machine
+# without a display): none of them changes what the page does or how fast. tests/test_devkit.py checks.
+SIDE_BY_SIDE_FLAGS = ("--server.port", "--server.address", "--server.headless")
+
+
+def app_command(port: int) -> list[str]:
+    """The command line of a Qari server on `port` (run from the checkout's root)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
+
+
 def start_app(
     data_dir: Path, model: str, port: int | None = None, *, root: Path = ROOT, **env_extra: str
 ) -> tuple[subprocess.Popen, str]:
@@ -45,24 +70,9 @@ def start_app(
         "QARI_MT_MODEL": model,
         "QARI_DATA_DIR": str(data_dir),
         "HF_HUB_OFFLINE": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         **env_extra,
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    cmd = app_command(port)
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - kept open for the server's life
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -3,7 +3,7 @@
 - no import cycles between Qari's own modules;
 - models/ never imports Streamlit; components/ never imports torch, transformers or ctranslate2;
 - each feature package of models/ imports only the packages its docstring allows (the text engine
-  nothing of names or translation, …); nothing but app.py and the command line imports the pipeline;
+  nothing of names or translation, …); nothing but the page's reading session and the command line imports the pipeline;
   the app never imports build-time code;
 - imports of Qari's own modules sit at the top of files, where a reader sees the dependencies.
 """
@@ -125,6 +125,10 @@ def test_feature_packages_import_only_what_they_may(package: str) -> None:
                 )
 
 
+# The page's reading session (it runs the pipeline's steps across reruns) and the command line.
+PIPELINE_CALLERS = ("components.session", "models.__main__")
+
+
 def test_layers() -> None:
     for module, found in GRAPH.items():
         names = {name.split(".")[0] for name, _ in found}
@@ -132,7 +136,7 @@ def test_layers() -> None:
             assert "streamlit" not in names and "components" not in names and "app" not in names, module
         if module.startswith("components"):
             assert not names & {"torch", "transformers", "ctranslate2"}, module
-        if module not in ("app", "models.__main__"):
+        if module not in PIPELINE_CALLERS:
             assert "models.pipeline" not in {n for n, _ in found}, f"{module} imports the pipeline"
         if not module.startswith("models.build"):
             assert not any(n.startswith("models.build") for n, _ in found), f"{module} imports build code"
@@ -171,6 +175,13 @@ def test_the_app_and_the_benchmarks_never_import_the_tests() -> None:
 
 
 MAX_LINES = 500
+MAX_APP_LINES = 200
+
+
+def test_the_app_is_wiring_only() -> None:
+    """app.py wires the components and the pipeline, top to bottom; what the page waits for and draws
+    lives in components/ (the reading session, components/session.py), where it can be tested alone."""
+    assert len((ROOT / "app.py").read_text(encoding="utf-8").splitlines()) <= MAX_APP_LINES
 
 
 def test_no_module_runs_past_500_lines() -> None:

@@ -259,8 +259,7 @@ function qariListen(component, ctx) {
   };
 
   // ---- the hover card's play button: the card waits a moment so the pointer can reach it ----
-  const baseOver = ar.onmouseover;
-  const baseLeave = ar.onmouseleave;
+  const { hover, hideCard } = ctx; // the reader's: hover(word element or null), never a spent event
   const later = (fn) => {
     clearTimeout(S.hide);
     S.hide = setTimeout(fn, 400);
@@ -275,15 +274,15 @@ function qariListen(component, ctx) {
     b.title = unavailable ? `No voice: ${L.server_error}` : "Hear this word, voweled";
     b.onclick = () => hearWord(t);
     b.onpointerenter = () => clearTimeout(S.hide);
-    b.onpointerleave = () => later(() => baseLeave && baseLeave());
+    b.onpointerleave = () => later(hideCard);
     card.append(b);
   };
   ar.onmouseover = (e) => {
     const word = e.target.closest("[data-t]");
-    if (!word && !card.hidden) return later(() => baseOver && baseOver(e));
+    if (!word && !card.hidden) return later(() => hover(null));
     clearTimeout(S.hide);
-    if (baseOver) baseOver(e);
+    hover(word);
     addHear();
   };
-  ar.onmouseleave = () => later(() => baseLeave && baseLeave());
+  ar.onmouseleave = () => later(hideCard);
 }

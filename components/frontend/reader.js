@@ -194,8 +194,9 @@ export default function (component) {
     st.hovered = null;
     clearLinks();
   };
-  ar.onmouseover = (e) => {
-    const w = e.target.closest("[data-t]");
+  // The card for word `w` (an element with data-t), or none (null). Takes the word, not the event: listen.js
+  // calls it later from a timer, when the event's target is gone (cleared once it left the shadow root).
+  const hover = (w) => {
     if (!w) return hideCard();
     const info = st.cards[Number(w.dataset.t)];
     if (!info) return hideCard();
@@ -245,8 +246,9 @@ export default function (component) {
     card.style.top = `${r.bottom + 6}px`;
     card.style.left = `${Math.max(8, r.left + r.width / 2 - 100)}px`;
   };
+  ar.onmouseover = (e) => hover(e.target.closest("[data-t]"));
   ar.onmouseleave = hideCard;
   ar.onscroll = hideCard;
   // reading aloud: components/frontend/listen.js (concatenated before this file)
-  qariListen(component, { root, ar, en, card, state: st, choose });
+  qariListen(component, { root, ar, en, card, state: st, choose, hover, hideCard });
 }

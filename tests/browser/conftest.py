@@ -10,6 +10,8 @@ import pytest
 from tests.support import (  # noqa: F401 - the browser fixtures, for every test here
     browser_type_launch_args,
     chromium_available,
+    every_page_watched,
+    no_page_errors,
     start_app,
     stop_app,
 )

@@ -14,6 +14,8 @@ from tests.support import (  # noqa: F401 - the browser fixtures, for this modul
     NewsSite,
     browser_type_launch_args,
     chromium_available,
+    every_page_watched,
+    no_page_errors,
     start_app,
     stop_app,
 )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, WebError, expect
 
 from devkit.samples import ROOT
 from devkit.server import CHROMIUM, CHROMIUM_ARGS
@@ -35,6 +36,69 @@ def chromium_available(browser_type: Any, browser_type_launch_args: dict) -> Non
             f" ({type(exc).__name__})"
         )
     browser.close()
+
+
+# What every page of every browser test said went wrong: uncaught errors and console errors, in order;
+# and what came between tests (a module fixture's page, closing), reported at the end of the session.
+_PAGE_ERRORS: list[str] = []
+_BETWEEN_TESTS: list[str] = []
+
+
+def _watch(context: BrowserContext) -> BrowserContext:
+    if not getattr(context, "_qari_watched", False):
+        context._qari_watched = True  # type: ignore[attr-defined]
+
+        def page_error(e: WebError) -> None:
+            where = e.page.url if e.page is not None else "?"
+            _PAGE_ERRORS.append(f"page error at {where}: {e.error.stack or e.error.message}")
+
+        def console(m: ConsoleMessage) -> None:
+            if m.type == "error":
+                where = m.location.get("url", "?") if m.location else "?"
+                _PAGE_ERRORS.append(f"console error ({where}): {m.text}")
+
+        context.on("weberror", page_error)
+        context.on("console", console)
+    return context
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_page_watched() -> Iterator[None]:
+    """Every browser context a test opens (pytest-playwright's `page`, `browser.new_context()`,
+    `browser.new_page()`, in fixtures of any scope) reports its page errors and console errors."""
+    new_context, new_page = Browser.new_context, Browser.new_page
+
+    def watched_context(self: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        return _watch(new_context(self, *args, **kwargs))
+
+    def watched_page(self: Browser, *args: Any, **kwargs: Any) -> Any:
+        page = new_page(self, *args, **kwargs)
+        _watch(page.context)  # before the test navigates anywhere
+        return page
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Browser, "new_context", watched_context)
+        mp.setattr(Browser, "new_page", watched_page)
+        yield
+    _BETWEEN_TESTS.extend(_PAGE_ERRORS)
+    assert not _BETWEEN_TESTS, "errors in a page between tests:\n" + "\n".join(_BETWEEN_TESTS)
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors(every_page_watched: None, request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Fails the test on any uncaught error in a page or error on a browser console during it (its
+    fixtures' pages included). A test that causes errors on purpose says which and why:
+    `@pytest.mark.page_errors(r"pattern", why="...")`; only errors matching a pattern are let through."""
+    _BETWEEN_TESTS.extend(_PAGE_ERRORS)
+    _PAGE_ERRORS.clear()
+    yield _PAGE_ERRORS
+    allowed = []
+    for mark in request.node.iter_markers("page_errors"):
+        assert mark.kwargs.get("why"), "say why these page errors are expected"
+        allowed += [re.compile(p) for p in mark.args]
+    unexpected = [e for e in _PAGE_ERRORS if not any(p.search(e) for p in allowed)]
+    _PAGE_ERRORS.clear()
+    assert not unexpected, "errors in the page:\n" + "\n".join(unexpected)
 
 
 def open_reader(page: Any, url: str) -> None:

@@ -1,0 +1,284 @@
+"""One reader's reading session: what the page is waiting for, and what the reader draws meanwhile.
+
+A text comes in stages: its plain sentences at once, then its analysis (names, lemmas, glosses: worked
+out in the background, `pipeline.analysis_soon`), the vowels when asked for, and the translations, once
+the model is loaded. `ReadingSession` (one per browser session, `current()`) says where that stands:
+
+- a whole-page run calls `begin(text, settings)`: the document to draw (analysed or plain, with the
+  translations the cache holds, aligned once complete, the vowels once in) and what is still to come;
+  and `drawn()` once the page is drawn (the analysis starts then, so nothing competes with the first
+  page);
+- the reader, redrawn alone on a click, a key or its poll (`POLL_SECONDS`, while `polling`), calls
+  `poll(selected, paused)`: a `ReaderView`, what to draw, and `rerun` when what the page waited for is
+  in (the whole page again). A whole-page run never reruns itself on an arrival (its one-time messages,
+  an address that could not be read, would be wiped before the reader saw them): the next poll does.
+
+Nothing here draws (`components.reading` does): the transitions are tested without a browser
+(tests/components/test_session.py). Later per-session state (a queue of the reader's actions) lives here.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import uuid
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from components.sidebar import Settings
+from models import pipeline
+from models.document import Document
+from models.translation.base import Translator
+from models.translation.cache import TranslationStore, translation_store
+from models.translation.loader import LoadResult
+from models.vowels import VowelsUnavailable, pausal
+from models.vowels.background import ready as vowels_ready
+from models.vowels.background import voweled_soon
+
+POLL_SECONDS = 1.0  # how often the reader looks for what is still to come
+FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
+# With its models loaded, a run waits this long at most for the analysis (entities, glosses) before
+# drawing the plain text: most texts are analysed by then, and the page does not flash twice.
+ANALYSIS_GRACE_SECONDS = 0.3
+MODEL_WAIT_SECONDS = 0.3  # a session's first run waits this long for the model: a missing one answers at once
+KEY = "reading_session"  # where a browser session keeps its ReadingSession (st.session_state)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _plain(text: str) -> Document:
+    """Sentences and tokens, no model: what the first run draws while the analysis is worked out."""
+    return pipeline.plain(text)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _aligned(
+    model_key: str,
+    ner_model: str,
+    entity_note: str | None,
+    text: str,
+    translations: tuple,
+    _translator: Translator,
+    _doc: Document,
+) -> Document:
+    """The finished document with its alignment, once per (model, recogniser, text, translations)."""
+    doc = copy.deepcopy(_doc)
+    pipeline.add_alignment(doc, _translator, ner_model=ner_model)
+    return doc
+
+
+@st.cache_resource
+def store() -> TranslationStore:
+    return translation_store()  # type: ignore[return-value]  # PostgreSQL's when the readers' database is
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """What one run of the reader draws."""
+
+    doc: Document  # the text with every translation in so far
+    rerun: bool  # what the page waited for is in (or the model turned out missing): the whole page again
+    analysing: bool  # `doc` is the plain text: no names, lemmas, glosses (nor statuses) yet
+    vowels_waiting: bool
+    translating: bool  # sentences are missing and can still come
+    waiting: int  # sentences still to translate, asked for on this run
+    model_loading: bool
+    failed: int  # sentences whose translation failed (a retry button)
+    unavailable: str | None  # why the shared translation service cannot be reached now
+    pending_text: str  # what the focus panel says for a sentence not translated yet
+    provisional: dict[int, str] | None  # English streamed so far, by sentence
+    show_vowels: bool
+    interlinear: str
+
+    @property
+    def captions(self) -> list[str]:
+        return [
+            text
+            for waiting, text in (
+                (self.analysing, "Finding the names and looking up the words…"),
+                (self.vowels_waiting, "Adding the vowels…"),
+            )
+            if waiting
+        ]
+
+
+@dataclass
+class ReadingSession:
+    """One browser session's reading: set by each whole-page run (`begin`), read by the reader's runs."""
+
+    reader_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # its place in the worker's queue
+    waited_for_model: str | None = None  # the model a first run waited for (later runs never wait)
+    vowels_used: bool = False  # once asked for, vowels stay in the reader (hidden or shown): nothing moves
+    # ---- the last whole-page run ----
+    settings: Settings | None = None
+    analysis: pipeline.Analysis | None = None
+    service: pipeline.TranslationService | None = None
+    doc: Document = field(default_factory=lambda: Document(text=""))  # what the whole page draws
+    vowels_waiting: bool = False
+    vowels_note: str | None = None  # why there are no vowels (the diacritizer could not be loaded)
+    loading: bool = False  # the translation model was still loading at that run
+    full_run: bool = False  # the reader is drawn within a whole-page run (False once the page is drawn)
+
+    # ---- a whole-page run -------------------------------------------------------------------------
+
+    def begin(self, text: str, settings: Settings) -> Document:
+        """A whole-page run: the analysis (waited for briefly once its models are loaded), the
+        translation service, the cache's translations, the alignment and the vowels. Returns `doc`."""
+        self.settings, self.full_run = settings, True
+        self.analysis = (
+            pipeline.analysis_soon(text, settings.ner_model, wait=ANALYSIS_GRACE_SECONDS)
+            if pipeline.analysis_warm()
+            else pipeline.analysis_ready(text, settings.ner_model)  # else started once drawn
+        )
+        # the analysis is shared by every reader: each run changes a copy (a pickle round trip, as st.cache_data's)
+        doc = pickle.loads(pickle.dumps(self.analysis.doc)) if self.analysis is not None else _plain(text)
+        self.service = None
+        if settings.translate and settings.model_id:
+            # The worker loads the model in its own thread: the text is readable at once, translations follow.
+            self.service = pipeline.translation_service(settings.model_id, store())
+            if self.waited_for_model != settings.model_id:  # once: later clicks never wait
+                self.service.wait_loaded(timeout=MODEL_WAIT_SECONDS)
+                self.waited_for_model = settings.model_id
+        self.doc = self._finish(doc, settings)
+        self._vowels(settings)
+        self.loading = self.service is not None and self.service.loaded is None
+        return self.doc
+
+    def _finish(self, doc: Document, settings: Settings) -> Document:
+        """`doc` with what the cache holds; aligned once every sentence is translated and analysed."""
+        if self.service is None:
+            return doc
+        model_key = pipeline.model_key_for(settings.model_id)
+        pipeline.restore_translations(doc, store(), model_key, self.service.failures())
+        if self.service.translator is None or pipeline.pending(doc) or self.analysis is None:
+            return doc  # aligned once translated and analysed (names take their English from it)
+        return _aligned(
+            model_key,
+            settings.ner_model,
+            self.entity_note,
+            doc.text,
+            tuple(s.translation for s in doc.sentences),
+            self.service.translator,
+            doc,
+        )
+
+    def _vowels(self, settings: Settings) -> None:
+        self.vowels_used = self.vowels_used or settings.vowels
+        self.vowels_waiting, self.vowels_note = False, None
+        voweled = vowels_ready(self.doc.text) if self.vowels_used else None
+        if settings.vowels and voweled is None:
+            try:
+                voweled = voweled_soon(self.doc.text)  # worked out in the background: the page does not wait
+            except VowelsUnavailable as exc:
+                self.vowels_note = f"Vowels: {exc}"
+            self.vowels_waiting = voweled is None
+        if voweled is not None:  # kept when the mode is off again: the reader hides them, nothing is rebuilt
+            pipeline.add_vowels(self.doc, pausal(voweled) if settings.pausal else voweled)
+
+    def drawn(self) -> None:
+        """The whole page is drawn: from now on the reader runs alone (its poll); the analysis starts
+        now if it is still to come (on a first start nothing competes with drawing the page)."""
+        self.full_run = False
+        if self.analysing and self.settings is not None:
+            pipeline.analysis_soon(self.doc.text, self.settings.ner_model)
+
+    # ---- what the last whole-page run saw ---------------------------------------------------------
+
+    @property
+    def analysing(self) -> bool:
+        return self.analysis is None
+
+    @property
+    def entity_note(self) -> str | None:
+        return self.analysis.entity_note if self.analysis is not None else None
+
+    @property
+    def missing_model(self) -> LoadResult | None:
+        """The failed load, when the model could not be loaded and sentences miss their translation (the
+        page says why; with everything cached there is nothing to miss)."""
+        loaded = self.service.loaded if self.service is not None else None
+        return loaded if loaded is not None and not loaded.ok and pipeline.pending(self.doc) else None
+
+    def _can_translate(self, doc: Document) -> bool:
+        """Sentences are missing and a model is loading or loaded (one that could not be loaded
+        translates nothing: its banner says so)."""
+        return (
+            self.service is not None
+            and bool(pipeline.pending(doc))
+            and (self.service.loaded is None or self.service.loaded.ok)
+        )
+
+    @property
+    def polling(self) -> bool:
+        """Whether the reader polls: the analysis or the vowels are to come, or translations that can."""
+        return self.analysing or self.vowels_waiting or self._can_translate(self.doc)
+
+    # ---- a run of the reader ----------------------------------------------------------------------
+
+    def poll(self, *, selected: int | None, paused: bool = False) -> ReaderView:
+        """One run of the reader (within the whole page, or alone on a click, a key or the poll): the
+        translations come in (the `selected` sentence asked for first; `paused`: only it), and whatever
+        the page waited for is checked."""
+        settings, service, finished = self.settings, self.service, self.doc
+        assert settings is not None, "begin() first"
+        model_missing_now = (
+            self.loading and service is not None and service.loaded is not None and not service.loaded.ok
+        )
+        translating = self._can_translate(finished)
+        # new translations are restored into a copy (`doc` belongs to the last whole-page run); a click on
+        # a finished text just redraws it
+        current = copy.deepcopy(finished) if translating else finished
+        waiting, arrived = 0, False
+        if translating and service is not None:
+            model_key = pipeline.model_key_for(settings.model_id)
+            pipeline.restore_translations(current, store(), model_key, service.failures())
+            waiting = pipeline.request_translations(
+                current, service, self.reader_id, first=selected, beam_size=settings.beam, only_first=paused
+            )
+            arrived = not pipeline.pending(current)  # all in: aligned, and the glossary, on the whole page
+            loaded = service.loaded is not None and service.loaded.ok
+            if selected in pipeline.pending(current) and loaded:
+                # the sentence just asked for is decoded now: its first words come with this very run
+                service.wait_partial(pipeline.pieces(current.sentences[selected]), FIRST_WORDS_SECONDS)
+        if self.vowels_waiting and voweled_soon(current.text) is not None:
+            arrived = True  # the vowels are in: on the whole page (reader and glossary)
+        if self.analysing and pipeline.analysis_ready(current.text, settings.ner_model) is not None:
+            arrived = True  # names and glosses are in: the whole page again (reader, glossary, words)
+        ok = service is not None and service.loaded is not None and service.loaded.ok
+        return ReaderView(
+            doc=current,
+            rerun=model_missing_now or (arrived and not self.full_run),
+            analysing=self.analysing,
+            vowels_waiting=self.vowels_waiting,
+            translating=translating,
+            waiting=waiting,
+            model_loading=service is not None and service.loaded is None,
+            failed=len(pipeline.failed(current)),
+            unavailable=service.unavailable if translating and service is not None else None,
+            pending_text="Translating…"
+            if ok
+            else (
+                "Loading the translation model…"
+                if service is not None and service.loaded is None
+                else "No translation model loaded."
+            ),
+            provisional=pipeline.provisional(current, service)
+            if translating and service is not None
+            else None,
+            show_vowels=settings.vowels and not self.vowels_waiting,
+            interlinear=settings.interlinear
+            if not self.analysing
+            else "off",  # glosses come with the lexicon
+        )
+
+    def retry(self) -> None:
+        """Translate the failed sentences again (the reader's button)."""
+        if self.service is not None:
+            self.service.retry()
+
+
+def current() -> ReadingSession:
+    """This browser session's reading session (made on its first run)."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = ReadingSession()
+    return st.session_state[KEY]

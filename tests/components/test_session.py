@@ -1,0 +1,203 @@
+"""The reading session's transitions, without a browser or a page: the real pipeline, the real analysis
+and vowels in their background threads, the tiny translation model in its worker.
+
+Each test runs the page's steps as its runs would: `begin` (a whole-page run), `poll` (the reader, within
+that run or alone), `drawn` (the page is drawn).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from components.session import ReadingSession, store
+from components.sidebar import Settings
+from models import pipeline, registry
+from models.translation.loader import REGISTRY_KIND, load_translator, model_key_for
+from models.translation.remote import UNAVAILABLE, RayTranslationService
+from models.vowels.background import wait as wait_for_vowels
+from tests.support import SAMPLE, forget_loaded_state
+
+SENTENCES = 10  # the sample's
+
+
+@pytest.fixture(autouse=True)
+def fresh_process() -> Iterator[None]:
+    """What a fresh process would have: no analysis made, no model loaded, no Streamlit cache."""
+    forget_loaded_state()
+    yield
+    pipeline.close_translation_services()
+    forget_loaded_state()
+
+
+@pytest.fixture
+def model(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("QARI_MT_ENGINE", "transformers")
+    return str(tiny_model_dir)
+
+
+def chosen(model_id: str = "", **kwargs: object) -> Settings:
+    """What the sidebar returns: no translation without a model."""
+    return Settings(
+        show_tashkeel=True,
+        translate=bool(model_id),
+        model_id=model_id,
+        beam=1,
+        ner_model="",
+        downloads=None,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def glossed(session: ReadingSession) -> bool:
+    return any(t.gloss for s in session.doc.sentences for t in s.tokens)
+
+
+def analysed_first(text: str) -> None:
+    """The text's analysis made already (its models loaded): a run takes it at once."""
+    assert pipeline.analysis_soon(text, "", wait=120) is not None
+
+
+def test_the_analysis_arrives_and_the_reader_s_poll_not_the_whole_page_reruns() -> None:
+    session = ReadingSession()
+    doc = session.begin(SAMPLE, chosen())
+    # a first start: the plain text at once, nothing waited for
+    assert len(doc.sentences) == SENTENCES and not glossed(session)
+    assert session.analysing and session.polling and session.entity_note is None
+    view = session.poll(selected=0)
+    assert view.analysing and view.captions == ["Finding the names and looking up the words…"]
+    assert view.interlinear == "off" and not view.rerun
+    # the analysis lands while the whole page is still being drawn: that run does not rerun itself
+    analysed_first(SAMPLE)
+    assert not session.poll(selected=0).rerun
+    session.drawn()
+    assert session.poll(selected=0).rerun  # the reader's poll: the whole page again
+    session.begin(SAMPLE, chosen())
+    assert not session.analysing and glossed(session) and not session.polling
+    session.drawn()
+    view = session.poll(selected=0)
+    assert not view.rerun and view.captions == [] and not view.analysing
+
+
+def test_drawing_the_page_starts_the_analysis_on_a_first_start() -> None:
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen())
+    assert pipeline.analysis_ready(SAMPLE, "") is None  # nothing competes with drawing the first page
+    session.drawn()
+    assert pipeline.wait_for_analyses(120)
+    assert pipeline.analysis_ready(SAMPLE, "") is not None
+    assert session.poll(selected=None).rerun
+
+
+def test_the_vowels_arrive() -> None:
+    text = SAMPLE.split(".")[0] + "."  # its own text: no vowels worked out for it by an earlier test
+    analysed_first(text)
+    session = ReadingSession()
+    session.begin(text, chosen(vowels=True))  # a diacritizer that cannot be loaded is said, not raised
+    if session.vowels_note is not None:
+        pytest.skip(session.vowels_note)
+    if session.vowels_waiting:  # still being worked out: the text is there, the vowels follow
+        view = session.poll(selected=0)
+        assert view.captions == ["Adding the vowels…"] and not view.show_vowels and session.polling
+        session.drawn()
+        assert wait_for_vowels(text, timeout=120) is not None
+        assert session.poll(selected=0).rerun
+        session.begin(text, chosen(vowels=True))
+    assert not session.vowels_waiting and not session.polling
+    view = session.poll(selected=0)
+    assert view.show_vowels and view.captions == []
+    assert any(t.voweled for s in view.doc.sentences for t in s.tokens)
+    # the mode off again: the vowels stay in the document (hidden), nothing to wait for
+    session.begin(text, chosen(vowels=False))
+    assert not session.poll(selected=0).show_vowels
+    assert any(t.voweled for s in session.doc.sentences for t in s.tokens)
+
+
+def test_a_missing_model_is_said_at_once_and_nothing_polls_for_it(tmp_path: Path) -> None:
+    analysed_first(SAMPLE)
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen(str(tmp_path / "no-model")))
+    missing = session.missing_model
+    assert missing is not None and not missing.ok and missing.error
+    assert not session.loading and not session.polling
+    view = session.poll(selected=3)
+    assert not view.translating and view.waiting == 0 and not view.rerun
+    assert view.pending_text == "No translation model loaded."
+    assert all(s.translation is None for s in view.doc.sentences)
+
+
+def test_a_click_while_the_model_loads_is_translated_first(model: str) -> None:
+    analysed_first(SAMPLE)
+    # the model's load waits until the test lets it go on (the worker loads through the registry)
+    gate, started = threading.Event(), threading.Event()
+
+    def held() -> object:
+        started.set()
+        assert gate.wait(120)
+        return load_translator(model, "transformers")
+
+    name = f"transformers:{model_key_for(model)}"
+    loading = threading.Thread(
+        target=registry.loaded, args=(REGISTRY_KIND, name, held, lambda r: r.ok), daemon=True
+    )
+    loading.start()
+    assert started.wait(60)
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen(model))
+    assert session.loading and session.polling and session.missing_model is None
+    view = session.poll(selected=0)  # within the whole-page run
+    assert view.model_loading and view.waiting == SENTENCES and not view.rerun
+    assert view.pending_text == "Loading the translation model…"
+    session.drawn()
+    # the reader clicks sentence 7 (translation paused: only the sentence looked at) while it loads
+    view = session.poll(selected=7, paused=True)
+    assert view.model_loading and not view.rerun
+    gate.set()
+    loading.join(60)
+    assert session.service is not None and session.service.wait(session.reader_id, timeout=120)
+    view = session.poll(selected=7, paused=True)
+    assert view.doc.sentences[7].translation
+    assert [s.index for s in view.doc.sentences if s.translation is None] == [
+        i for i in range(SENTENCES) if i != 7
+    ]
+    assert view.pending_text == "Translating…" and not view.model_loading and not view.rerun
+    # the rest, once asked for: every sentence in, the whole page again (aligned there)
+    session.poll(selected=7)
+    assert session.service.wait(session.reader_id, timeout=120)
+    assert session.poll(selected=7).rerun
+    doc = session.begin(SAMPLE, chosen(model))
+    assert all(s.translation for s in doc.sentences) and not session.polling
+
+
+class _Refused(RayTranslationService):
+    """The shared service with nothing listening: every call is refused, as when Ray is down."""
+
+    def call(self, lane: str, texts: list[str], beam_size: int) -> list[str | None]:
+        raise ConnectionRefusedError("nothing listens at the service's address")
+
+
+def test_the_shared_service_down_is_said_and_the_reader_keeps_polling(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analysed_first(SAMPLE)
+    monkeypatch.setenv("QARI_TRANSLATION_SERVICE", "ray")
+    name = f"ray:transformers:{model_key_for(model)}"
+    service = registry.loaded(pipeline.WORKER_KIND, name, lambda: _Refused(model, store()))
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen(model))
+    assert session.service is service and session.polling
+    session.drawn()
+    view = session.poll(selected=2)
+    for _ in range(100):  # the service's threads try, and say why they cannot
+        if view.unavailable:
+            break
+        time.sleep(0.1)
+        view = session.poll(selected=2)
+    assert view.unavailable is not None and view.unavailable.startswith(UNAVAILABLE)
+    assert view.translating and view.waiting == SENTENCES and not view.rerun
+    assert session.polling  # nothing is lost: translations resume when it is back
+    service.close()
