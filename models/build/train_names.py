@@ -41,6 +41,7 @@ from models.names.bilstm import (
     Vocabularies,
     batch,
     new_network,
+    pack_vectors,
     token_inputs,
 )
 from models.names.bio import entity_tags
@@ -68,50 +69,23 @@ DEV_SHARE_WIKI = 10  # the last tenth of WikiFANE
 # weapons, substances are MISC.
 WIKIFANE_LOC = frozenset(
     [
-        "Nation",
-        "Population-Center",
-        "State-or-Province",
-        "County-or-District",
-        "Continent",
-        "GPE-Cluster",
-        "Water-Body",
-        "Land-Region-Natural",
-        "Celestial",
-        "Building-Grounds",
-        "Airport",
-        "Path",
-        "Subarea-Facility",
-        "Plant",
+        "Nation", "Population-Center", "State-or-Province", "County-or-District", "Continent", "GPE-Cluster",
+        "Water-Body", "Land-Region-Natural", "Celestial", "Building-Grounds", "Airport", "Path",
+        "Subarea-Facility", "Plant"
     ]
-)
+)  # fmt: skip
 WIKIFANE_ORG = frozenset(
     [
-        "Government",
-        "Commercial",
-        "Non-Governmental",
-        "Educational",
-        "Media",
-        "Sports",
-        "Religious_ORG",
-        "Entertainment",
-        "Medical-Science",
+        "Government", "Commercial", "Non-Governmental", "Educational", "Media", "Sports", "Religious_ORG",
+        "Entertainment", "Medical-Science"
     ]
-)
+)  # fmt: skip
 WIKIFANE_PER = frozenset(
     [
-        "Politician",
-        "Artist",
-        "Scientist",
-        "Athlete",
-        "Businessperson",
-        "Engineer",
-        "Lawyer",
-        "Police",
-        "Religious_PER",
-        "Other_PER",
-        "Group",
+        "Politician", "Artist", "Scientist", "Athlete", "Businessperson", "Engineer", "Lawyer", "Police",
+        "Religious_PER", "Other_PER", "Group"
     ]
-)
+)  # fmt: skip
 _PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال"})
 
 
@@ -370,11 +344,23 @@ def train(
     return out
 
 
+def pack(source: Path, out: Path) -> None:
+    """Copy a model folder (an epoch's, a `--keep` one) to `out` with its vector table as int8 rows."""
+    import shutil
+
+    import torch
+
+    out.mkdir(parents=True, exist_ok=True)
+    state = torch.load(source / "model.pt", map_location="cpu", weights_only=True)
+    torch.save(pack_vectors(state), out / "model.pt")
+    shutil.copyfile(source / "vocab.json", out / "vocab.json")
+
+
 def _save(network: Any, out: Path) -> None:
     import torch
 
     state = {k: v.half() if v.dtype == torch.float32 else v for k, v in network.state_dict().items()}
-    torch.save(state, out / "model.pt")
+    torch.save(pack_vectors(state), out / "model.pt")
 
 
 def _lexicon():
@@ -430,7 +416,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--eval-every", type=int, default=1, metavar="N", help="with --dev: score every N epochs"
     )
+    parser.add_argument(
+        "--pack",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="copy the model in DIR to --out, vectors as int8",
+    )
     args = parser.parse_args(argv)
+    if args.pack:
+        pack(args.pack, args.out)
+        return 0
     steps = {"checkpoints": args.checkpoints, "resume": args.resume, "lists": args.lists}
     parts = corpora(args.data)
     started = time.perf_counter()
