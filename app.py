@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import account, banners, progress, review, session, texts
+from components import account, banners, layout, progress, review, session, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.library import keep_words
@@ -21,10 +21,7 @@ from models.lexicon.lexicon import get_lexicon
 from models.study.vocab import readers_database
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
-st.html(
-    "<style>textarea { unicode-bidi: plaintext; text-align: start; "
-    'font-family: "Noto Naskh Arabic", serif; font-size: 1.1rem; }</style>'
-)
+layout.page_style()  # right-to-left text boxes, the columns on a narrow screen
 
 
 def _lemma_of(form: str) -> str | None:
@@ -77,7 +74,7 @@ if reading.missing_model is not None:
 st.session_state.doc = doc  # what the page shows (tests compare it with the command line's)
 
 # ---- reader (redrawn alone on a click, a key or a new translation), glossary, downloads ---------
-main, side = st.columns([7, 3], gap="medium")
+main, side = layout.reading_columns()  # side by side, or the glossary under the text on a narrow screen
 with main:
     reading_column(reading)
 with side:

@@ -44,6 +44,18 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows(names, True), rows(words, False)
 
 
+def column_widths(frame: pd.DataFrame, *, most: int = 420) -> dict[str, int]:
+    """Each text column's width in pixels, wide enough for its longest entry (the grid would cut it,
+    measuring only the first rows), up to `most`."""
+    widths = {}
+    for name in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[name]):
+            continue
+        longest = max([len(name), *(len(str(v)) for v in frame[name])])
+        widths[name] = min(most, 24 + round(longest * 7.5))
+    return widths
+
+
 def glossary_panel(
     doc: Document, *, on_select: Callable[[int, str], None], key: str = "glossary", preparing: bool = False
 ) -> None:
@@ -69,6 +81,9 @@ def glossary_panel(
                 if rows:
                     on_select(int(frame.iloc[rows[0]]["First sentence"]) - 1, str(frame.index[rows[0]]))
 
+            st.space(
+                "small"
+            )  # room for the table's toolbar, which otherwise covers the tabs on a narrow page
             st.dataframe(
                 frame,
                 key=widget_key,
@@ -77,7 +92,10 @@ def glossary_panel(
                 on_select=picked,
                 selection_mode="single-row",
                 column_config={
-                    "English": st.column_config.TextColumn(width="medium"),
+                    **{
+                        name: st.column_config.TextColumn(width=width)
+                        for name, width in column_widths(frame).items()
+                    },
                     "Count": st.column_config.NumberColumn(width="small"),
                 },
             )

@@ -124,7 +124,13 @@ def _library_shares(entries: list) -> None:
     if not rows:
         return
     chart = (
-        alt.Chart(pd.DataFrame(rows), title="Known words per text", height=alt.Step(30))
+        # 30 px a text, room for the title, axis and legend, as a number: a step (alt.Step) is a discrete
+        # height, which Streamlit's "fit" makes Vega drop with a warning in the console
+        alt.Chart(
+            pd.DataFrame(rows),
+            title="Known words per text",
+            height=max(130, 30 * len({r["text"] for r in rows}) + 80),
+        )
         .mark_bar()
         .encode(
             y=alt.Y("text:N", title=None, sort=None),

@@ -1,22 +1,27 @@
 """The clickable RTL reader: Arabic sentences beside their English translations (components v2).
 
 `reader(doc, selected=..., key=..., on_select=...)` mounts it. The selection belongs to the app
-(session_state); clicks and arrow keys call `on_select(index)` through a one-shot trigger.
+(session_state). What the reader does on the page (choosing a sentence, marking a word, asking to hear
+one) comes through the page's ordered channel (`components.actions`): each action once, in order, marks
+stored with their record in one transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.engine import Connection
 
+from components.actions import STATE, Channel, Handler
 from components.listen import listen_payload, on_speak
 from components.markup import alignment_links, render_arabic, render_english, token_cards
 from models.document import Document
 from models.interlinear import interlinear_glosses
+from models.study.vocab import STATUSES, VocabStore, word_lemma
 from models.text.arabic import TASHKEEL_CHARS
 
 _FRONTEND = Path(__file__).parent / "frontend"
@@ -30,8 +35,11 @@ def _component():  # Streamlit's renderer type is private
         css="\n".join(
             (_FRONTEND / name).read_text(encoding="utf-8") for name in ("reader.css", "listen.css")
         ),
-        # listen.js defines qariListen (hoisted in the module), which reader.js calls at its end
-        js="\n".join((_FRONTEND / name).read_text(encoding="utf-8") for name in ("listen.js", "reader.js")),
+        # listen.js and channel.js define functions (hoisted in the module) that reader.js calls
+        js="\n".join(
+            (_FRONTEND / name).read_text(encoding="utf-8")
+            for name in ("channel.js", "card.js", "listen.js", "reader.js")
+        ),
     )
 
 
@@ -61,6 +69,8 @@ def reader_payload(
     return {
         # The Arabic DOM is rebuilt only when this changes, so focus and scroll survive reruns.
         "doc_id": hashlib.sha1(arabic_html.encode("utf-8")).hexdigest(),
+        # which text a mark's token index belongs to (the marks the page sends carry it)
+        "text_key": text_key(doc),
         "arabic_html": arabic_html,
         "english_html": render_english(doc, None),
         "translations": [s.translation for s in doc.sentences],
@@ -85,6 +95,35 @@ def reader_payload(
     }
 
 
+def text_key(doc: Document) -> str:
+    """A short key of the text: a mark made on another text (the page changed meanwhile) is not applied."""
+    return hashlib.sha1(doc.text.encode("utf-8")).hexdigest()[:16]
+
+
+def mark(doc: Document, vocab: VocabStore, action: dict, within: Connection | None = None) -> None:
+    """Apply a mark the page sent: `t` (global token index) marked `status`; `form`: this form only."""
+    tokens = [(s, t) for s in doc.sentences for t in s.tokens]
+    t, status = action.get("t"), action.get("status")
+    if action.get("text") != text_key(doc) or not isinstance(t, int) or not 0 <= t < len(tokens):
+        return  # made on a text no longer shown: its index means another word here
+    if status not in STATUSES:
+        raise ValueError(f"Unknown status {status!r}.")
+    sentence, token = tokens[t]
+    if token.kind != "arabic":
+        return
+    if action.get("form") is True:
+        vocab.set_form_status(token.text, word_lemma(token), status, within=within)
+    else:
+        vocab.set_status(
+            word_lemma(token),
+            status,
+            gloss=token.gloss,
+            example=sentence.text,
+            translation=sentence.translation,
+            within=within,
+        )
+
+
 def reader(
     doc: Document,
     *,
@@ -95,48 +134,59 @@ def reader(
     show_tashkeel: bool = True,
     show_vowels: bool = False,
     statuses: Mapping[str, str] | None = None,
-    on_status: Callable[[int, str], None] | None = None,
+    vocab: VocabStore | None = None,
     marked: str | None = None,
     interlinear: str = "off",
     form_statuses: Mapping[tuple[str, str], str] | None = None,
-    on_form_status: Callable[[int, str], None] | None = None,
     provisional: dict[int, str] | None = None,
     analysing: bool = False,
+    also_rerun: Sequence[str] = (),
+    applied: dict[str, int] | None = None,
 ) -> None:
     """Show `doc` in the reader with sentence `selected` marked; `on_select(index)` runs on click or key.
 
     `show_tashkeel=False` hides short vowels and other marks without rebuilding or moving anything;
     `show_vowels=True` shows the vowels Qari added (tokens' `voweled`), lighter, just as still.
-    `statuses` (lemma → new/learning/known/ignored) colours words; keys 1–4 on a hovered word call
-    `on_status(global token index, status)`. Words whose glossary key is `marked` are outlined.
+    `statuses` (lemma → new/learning/known/ignored; read from `vocab` when not given) colours words; keys 1–4 (or the word card's buttons)
+    on a word mark its lemma in `vocab`, Shift+1–4 the form only; `form_statuses` ((form, lemma) → status)
+    are such marks, which win over the lemma's. `vocab=None`: words are not marked (the analysis is still
+    to come). Words whose glossary key is `marked` are outlined.
     `interlinear` ("off", "new", "all") shows each word's English under it (`models.interlinear`).
-    Shift+1–4 marks the hovered form only: `on_form_status(global token index, status)`; `form_statuses`
-    ((form, lemma) → status) are such marks, which win over the lemma's.
     `provisional` (sentence index → English so far) is shown, with class `provisional`, until the
     sentence's translation is in. `analysing`: `doc` is the plain text, its analysis still to come.
+    `also_rerun`: keys of fragments to run again when a mark lands: the sidebar's counts, and the fragment
+    this reader is in. `applied`: where the session keeps which of the page's actions were applied
+    (`ReadingSession.applied`).
     """
 
     choice = f"{key}.choice"  # the sentence the reader last chose here (click or key)
+    channel = Channel(key, applied)
 
-    def selected_changed() -> None:
-        value = st.session_state[key].get("select")
-        if isinstance(value, int):
-            st.session_state[choice] = value
+    def select(action: dict, _conn: Connection | None) -> None:
+        index = action.get("index")
+        if isinstance(index, int) and 0 <= index < len(doc.sentences):
+            st.session_state[choice] = index
             if on_select is not None:
-                on_select(value)
+                on_select(index)
 
-    def status_changed() -> None:
-        value = st.session_state[key].get("status")
-        if isinstance(value, dict) and value.get("form") is True and isinstance(value.get("t"), int):
-            if on_form_status is not None:
-                on_form_status(value["t"], str(value.get("status")))
-            return
-        if on_status is not None and isinstance(value, dict) and isinstance(value.get("t"), int):
-            on_status(value["t"], str(value.get("status")))
+    handlers = {
+        "select": Handler(select),
+        "speak": Handler(lambda action, _conn: on_speak(action.get("request"))),
+    }
+    if vocab is not None:
+        handlers["mark"] = Handler(lambda action, conn: mark(doc, vocab, action, conn), durable=True)
 
-    def speak_requested() -> None:
-        on_speak(st.session_state[key].get("speak"))
+    def actions_changed() -> None:
+        ran = channel.take(st.session_state[key].get(STATE), handlers)
+        if "mark" in ran and also_rerun:
+            st.rerun(scope=list(also_rerun))  # the counts beside the text, with the reader
 
+    # what the callback did not see (it runs only on a change): taken here, once
+    channel.take((st.session_state.get(key) or {}).get(STATE), handlers)
+    if vocab is not None and statuses is None:  # read after the marks above are in
+        words = [t for s in doc.sentences for t in s.tokens if t.kind == "arabic"]
+        statuses = vocab.get_statuses(sorted({word_lemma(t) for t in words}))
+        form_statuses = vocab.form_statuses({(t.text, word_lemma(t)) for t in words})
     data = reader_payload(
         doc,
         selected,
@@ -152,10 +202,6 @@ def reader(
         analysing=analysing,
     )
     data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
-    _component()(
-        data=data,
-        key=key,
-        on_select_change=selected_changed,
-        on_status_change=status_changed,
-        on_speak_change=speak_requested,
-    )
+    data["acked"] = channel.acknowledged()
+    data["marks"] = vocab is not None
+    _component()(data=data, key=key, on_actions_change=actions_changed)

@@ -8,48 +8,14 @@ the whole page is drawn again.
 
 from __future__ import annotations
 
-from typing import TypeGuard
-
 import streamlit as st
 
-from components import account, banners, texts
+from components import account, banners, review, texts
 from components.reader import reader
 from components.session import POLL_SECONDS, ReadingSession
-from models.document import Document
-from models.study.vocab import STATUSES, Status, readers_database, word_lemma
+from models.study.vocab import readers_database
 
-
-def _is_status(value: str) -> TypeGuard[Status]:
-    return value in STATUSES  # the browser reports keys 1–4 as status names
-
-
-def set_status(doc: Document, token_index: int, status: str) -> None:
-    """Keys 1–4 on a word: its lemma's status (every form of it), with the sentence as its example."""
-    tokens = [(s, t) for s in doc.sentences for t in s.tokens]
-    if 0 <= token_index < len(tokens) and _is_status(status):
-        sentence, token = tokens[token_index]
-        try:
-            account.reader_vocabulary().set_status(
-                word_lemma(token),
-                status,
-                gloss=token.gloss,
-                example=sentence.text,
-                translation=sentence.translation,
-            )
-        except ValueError as exc:
-            st.session_state.input_error = str(exc)
-
-
-def set_form_status(doc: Document, token_index: int, status: str) -> None:
-    """Shift+1–4 on a word: this form's status only."""
-    tokens = [t for s in doc.sentences for t in s.tokens]
-    if 0 <= token_index < len(tokens) and _is_status(status):
-        try:
-            account.reader_vocabulary().set_form_status(
-                tokens[token_index].text, word_lemma(tokens[token_index]), status
-            )
-        except ValueError as exc:
-            st.session_state.input_error = str(exc)
+FRAGMENT = "reading"  # the reader's fragment: run again with the sidebar's count when a mark lands
 
 
 def _column(session: ReadingSession) -> None:
@@ -70,8 +36,6 @@ def _column(session: ReadingSession) -> None:
         banners.translation_progress(view.waiting, len(doc.sentences), loading=view.model_loading)
     # statuses belong to lemmas: none are shown, or set, until the words are looked up
     looked_up = not view.analysing
-    arabic = [t for s in doc.sentences for t in s.tokens if t.kind == "arabic"]
-    vocab = account.reader_vocabulary() if looked_up else None
     reader(
         doc,
         selected=st.session_state.get("selected"),
@@ -79,12 +43,10 @@ def _column(session: ReadingSession) -> None:
         pending_text=view.pending_text,
         show_tashkeel=session.settings.show_tashkeel if session.settings is not None else True,
         show_vowels=view.show_vowels,
-        statuses=vocab.get_statuses(sorted({word_lemma(t) for t in arabic})) if vocab is not None else {},
-        form_statuses=vocab.form_statuses({(t.text, word_lemma(t)) for t in arabic})
-        if vocab is not None
-        else {},
-        on_form_status=(lambda t, status: set_form_status(doc, t, status)) if looked_up else None,
-        on_status=(lambda t, status: set_status(doc, t, status)) if looked_up else None,
+        vocab=account.reader_vocabulary() if looked_up else None,
+        statuses=None if looked_up else {},  # read by the reader once the page's marks are in
+        also_rerun=(FRAGMENT, review.DUE_FRAGMENT),  # a mark changes the sidebar's count of words due
+        applied=session.applied,
         marked=st.session_state.get("marked"),
         interlinear=view.interlinear,
         provisional=view.provisional,
@@ -94,4 +56,4 @@ def _column(session: ReadingSession) -> None:
 
 def reading_column(session: ReadingSession) -> None:
     """The reader as a fragment, polling while the page waits for the analysis, vowels or translations."""
-    st.fragment(_column, run_every=POLL_SECONDS if session.polling else None)(session)
+    st.fragment(_column, run_every=POLL_SECONDS if session.polling else None, key=FRAGMENT)(session)

@@ -28,6 +28,7 @@ from models.translation.loader import model_key_for
 _KEYS_JS = Path(__file__).parent / "frontend" / "review_keys.js"
 VIEWS = {"read": "Read", "review": "Review", "progress": "Progress"}
 KEYS = {1: "1", 2: "2", 3: "3", 4: "4"}
+DUE_FRAGMENT = "due"  # the sidebar's line of words due
 
 _CSS = """
 <style>
@@ -62,11 +63,6 @@ def due_line(due: int) -> str:
 def choose_view() -> str:
     """The sidebar's Read / Review / Progress switch and the number of words due; returns the view
     this run shows (kept under the widget's key, `view`)."""
-    store = reviews()
-    due = 0
-    if store is not None:
-        store.sync()  # cards for the words marked since the last run
-        due = store.due_count()
     text = st.session_state.get("text")
     if st.session_state.get("review_text") not in (None, text):  # a text opened from the sidebar: read it
         st.session_state.view = "read"
@@ -83,8 +79,17 @@ def choose_view() -> str:
             label_visibility="collapsed",
             width="stretch",
         )
-        st.caption(due_line(due))
+        st.fragment(_due, key=DUE_FRAGMENT)()  # run again alone when a mark lands (components/reader.py)
     return view
+
+
+def _due() -> None:
+    store = reviews()
+    due = 0
+    if store is not None:
+        store.sync()  # cards for the words marked since the last run
+        due = store.due_count()
+    st.caption(due_line(due))
 
 
 @st.cache_resource

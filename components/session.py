@@ -14,7 +14,7 @@ the model is loaded. `ReadingSession` (one per browser session, `current()`) say
   an address that could not be read, would be wiped before the reader saw them): the next poll does.
 
 Nothing here draws (`components.reading` does): the transitions are tested without a browser
-(tests/components/test_session.py). Later per-session state (a queue of the reader's actions) lives here.
+(tests/components/test_session.py). It also keeps which of the page's actions were applied (`applied`).
 """
 
 from __future__ import annotations
@@ -118,6 +118,10 @@ class ReadingSession:
     vowels_note: str | None = None  # why there are no vowels (the diacritizer could not be loaded)
     loading: bool = False  # the translation model was still loading at that run
     full_run: bool = False  # the reader is drawn within a whole-page run (False once the page is drawn)
+    # the page's actions applied in this server session: page session → its last action's number (the
+    # reader's ordered channel, components/actions.py; those that change the reader's data are also
+    # recorded in the readers' database, so a restarted server applies them once too)
+    applied: dict[str, int] = field(default_factory=dict)
 
     # ---- a whole-page run -------------------------------------------------------------------------
 
@@ -132,11 +136,14 @@ class ReadingSession:
         )
         # the analysis is shared by every reader: each run changes a copy (a pickle round trip, as st.cache_data's)
         doc = pickle.loads(pickle.dumps(self.analysis.doc)) if self.analysis is not None else _plain(text)
-        self.service = None
+        before, self.service = self.service, None
         if settings.translate and settings.model_id:
             # The worker loads the model in its own thread: the text is readable at once, translations follow.
             self.service = pipeline.translation_service(settings.model_id, store())
-            if self.waited_for_model != settings.model_id:  # once: later clicks never wait
+            # a model that could not be loaded is looked for again by a fresh worker (it may have been copied
+            # in since): waited for as on a first run, so a missing one is said at once, not found by a poll
+            tried_again = before is not None and before is not self.service and _failed(before)
+            if self.waited_for_model != settings.model_id or tried_again:  # later clicks never wait
                 self.service.wait_loaded(timeout=MODEL_WAIT_SECONDS)
                 self.waited_for_model = settings.model_id
         self.doc = self._finish(doc, settings)
@@ -247,7 +254,8 @@ class ReadingSession:
         ok = service is not None and service.loaded is not None and service.loaded.ok
         return ReaderView(
             doc=current,
-            rerun=model_missing_now or (arrived and not self.full_run),
+            # never within a whole-page run: its one-time messages would be wiped before they are seen
+            rerun=(model_missing_now or arrived) and not self.full_run,
             analysing=self.analysing,
             vowels_waiting=self.vowels_waiting,
             translating=translating,
@@ -275,6 +283,10 @@ class ReadingSession:
         """Translate the failed sentences again (the reader's button)."""
         if self.service is not None:
             self.service.retry()
+
+
+def _failed(service: pipeline.TranslationService) -> bool:
+    return service.loaded is not None and not service.loaded.ok
 
 
 def current() -> ReadingSession:

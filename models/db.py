@@ -114,6 +114,15 @@ class Database:
             with conn.begin():
                 yield conn
 
+    @contextmanager
+    def joined(self, within: Connection | None, *, write: bool = False) -> Iterator[Connection]:
+        """The caller's transaction `within` (its work and this are committed together), else a new one."""
+        if within is not None:
+            yield within
+        else:
+            with self.transaction(write=write) as conn:
+                yield conn
+
     def ensure(self, name: str, setup: Callable[[Connection], None]) -> None:
         """Run `setup` (create tables, migrate) once per process, in one write transaction; processes that
         set up the same PostgreSQL database at once take turns (an advisory lock)."""

@@ -1,13 +1,13 @@
 // Listen (issue 24): read the selected sentence aloud (P), read on from it (R), hear a hovered word (S, or
-// the hover card's button). Kept apart from reader.js, which calls qariListen(component, ctx) at its end
+// the hover card's button). Requests go through the reader's ordered channel (ctx.send). Kept apart from reader.js, which calls qariListen(component, ctx) at its end
 // with what it owns. Two voices, one behaviour: the browser's own Arabic voice (speechSynthesis) or the
 // server's MP3 (espeak-ng reading the voweled text, components/listen.py). Both read the voweled text the
 // server sends, and mark the sentence and the word being read. Any click stops the reading.
 // Text from the page is only ever set with textContent.
 // eslint-disable-next-line no-unused-vars
 function qariListen(component, ctx) {
-  const { data, setTriggerValue } = component;
-  const { root, ar, card, choose } = ctx;
+  const { data } = component;
+  const { root, ar, card, choose, send } = ctx;
   const L = data.listen;
   if (!L) return;
   const S = (root.__listen = root.__listen || { seq: 0, want: null, handled: null, current: null, reading: false });
@@ -91,7 +91,7 @@ function qariListen(component, ctx) {
     S.want = { ...req, seq: S.seq, voice: wantBrowser() ? "browser" : "server" };
     if (!S.current) say("Getting the voice ready…"); // reading on from a sentence made ahead: nothing to wait for
     buttons();
-    setTriggerValue("speak", S.want);
+    send("speak", { request: S.want });
   };
 
   const finished = () => {
@@ -219,6 +219,7 @@ function qariListen(component, ctx) {
     stop("");
     request({ kind: "word", t });
   };
+  ctx.state.hearWord = hearWord; // the word sheet's button (card.js)
   playButton.onclick = play;
   onButton.onclick = readFromHere;
   const unavailable = noVoice();
@@ -264,18 +265,13 @@ function qariListen(component, ctx) {
     clearTimeout(S.hide);
     S.hide = setTimeout(fn, 400);
   };
+  // the card's button (card.js): the card stays while the pointer is on it
   const addHear = () => {
-    const t = ctx.state.hovered;
-    if (card.hidden || t === null || t === undefined || card.querySelector(".listen-word")) return;
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = "listen-word listen-control";
-    b.textContent = "▶ hear it (S)";
+    const b = card.querySelector(".listen-word");
+    if (!b || ctx.state.sheet) return;
     b.title = unavailable ? `No voice: ${L.server_error}` : "Hear this word, voweled";
-    b.onclick = () => hearWord(t);
     b.onpointerenter = () => clearTimeout(S.hide);
     b.onpointerleave = () => later(hideCard);
-    card.append(b);
   };
   ar.onmouseover = (e) => {
     const word = e.target.closest("[data-t]");

@@ -1,8 +1,9 @@
 // Qari reader: a listbox of Arabic sentences beside their English translations.
-// Python owns the selection (session_state); this script shows it, reports clicks and keys
-// with setTriggerValue("select", index), and shows a hover card from plain data (textContent only).
+// Python owns the selection (session_state); this script shows it, reports clicks, keys and marks through
+// the ordered channel (channel.js: each action once, in order, re-sent until acknowledged), and shows a
+// hover card from plain data (textContent only).
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement } = component;
   const root = parentElement.querySelector(".qari");
   const st = (root.__qari = root.__qari || { docId: null, englishHtml: null, dataSelected: null, selected: null });
   const ar = root.querySelector(".arabic");
@@ -10,6 +11,7 @@ export default function (component) {
   const card = root.querySelector(".card");
 
   if (st.docId !== data.doc_id) {
+    card.hidden = true; // its word is gone
     ar.innerHTML = data.arabic_html; // built and escaped in Python (components/markup.py)
     st.docId = data.doc_id;
     st.selected = null;
@@ -56,11 +58,33 @@ export default function (component) {
       span.textContent = "…";
     }
   });
-  // Vocabulary colours: set on every run (statuses change without the text changing).
+  const channel = qariChannel(component, root, "actions", "reader");
+  // Vocabulary colours: the server's (statuses change without the text changing), then the marks it has
+  // not acknowledged yet on top, drawn pending until it has them.
+  const paint = (queue) => {
+    ar.querySelectorAll("[data-t]").forEach((w) => {
+      const card = st.cards[Number(w.dataset.t)] || {};
+      if (card.status) w.dataset.status = card.status;
+      else delete w.dataset.status;
+      w.classList.remove("pending");
+    });
+    for (const m of queue) {
+      if (m.kind !== "mark" || m.text !== data.text_key) continue;
+      const info = st.cards[m.t];
+      if (!info) continue;
+      ar.querySelectorAll("[data-t]").forEach((w) => {
+        const other = st.cards[Number(w.dataset.t)];
+        if (other && other.vocab === info.vocab && (!m.form || other.form === info.form)) {
+          w.dataset.status = m.status;
+          w.classList.add("pending");
+        }
+      });
+    }
+  };
+  channel.onChange(paint);
+  paint(channel.queue());
   ar.querySelectorAll("[data-t]").forEach((w) => {
     const card = st.cards[Number(w.dataset.t)] || {};
-    if (card.status) w.dataset.status = card.status;
-    else delete w.dataset.status;
     // every occurrence of the glossary entry the reader picked
     w.classList.toggle("marked", Boolean(data.marked) && card.key === data.marked);
   });
@@ -94,6 +118,8 @@ export default function (component) {
     }
     const enp = en.querySelector(`[data-sentence="${index}"]`);
     if (enp && scroll) scrollWithin(enp);
+    // a phone: the page scrolls, and the sentence stays clear of the English sheet at the bottom
+    if (opt && scroll && window.matchMedia("(max-width: 700px)").matches) opt.scrollIntoView({ block: "nearest" });
     const focusAr = root.querySelector(".focus-ar");
     const focusEn = root.querySelector(".focus-en");
     const label = root.querySelector(".focus .label");
@@ -113,7 +139,7 @@ export default function (component) {
   const choose = (index) => {
     if (index < 0 || index >= count) return;
     show(index, true);
-    setTriggerValue("select", index);
+    channel.send("select", { index });
   };
 
   // Page-driven changes (a glossary click, a new text) win; a selection the reader made here stands, so
@@ -130,7 +156,15 @@ export default function (component) {
     const opt = e.target.closest('[role="option"]');
     if (!opt) return;
     ar.focus({ preventScroll: true });
-    choose(Number(opt.dataset.index));
+    const index = Number(opt.dataset.index);
+    root.classList.toggle("touch", Boolean(st.touch));
+    if (st.touch) {
+      // a tap chooses the sentence; a tap on a word of the sentence already chosen opens that word's sheet
+      const w = e.target.closest("[data-t]");
+      if (w && index === st.selected && !data.analysing) return openCard(w, true);
+      hideCard();
+    }
+    if (index !== st.selected || !st.touch) choose(index);
   };
   en.onclick = (e) => {
     const p = e.target.closest("[data-sentence]");
@@ -140,6 +174,10 @@ export default function (component) {
     }
   };
   const STATUS_KEYS = { 1: "new", 2: "learning", 3: "known", 4: "ignored" };
+  const markWord = (t, status, formOnly) => {
+    channel.send("mark", { t, status, form: Boolean(formOnly), text: data.text_key });
+  };
+  st.markWord = markWord; // for the word card's buttons
   ar.onkeydown = (e) => {
     // 1–4 mark the word's lemma (every form of it); Shift+1–4 this form only (e.code: Shift changes e.key)
     const digit = /^(?:Digit|Numpad)([1-4])$/.exec(e.code || "");
@@ -149,13 +187,8 @@ export default function (component) {
       const info = st.cards[st.hovered];
       if (info && !info.label && !data.analysing) {
         e.preventDefault();
-        const status = STATUS_KEYS[statusKey];
-        // Show it at once on every occurrence of the word (or of this form); the rerun confirms it.
-        ar.querySelectorAll("[data-t]").forEach((w) => {
-          const other = st.cards[Number(w.dataset.t)];
-          if (other && other.vocab === info.vocab && (!formOnly || other.form === info.form)) w.dataset.status = status;
-        });
-        setTriggerValue("status", formOnly ? { t: st.hovered, status, form: true } : { t: st.hovered, status });
+        // shown at once on every occurrence of the word (or of this form), pending until acknowledged
+        markWord(st.hovered, STATUS_KEYS[statusKey], formOnly);
       }
       return;
     }
@@ -192,63 +225,100 @@ export default function (component) {
   const hideCard = () => {
     card.hidden = true;
     st.hovered = null;
+    st.sheet = false;
     clearLinks();
   };
-  // The card for word `w` (an element with data-t), or none (null). Takes the word, not the event: listen.js
-  // calls it later from a timer, when the event's target is gone (cleared once it left the shadow root).
-  const hover = (w) => {
-    if (!w) return hideCard();
+  // the focus is in a text field (deep: Streamlit's inputs sit in the page, ours in a shadow root)
+  const typing = () => {
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    return Boolean(el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)));
+  };
+  const shownWord = (info) => (data.show_vowels && info.voweled ? info.voweled
+    : data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text);
+  // the card of word `w`: beside it (a mouse), or as a sheet with buttons (touch)
+  const openCard = (w, sheet) => {
     const info = st.cards[Number(w.dataset.t)];
     if (!info) return hideCard();
     clearLinks();
-    // Keys act on the hovered word, so take focus when nothing else has it (never from a text box).
-    if (document.activeElement === document.body) ar.focus({ preventScroll: true });
     st.hovered = Number(w.dataset.t);
+    st.hoverEl = w;
+    st.sheet = sheet;
     ar.querySelectorAll(`[data-t="${w.dataset.t}"]`).forEach((el) => el.classList.add("linked"));
     linkFromArabic(w);
-    card.replaceChildren();
-    const word = document.createElement("div");
-    word.className = "card-word";
-    word.textContent = data.show_vowels && info.voweled ? info.voweled
-      : data.show_tashkeel === false ? info.text.replace(TASHKEEL, "") : info.text;
-    card.append(word);
-    const meta = [
-      info.translit,
-      info.label,
-      info.pos,
-      info.lemma && info.lemma !== info.text ? info.lemma : null,
-    ].filter(Boolean);
-    if (meta.length) {
-      const m = document.createElement("div");
-      m.className = "card-meta";
-      m.textContent = meta.join(" · ");
-      card.append(m);
-    }
-    const g = document.createElement("div");
-    g.className = "card-gloss";
-    g.textContent = info.gloss || (data.analysing ? "Looking the word up…" : "(not in the lexicon)");
-    card.append(g);
-    if (info.context && info.context !== info.gloss) {
-      const c = document.createElement("div");
-      c.className = "card-context";
-      c.textContent = `here: ${info.context}`;
-      card.append(c);
-    }
-    if (!info.label && info.lemma !== undefined && !data.analysing) {
-      const k = document.createElement("div");
-      k.className = "card-meta";
-      k.textContent = `${info.status ? info.status + " · " : ""}keys: 1 new · 2 learning · 3 known · 4 ignore`
-        + " (every form; Shift: this form only)";
-      card.append(k);
-    }
-    const r = w.getBoundingClientRect();
-    card.hidden = false;
-    card.style.top = `${r.bottom + 6}px`;
-    card.style.left = `${Math.max(8, r.left + r.width / 2 - 100)}px`;
+    const t = st.hovered;
+    const pending = channel.queue().filter((m) => m.kind === "mark" && m.t === t && !m.form).pop();
+    qariCard(card, pending ? { ...info, status: pending.status } : info, {
+      word: shownWord(info),
+      analysing: data.analysing,
+      typing: typing(),
+      sheet,
+      onMark: (status) => {
+        markWord(t, status, false);
+        openCard(w, sheet); // the pressed button shows the new status
+      },
+      onHear: st.hearWord ? () => st.hearWord(t) : null,
+      onClose: hideCard,
+    });
+    qariPlaceCard(card, w.getBoundingClientRect(), sheet);
+  };
+  // a sheet (touch) stays until closed or another sentence is chosen; a hover card goes with the pointer
+  const leave = () => {
+    if (!st.sheet) hideCard();
+  };
+  // The hover card for word `w` (an element with data-t), or none (null). Takes the word, not the event:
+  // listen.js calls it later from a timer, when the event's target is gone.
+  const hover = (w) => {
+    if (st.touch) return; // a tap's emulated mouse events: the tap itself decides (ar.onclick)
+    if (!w) return leave();
+    // Keys act on the hovered word, so take focus when nothing else has it (never from a text box).
+    if (document.activeElement === document.body) ar.focus({ preventScroll: true });
+    openCard(w, false);
   };
   ar.onmouseover = (e) => hover(e.target.closest("[data-t]"));
-  ar.onmouseleave = hideCard;
-  ar.onscroll = hideCard;
+  // touch or mouse, told by the last pointer that went down (a laptop with a touch screen has both)
+  ar.onpointerdown = (e) => {
+    st.touch = e.pointerType === "touch" || e.pointerType === "pen";
+  };
+  root.classList.toggle("touch", Boolean(st.touch));
+  ar.onmouseleave = leave;
+  // the page scrolled, resized or moved under a hover card: it follows its word (gone from view: hidden)
+  st.follow = () => {
+    if (card.hidden || st.sheet) return;
+    const w = st.hoverEl;
+    const r = w && w.isConnected ? w.getBoundingClientRect() : null;
+    if (!r || r.bottom < 0 || r.top > window.innerHeight) return hideCard();
+    qariPlaceCard(card, r, false);
+  };
+  if (!window.__qariFollow) {
+    window.__qariFollow = true;
+    const follow = () => (window.__qariReaders || []).forEach((r) => r.__qari?.follow?.());
+    window.addEventListener("scroll", follow, true);
+    window.addEventListener("resize", follow);
+  }
+  st.follow(); // this run may have moved the text (a banner above it came or went)
+  window.__qariReaders = [...(window.__qariReaders || []).filter((r) => r.isConnected && r !== root), root];
   // reading aloud: components/frontend/listen.js (concatenated before this file)
-  qariListen(component, { root, ar, en, card, state: st, choose, hover, hideCard });
+  qariListen(component, { root, ar, en, card, state: st, choose, send: channel.send, hover, hideCard: leave });
+
+  // The reader's keys work wherever the focus is (a sidebar button, the page), except in a text field or a
+  // control that takes the same keys (a slider, tabs), which keep them. One listener, replaced every run.
+  if (window.__qariReaderKeys) document.removeEventListener("keydown", window.__qariReaderKeys);
+  const READER_KEYS = /^(?:[1-4]|[sSpPrRfF]|Arrow(?:Left|Right|Up|Down))$/;
+  const keys = (e) => {
+    if (!ar.isConnected || e.defaultPrevented || !READER_KEYS.test(e.key) && !/^(?:Digit|Numpad)[1-4]$/.test(e.code || "")) return;
+    const target = e.composedPath()[0];
+    if (target && ar.contains(target)) return; // the text has the focus: its own handler runs
+    if (target && target.closest) {
+      if (target.isContentEditable || target.closest("input, textarea, select, [contenteditable]")) return;
+      if (target.closest('[role="slider"], [role="tab"], [role="radio"], [role="combobox"], [role="textbox"], [role="spinbutton"], [role="listbox"], [role="menu"], [role="grid"]')) return;
+    }
+    ar.onkeydown(e);
+  };
+  window.__qariReaderKeys = keys;
+  document.addEventListener("keydown", keys);
+  return () => {
+    document.removeEventListener("keydown", keys);
+    if (window.__qariReaderKeys === keys) window.__qariReaderKeys = null;
+  };
 }

@@ -260,15 +260,18 @@ class ReviewStore:
             rating: self.scheduler.review_card(card, Rating(rating), when)[0].due - when for rating in RATINGS
         }
 
-    def answer(self, lemma: str, rating: int, now: float | None = None) -> Answer:
+    def answer(
+        self, lemma: str, rating: int, now: float | None = None, within: Connection | None = None
+    ) -> Answer:
         """Review `lemma`'s card with `rating` (1 Again, 2 Hard, 3 Good, 4 Easy) at `now`: the card and a
-        history row in one transaction, then the word's status. ValueError for a word without a card."""
+        history row in one transaction, then the word's status. ValueError for a word without a card.
+        `within`: the caller's transaction (an action's record), which then holds the status change too."""
         if rating not in RATINGS:
             raise ValueError(f"Not an answer: {rating!r} (1 Again, 2 Hard, 3 Good, 4 Easy).")
         key = vocab_key(lemma)
         when = _moment(now)
         lock = " FOR UPDATE" if self.db.dialect == "postgresql" else ""  # two tabs answering at once
-        with self.db.transaction(write=True) as conn:
+        with self.db.joined(within, write=True) as conn:
             row = conn.execute(
                 text(
                     "SELECT c.card, v.status, v.lemma FROM review_cards c JOIN vocabulary v "
@@ -312,7 +315,7 @@ class ReviewStore:
             )
             word = str(row[2])
         if status != before:
-            self.vocabulary.set_status(word, status)
+            self.vocabulary.set_status(word, status, within=within)
         return Answer(key, rating, card.due.timestamp(), before, status)
 
     # ---- history ----------------------------------------------------------------------------------------

@@ -180,10 +180,12 @@ class VocabStore:
         gloss: str | None = None,
         example: str | None = None,
         translation: str | None = None,
+        within: Connection | None = None,
     ) -> VocabEntry:
         """Save `status` for `lemma` (insert or update) and return the stored entry.
 
-        gloss / example / translation given as None keep what was stored before.
+        gloss / example / translation given as None keep what was stored before. `within`: the caller's
+        transaction (an action's record, `models.study.actions`), committed with it.
         Raises ValueError for an unknown status or a lemma with no letters left after normalising.
         """
         if status not in STATUSES:
@@ -193,7 +195,7 @@ class VocabStore:
             raise ValueError(f"Cannot save an empty word ({lemma!r}).")
         now = time.time()
         entry = VocabEntry(key, lemma.strip(), status, gloss, example, translation, now, now)
-        with self.db.transaction(write=True) as conn:
+        with self.db.joined(within, write=True) as conn:
             return self._upsert(conn, entry, keep_newer=False)
 
     def _upsert(self, conn: Connection, entry: VocabEntry, *, keep_newer: bool) -> VocabEntry:
@@ -355,14 +357,17 @@ class VocabStore:
                         {"reader": self.reader, **entry.__dict__},
                     )
 
-    def set_form_status(self, form: str, lemma: str, status: Status) -> None:
-        """Mark one written form of `lemma` only ("this form only"): it wins over the lemma's status."""
+    def set_form_status(
+        self, form: str, lemma: str, status: Status, within: Connection | None = None
+    ) -> None:
+        """Mark one written form of `lemma` only ("this form only"): it wins over the lemma's status.
+        `within`: the caller's transaction, as for `set_status`."""
         if status not in STATUSES:
             raise ValueError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
         form_key, lemma_key = vocab_key(form), vocab_key(lemma)
         if not form_key or not lemma_key:
             raise ValueError(f"Cannot save an empty word ({form!r}).")
-        with self.db.transaction(write=True) as conn:
+        with self.db.joined(within, write=True) as conn:
             self._put_form(conn, form_key, lemma_key, form.strip(), status, time.time())
 
     def _put_form(

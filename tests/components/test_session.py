@@ -130,22 +130,48 @@ def test_a_missing_model_is_said_at_once_and_nothing_polls_for_it(tmp_path: Path
     assert all(s.translation is None for s in view.doc.sentences)
 
 
-def test_a_click_while_the_model_loads_is_translated_first(model: str) -> None:
-    analysed_first(SAMPLE)
-    # the model's load waits until the test lets it go on (the worker loads through the registry)
+def held_load(model_id: str) -> tuple[threading.Thread, threading.Event]:
+    """The model's load (through the registry, as the worker loads it) waits until the test sets the
+    event: (the thread holding it, the event)."""
     gate, started = threading.Event(), threading.Event()
 
     def held() -> object:
         started.set()
         assert gate.wait(120)
-        return load_translator(model, "transformers")
+        return load_translator(model_id, "transformers")
 
-    name = f"transformers:{model_key_for(model)}"
+    name = f"transformers:{model_key_for(model_id)}"
     loading = threading.Thread(
         target=registry.loaded, args=(REGISTRY_KIND, name, held, lambda r: r.ok), daemon=True
     )
     loading.start()
     assert started.wait(60)
+    return loading, gate
+
+
+def test_a_model_found_missing_while_the_page_is_drawn_is_said_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QARI_MT_ENGINE", "transformers")
+    analysed_first(SAMPLE)
+    missing = str(tmp_path / "no-model")
+    loading, gate = held_load(missing)
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen(missing))
+    assert session.loading and session.polling and session.missing_model is None
+    gate.set()
+    loading.join(60)
+    assert session.service is not None and session.service.wait_loaded(60) is not None
+    assert not session.poll(selected=0).rerun  # found while the whole page is drawn: no rerun then
+    session.drawn()
+    assert session.poll(selected=0).rerun  # the reader's next poll: the whole page, saying why
+    session.begin(SAMPLE, chosen(missing))  # a fresh worker looks again, and is waited for
+    assert session.missing_model is not None and not session.loading and not session.polling
+
+
+def test_a_click_while_the_model_loads_is_translated_first(model: str) -> None:
+    analysed_first(SAMPLE)
+    loading, gate = held_load(model)
     session = ReadingSession()
     session.begin(SAMPLE, chosen(model))
     assert session.loading and session.polling and session.missing_model is None

@@ -31,12 +31,14 @@ from tests.support.browser import (  # noqa: F401
     SENTENCES,
     browser_type_launch_args,
     chromium_available,
+    distinct_words,
     every_page_watched,
     held_lexicon,
     no_page_errors,
     open_reader,
     reader_analysed,
     selected_index,
+    slow_reader,
 )
 from tests.support.database import (  # noqa: F401
     POSTGRES_MISSING,

@@ -160,3 +160,50 @@ def held_lexicon(folder: Path) -> tuple[dict[str, str], Callable[[], None]]:
         os.close(fd)
 
     return {"PYTHONPATH": path, "HOLD_LEXICON_FIFO": str(gate)}, release
+
+
+# Imported by the server's Python at start-up (sitecustomize): every reader run takes SLOW_READER_SECONDS
+# longer, as on a busy server (a class on one machine), so actions arrive while a run is still going.
+_SLOW = textwrap.dedent(
+    """
+    import os
+    import time
+
+    if os.environ.get("SLOW_READER_SECONDS"):
+        from components import reader
+
+        _payload = reader.reader_payload
+
+        def slow_payload(*args, **kwargs):
+            time.sleep(float(os.environ["SLOW_READER_SECONDS"]))
+            return _payload(*args, **kwargs)
+
+        reader.reader_payload = slow_payload
+    """
+)
+
+
+def slow_reader(folder: Path, seconds: float) -> dict[str, str]:
+    """Environment for `start_app`: a server whose every reader run is `seconds` slower (a busy server)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(_SLOW, encoding="utf-8")
+    path = os.pathsep.join(filter(None, [str(folder), str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {"PYTHONPATH": path, "SLOW_READER_SECONDS": str(seconds)}
+
+
+def distinct_words(page: Any, count: int) -> list[list]:
+    """[global token index, lemma] of up to `count` Arabic words with different lemmas, in text order."""
+    return page.locator(".qari").evaluate(
+        """(root, count) => {
+            const seen = new Set(), out = [];
+            for (const [t, card] of (root.__qari.cards || []).entries()) {
+                if (!card || card.label || !card.vocab || seen.has(card.vocab)) continue;
+                if (!root.querySelector(`.arabic [data-t="${t}"]`)) continue;
+                seen.add(card.vocab);
+                out.push([t, card.vocab]);
+                if (out.length === count) break;
+            }
+            return out;
+        }""",
+        count,
+    )
