@@ -30,6 +30,7 @@ from models import registry
 from models.document import Document, Sentence
 from models.grammar import add_grammar, apply_vowels, glossary_roots
 from models.lexicon.lexicon import get_lexicon
+from models.names.lists import listed_name
 from models.names.recognizer import get_recognizer, recognizer_note
 from models.settings import translation_engine, translation_service_kind
 from models.soon import Soon
@@ -360,7 +361,7 @@ def _translate_batch(doc: Document, translator: Translator, batch: list[int], be
 
 def add_alignment(doc: Document, translator: Translator, *, ner_model: str | None = None) -> bool:
     """Align every translated sentence, fill each glossary entry's meaning in this text, and give names
-    no gazetteer lists the English the translation used for them. False when the engine cannot align.
+    no gazetteer or name list holds whole the English the translation used for them. False when the engine cannot align.
 
     Run once every sentence is translated (names take the English most often used across the text).
     """
@@ -368,7 +369,7 @@ def add_alignment(doc: Document, translator: Translator, *, ner_model: str | Non
         return False
     align_document(translator, doc)
     gazetteer = get_recognizer(ner_model).gazetteer
-    names_from_alignment(doc, listed=lambda key: gazetteer.by_key(key) is not None)
+    names_from_alignment(doc, listed=lambda key: gazetteer.by_key(key) is not None or listed_name(key))
     return True
 
 

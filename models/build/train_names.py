@@ -41,12 +41,14 @@ from models.names.bilstm import (
     Vocabularies,
     batch,
     new_network,
+    pack_vectors,
     token_inputs,
 )
 from models.names.bio import entity_tags
 from models.names.crf import Featurizer
 from models.names.evaluate import Counts, Sentence, normalize_tag, read_conll, score, table
 from models.names.gazetteer import load
+from models.names.lists import load_lists
 from models.names.recognizer import SHIPPED_MERGE, GazetteerRecognizer, TrainedRecognizer, shared_lexicon
 
 EPOCHS = 8  # chosen on the dev splits (loss still falling; dev F1 +0.03 from epoch 5 to 8 on news)
@@ -67,50 +69,23 @@ DEV_SHARE_WIKI = 10  # the last tenth of WikiFANE
 # weapons, substances are MISC.
 WIKIFANE_LOC = frozenset(
     [
-        "Nation",
-        "Population-Center",
-        "State-or-Province",
-        "County-or-District",
-        "Continent",
-        "GPE-Cluster",
-        "Water-Body",
-        "Land-Region-Natural",
-        "Celestial",
-        "Building-Grounds",
-        "Airport",
-        "Path",
-        "Subarea-Facility",
-        "Plant",
+        "Nation", "Population-Center", "State-or-Province", "County-or-District", "Continent", "GPE-Cluster",
+        "Water-Body", "Land-Region-Natural", "Celestial", "Building-Grounds", "Airport", "Path",
+        "Subarea-Facility", "Plant"
     ]
-)
+)  # fmt: skip
 WIKIFANE_ORG = frozenset(
     [
-        "Government",
-        "Commercial",
-        "Non-Governmental",
-        "Educational",
-        "Media",
-        "Sports",
-        "Religious_ORG",
-        "Entertainment",
-        "Medical-Science",
+        "Government", "Commercial", "Non-Governmental", "Educational", "Media", "Sports", "Religious_ORG",
+        "Entertainment", "Medical-Science"
     ]
-)
+)  # fmt: skip
 WIKIFANE_PER = frozenset(
     [
-        "Politician",
-        "Artist",
-        "Scientist",
-        "Athlete",
-        "Businessperson",
-        "Engineer",
-        "Lawyer",
-        "Police",
-        "Religious_PER",
-        "Other_PER",
-        "Group",
+        "Politician", "Artist", "Scientist", "Athlete", "Businessperson", "Engineer", "Lawyer", "Police",
+        "Religious_PER", "Other_PER", "Group"
     ]
-)
+)  # fmt: skip
 _PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال"})
 
 
@@ -242,9 +217,22 @@ def train(
     epochs: int = EPOCHS,
     log: bool = True,
     vectors: Path | None = None,
+    checkpoints: Path | None = None,
+    resume: bool = False,
+    dev: dict[str, Sequence[Sequence[Sentence]]] | None = None,
+    lists: bool = False,
+    eval_every: int = 1,
+    scores: dict[str, Counts] | None = None,
 ) -> Path:
     """Train the tagger on the documents and write `out/model.pt` (fp16) and `out/vocab.json`; with
-    `vectors`, the network also reads that table of unlabeled-text word vectors, frozen."""
+    `vectors`, the network also reads that table of unlabeled-text word vectors, frozen.
+
+    With `checkpoints`, each epoch is a step: the network, the optimiser and the random states are saved
+    there after it (`checkpoint.pt`), and with `resume` a new run goes on after the last saved epoch (the
+    same result as an uninterrupted run). With `dev`, the model of each epoch is scored on those documents
+    through the full recogniser and a line of PER+LOC+ORG F1 per split is logged (`dev.log` there too;
+    every `eval_every` epochs and after the last).
+    With `lists`, the network also reads the typed name lists' features (`models.names.lists`)."""
     import torch
     from torch import nn
 
@@ -254,13 +242,18 @@ def train(
     gazetteer = load()
     featurizer = Featurizer(gazetteer, _lexicon())
     gazetteer_recognizer = GazetteerRecognizer(gazetteer)
+    name_lists = load_lists() if lists else None
+    if lists and name_lists is None:
+        raise SystemExit(
+            "train_names: models/data/name-lists.tsv.gz is missing (python -m models.build.name_lists)"
+        )
     data = []
     for document in documents:
         for sentence in document:
             text, tokens, tags = sentence_tokens(sentence)
             if tokens:
                 gaz_tags = entity_tags(tokens, gazetteer_recognizer.recognize(text, tokens))
-                data.append((token_inputs(featurizer, tokens, gaz_tags), tags))
+                data.append((token_inputs(featurizer, tokens, gaz_tags, name_lists), tags))
     mc = SETTINGS["min_count"]
     meta: dict[str, Any] = {
         "words": _Vocab.strings((n for r, _ in data for n, _, _ in r), mc),
@@ -269,6 +262,8 @@ def train(
         "feats": _Vocab.strings((f for r, _ in data for _, _, fs in r for f in fs), 3, ()),
         "dims": dict(DIMS),
     }
+    if name_lists is not None:
+        meta["lists"] = True
     table = read_vectors(vectors) if vectors else {}
     if table:
         meta["pwords"] = ["<pad>", "<unk>", *sorted(table)]
@@ -286,7 +281,18 @@ def train(
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     batches = [order[i : i + SETTINGS["batch"]] for i in range(0, len(order), SETTINGS["batch"])]
     dropout = SETTINGS["word_dropout"]
-    for epoch in range(epochs):
+    first = 0
+    saved = checkpoints / "checkpoint.pt" if checkpoints else None
+    if saved is not None and resume and saved.exists():
+        state = torch.load(saved, map_location="cpu", weights_only=False)
+        network.load_state_dict(state["network"])
+        optimiser.load_state_dict(state["optimiser"])
+        rng.setstate(state["rng"])
+        torch.set_rng_state(state["torch_rng"])
+        batches, first = state["batches"], state["epoch"]
+        if log:
+            print(f"resuming after epoch {first}", file=sys.stderr, flush=True)
+    for epoch in range(first, epochs):
         network.train()
         rng.shuffle(batches)
         started, total = time.perf_counter(), 0.0
@@ -310,15 +316,51 @@ def train(
             total += loss.item()
         for group in optimiser.param_groups:
             group["lr"] *= SETTINGS["decay"]
-        if log:
-            print(
-                f"epoch {epoch + 1}: loss {total / len(batches):.3f} ({time.perf_counter() - started:.0f} s)",
-                file=sys.stderr,
-                flush=True,
+        line = f"epoch {epoch + 1}: loss {total / len(batches):.3f} ({time.perf_counter() - started:.0f} s)"
+        if checkpoints is not None:
+            checkpoints.mkdir(parents=True, exist_ok=True)
+            state = {
+                "network": network.state_dict(), "optimiser": optimiser.state_dict(), "rng": rng.getstate(),
+                "torch_rng": torch.get_rng_state(), "batches": batches, "epoch": epoch + 1,
+            }  # fmt: skip
+            torch.save(state, checkpoints / "checkpoint.part")
+            (checkpoints / "checkpoint.part").replace(checkpoints / "checkpoint.pt")
+        if dev and ((epoch + 1) % eval_every == 0 or epoch + 1 == epochs):
+            _save(network, out)
+            network.eval()
+            counts = {name: evaluate(out, docs) for name, docs in dev.items()}
+            if scores is not None:
+                scores.update(counts)  # the last scored epoch's, for the caller's tables
+            f1 = {name: c.prf(["PER", "LOC", "ORG"]) for name, c in counts.items()}
+            line += "; dev PER+LOC+ORG P/R/F1 " + ", ".join(
+                f"{name} {p:.3f}/{r:.3f}/{f:.3f}" for name, (p, r, f, _) in f1.items()
             )
-    state = {k: v.half() if v.dtype == torch.float32 else v for k, v in network.state_dict().items()}
-    torch.save(state, out / "model.pt")
+            if checkpoints is not None:
+                with (checkpoints / "dev.log").open("a", encoding="utf-8") as f:
+                    f.write(line + "\n")
+        if log:
+            print(line, file=sys.stderr, flush=True)
+    _save(network, out)
     return out
+
+
+def pack(source: Path, out: Path) -> None:
+    """Copy a model folder (an epoch's, a `--keep` one) to `out` with its vector table as int8 rows."""
+    import shutil
+
+    import torch
+
+    out.mkdir(parents=True, exist_ok=True)
+    state = torch.load(source / "model.pt", map_location="cpu", weights_only=True)
+    torch.save(pack_vectors(state), out / "model.pt")
+    shutil.copyfile(source / "vocab.json", out / "vocab.json")
+
+
+def _save(network: Any, out: Path) -> None:
+    import torch
+
+    state = {k: v.half() if v.dtype == torch.float32 else v for k, v in network.state_dict().items()}
+    torch.save(pack_vectors(state), out / "model.pt")
 
 
 def _lexicon():
@@ -364,19 +406,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", type=Path, default=None, help="with --dev: write the dev model here (for bench/names.py)"
     )
+    parser.add_argument(
+        "--checkpoints", type=Path, default=None, help="save every epoch here (resumable: --resume)"
+    )
+    parser.add_argument("--resume", action="store_true", help="go on after the last epoch in --checkpoints")
+    parser.add_argument(
+        "--lists", action="store_true", help="read the typed name lists' features (models.names.lists)"
+    )
+    parser.add_argument(
+        "--eval-every", type=int, default=1, metavar="N", help="with --dev: score every N epochs"
+    )
+    parser.add_argument(
+        "--pack",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="copy the model in DIR to --out, vectors as int8",
+    )
     args = parser.parse_args(argv)
+    if args.pack:
+        pack(args.pack, args.out)
+        return 0
+    steps = {"checkpoints": args.checkpoints, "resume": args.resume, "lists": args.lists}
     parts = corpora(args.data)
     started = time.perf_counter()
     if args.dev:
+        scores: dict[str, Counts] = {}
         with tempfile.TemporaryDirectory() as tmp:
             folder = train(
                 parts["news_train"] + parts["aqmar"] + parts["wiki_train"][: args.wiki_docs],
                 args.keep or Path(tmp),
                 args.epochs,
                 vectors=args.vectors,
+                dev={name: parts[name] for name in ("news_dev", "wiki_dev")},
+                eval_every=args.eval_every,
+                scores=scores,
+                **steps,
             )
-            for name in ("news_dev", "wiki_dev"):
-                print(f"{name}\n{table(evaluate(folder, parts[name]))}")
+            for name in ("news_dev", "wiki_dev"):  # the last epoch was scored in train()
+                print(f"{name}\n{table(scores.get(name) or evaluate(folder, parts[name]))}")
     elif args.cv:
         articles = parts["aqmar"]
         total = Counts()
@@ -389,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
                     Path(tmp) / str(i),
                     args.epochs,
                     vectors=args.vectors,
+                    lists=args.lists,
                 )
                 counts = evaluate(folder, [articles[j] for j in sorted(held)])
                 print(
@@ -402,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         everything = [
             d for name in ("news_train", "news_dev", "aqmar", "wiki_train", "wiki_dev") for d in parts[name]
         ]
-        train(everything, args.out, args.epochs, vectors=args.vectors)
+        train(everything, args.out, args.epochs, vectors=args.vectors, **steps)
         size = sum(f.stat().st_size for f in args.out.iterdir()) / 1e6
         print(f"wrote {args.out} ({size:.1f} MB)", file=sys.stderr)
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)

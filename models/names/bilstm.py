@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.document import Token
 from models.names.crf import DATA_DIR, Featurizer
+from models.names.lists import NameLists, load_lists
 from models.text.arabic import normalize, proclitic_splits
 
 if TYPE_CHECKING:
@@ -51,16 +52,22 @@ def _core(n: str) -> str:
 
 
 def token_inputs(
-    featurizer: Featurizer, tokens: Sequence[Token], gaz_tags: Sequence[str] | None
+    featurizer: Featurizer,
+    tokens: Sequence[Token],
+    gaz_tags: Sequence[str] | None,
+    lists: NameLists | None = None,
 ) -> list[TokenInput]:
-    """What the network reads of each token: (normalised word, core, discrete features)."""
+    """What the network reads of each token: (normalised word, core, discrete features); with `lists`,
+    the typed name lists' features too (`models.names.lists`)."""
     out = []
+    norms = [normalize(t.text) if t.kind == "arabic" else t.text.lower() for t in tokens]
+    listed = lists.features(norms) if lists is not None else [[] for _ in tokens]
     for i, t in enumerate(tokens):
-        n = normalize(t.text) if t.kind == "arabic" else t.text.lower()
+        n = norms[i]
         features = [f for f in featurizer.word(t.text, t.kind) if f.startswith(FEATURE_PREFIXES)]
         if gaz_tags is not None and gaz_tags[i] != "O":
             features.append("gz=" + gaz_tags[i])
-        out.append((n, _core(n) if t.kind == "arabic" else n, features))
+        out.append((n, _core(n) if t.kind == "arabic" else n, features + listed[i]))
     return out
 
 
@@ -248,9 +255,16 @@ class BiLstmTagger:
         folder = Path(folder)
         self.folder = folder
         self.featurizer = Featurizer(gazetteer, lexicon)
-        self.vocabularies = Vocabularies(json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
+        meta = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        self.vocabularies = Vocabularies(meta)
+        # models trained with the typed name lists' features read them (older ones were not)
+        self.lists = load_lists() if meta.get("lists") else None
+        if meta.get("lists") and self.lists is None:
+            raise OSError("the name lists the entity model was trained with are missing")
         self.network = new_network(self.vocabularies)
         state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
+        if "pemb.q" in state:  # the vector table stored as int8 rows with a scale each (`pack_vectors`)
+            state["pemb.weight"] = state.pop("pemb.q").float() * state.pop("pemb.scale").float().unsqueeze(1)
         self.network.load_state_dict({k: v.float() for k, v in state.items()})
         self.network.eval()
         self._lock = threading.Lock()
@@ -270,7 +284,7 @@ class BiLstmTagger:
         if not todo:
             return out
         encode = self.vocabularies.encode
-        items = [encode(token_inputs(self.featurizer, *sentences[i])) for i in todo]
+        items = [encode(token_inputs(self.featurizer, *sentences[i], self.lists)) for i in todo]
         with self._lock, torch.inference_mode():
             # One thread: the matrices are small, and on a busy 2-core machine torch's default of a
             # thread per core made the sample's tagging 2.5-4x slower (154-240 ms against 61 ms).
@@ -285,3 +299,19 @@ class BiLstmTagger:
             finally:
                 torch.set_num_threads(threads)
         return out
+
+
+def pack_vectors(state: dict[str, Any]) -> dict[str, Any]:
+    """A model state with its frozen vector table as int8 rows and one float16 scale per row: a quarter
+    of the float32 table and half the float16 one, for a loss of at most half a step (1/254 of a row's
+    largest value) per number. `BiLstmTagger` reads both forms."""
+    import torch
+
+    if "pemb.weight" not in state:
+        return dict(state)
+    out = {k: v for k, v in state.items() if k != "pemb.weight"}
+    table = state["pemb.weight"].float()
+    scale = table.abs().amax(1).clamp(min=1e-8) / 127
+    out["pemb.q"] = torch.round(table / scale.unsqueeze(1)).to(torch.int8)
+    out["pemb.scale"] = scale.half()
+    return out

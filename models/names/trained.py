@@ -19,6 +19,7 @@ from models.names.consistency import consistent_tags
 from models.names.crf import MODEL_PATH, CrfTagger, gazetteer_word_labels, person_names
 from models.names.gazetteer import STOPWORDS, Gazetteer, load, person_word_spellings
 from models.names.gazetteer_recognizer import GazetteerRecognizer
+from models.names.lists import cue, load_lists
 from models.names.spans import _FUNCTION_WORDS, _splits, _without_common_words, covers_whole_words
 from models.names.translit import name_in_english
 from models.text.arabic import (
@@ -118,6 +119,12 @@ class TrainedRecognizer:
                 continue
             if trimmed != (e.start, e.end):
                 e = self._entity(text, trimmed[0], trimmed[1], e.label)
+            words = ARABIC_WORD.findall(normalize(e.text))
+            # a name headed by وزارة، هيئة، شركة … is an organisation, by المحيط، بحر، جزيرة … a place,
+            # whatever the tagger said: وزارة الصحة is never a person
+            head = cue(words[0]) if words and e.label == "PER" else None
+            if head is not None:
+                e = replace(e, label=cast(EntityLabel, head))
             out.append(e)
         return out
 
@@ -142,12 +149,20 @@ class TrainedRecognizer:
                 [e for e in crf_entities if covers_whole_words(text, e.start, e.end)], document
             )
         if self.merge == "crf+curated":
-            # (a listed longer name replacing the tagger's span, as crf+gaz does, measured worse here)
             merged = list(crf_entities)
             for g in gaz_entities:
                 entry = self.gazetteer.by_key(g.key or "")
                 if entry is None or entry.source != "curated":
                     continue
+                # A hand-checked name of several words that holds the tagger's shorter spans is the
+                # better span: المحيطين الهندي والهادئ (the Indo-Pacific) over its first two words.
+                inside = [c for c in merged if g.start <= c.start and c.end <= g.end]
+                if (
+                    inside
+                    and " " in g.text.strip()
+                    and all(c.end - c.start < g.end - g.start for c in inside)
+                ):
+                    merged = [c for c in merged if c not in inside]
                 if not any(o.start < g.end and g.start < o.end for o in merged):
                     merged.append(self._with_nisba(text, tokens, g, merged))
             return self._same_people(
@@ -354,19 +369,31 @@ class TrainedRecognizer:
         if entry is not None:
             return Entity(start, end, label, span, entry.key, entry.english)
         canonical = " ".join(strip_tashkeel(span).replace(TATWEEL, "").split())
-        return Entity(start, end, label, span, "name:" + normalize(canonical), self._english(canonical))
+        lists = load_lists()
+        english = lists.english(" ".join(words)) if lists is not None and words else None
+        key = "name:" + normalize(canonical)
+        return Entity(start, end, label, span, key, english or self._english(canonical))
 
     def _english(self, name: str) -> str | None:
         """A readable English form: each word's spelling in the listed people's names (جورج → George), or
-        in the personal-name list (هاياشي → Hayashi), else its transliteration (يوشيماسا → Yushimasa)."""
-        names, listed = self.person_names, self._listed_spellings
+        in the typed name lists (ميلاني → Melanie, جولي → Jolie), or in the personal-name list, else its
+        transliteration (يوشيماسا → Yushimasa when no list has it)."""
+        names, listed, lists = self.person_names, self._listed_spellings, load_lists()
         words = []
         for w in ARABIC_WORD.findall(name):
             n = normalize(w)
             spelling, count = listed.get(n, (None, 0))
-            # a spelling several listed people share (جورج → George) beats the name list's pick among
-            # variants (جولي → Giuly), which beats one listed person's (ابراهيم → Ebrahim)
-            words.append((spelling if count >= 2 else None) or names.get(n) or spelling or name_in_english(w))
+            # a spelling several listed people share (جورج → George) beats the lists' most frequent one,
+            # which beats the personal-name list's pick among variants (جولي → Giuly) and one listed
+            # person's (ابراهيم → Ebrahim)
+            from_lists = lists.spelling(n) if lists is not None and n not in STOPWORDS else None
+            words.append(
+                (spelling if count >= 2 else None)
+                or from_lists
+                or names.get(n)
+                or spelling
+                or name_in_english(w)
+            )
         return " ".join(w for w in words if w) or None
 
 
