@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -161,7 +160,6 @@ def _tiny_corpus(folder: Path) -> list[Path]:
 
 
 def test_training_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    t = time.perf_counter()
     data = tmp_path / "data"
     data.mkdir()
     _tiny_corpus(data)
@@ -176,7 +174,6 @@ def test_training_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixture
     table = capsys.readouterr().out
     assert table.splitlines()[0].split() == ["type", "P", "R", "F1", "gold", "pred"]
     assert "PER+LOC+ORG" in table
-    assert time.perf_counter() - t < 10
 
 
 def test_training_is_reproducible(tmp_path: Path) -> None:
