@@ -53,9 +53,11 @@ def glossary_frames(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
 ARABIC_COLUMNS = ("Arabic", "Voweled", "Forms in text")
 
 
-def column_widths(frame: pd.DataFrame, *, most: int = 420) -> dict[str, int]:
+def column_widths(frame: pd.DataFrame, *, most: int = 420, most_arabic: int = 140) -> dict[str, int]:
     """Each text column's width in pixels, wide enough for its longest entry (the grid would cut it,
-    measuring only the first rows), up to `most`."""
+    measuring only the first rows), up to `most`; an Arabic column up to `most_arabic`, so that beside
+    the text on a laptop (the panel is ~230 px wide at 1280 px) the English starts in view: a long
+    multi-word name is cut there, not every English word pushed out of sight."""
     import pandas as pd
 
     widths = {}
@@ -65,7 +67,7 @@ def column_widths(frame: pd.DataFrame, *, most: int = 420) -> dict[str, int]:
         longest = max([len(name), *(len(str(v)) for v in frame[name])])
         # joined Arabic letters are narrower than Latin ones at the grid's size
         per_char = 6.0 if name in ARABIC_COLUMNS else 7.5
-        widths[name] = min(most, 24 + round(longest * per_char))
+        widths[name] = min(most_arabic if name in ARABIC_COLUMNS else most, 24 + round(longest * per_char))
     return widths
 
 
