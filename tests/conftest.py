@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import settings
 
 from models import registry
+from models.db import Database, database, sqlite_url
 from models.document import Entity, Token
 from models.text.arabic import tokenize
 from models.text.segment import split_sentences
@@ -37,6 +39,19 @@ def postgres() -> Iterator[PostgresServer]:
     server = PostgresServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def readers_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, empty readers' database for one test: a SQLite file, or a new database on the session's
+    PostgreSQL server (`postgres`; skipped, saying what to install, where PostgreSQL is missing)."""
+    if request.param == "sqlite":
+        db = database(sqlite_url(tmp_path / "readers.sqlite3"))
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        db = database(server.create_database(f"qari_{uuid.uuid4().hex[:12]}"))
+    yield db
+    db.engine.dispose()  # no idle connections left behind on the server
 
 
 @pytest.fixture

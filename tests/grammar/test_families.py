@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from models.db import Database, database, sqlite_url
+from models.db import Database
 from models.grammar.families import Families, mark_root, root_word
 from models.pipeline import analyze
 from models.study.library import Library
 from models.study.vocab import VocabStore
-from tests.support import PostgresServer
 
 FIRST = "قرأ الطالب الكتاب في المكتبة."
 SECOND = "كتب الكاتب رسالة طويلة."
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def readers_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = database(sqlite_url(tmp_path / "readers.sqlite3"))
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres")
-        db = database(server.create_database(f"qari_{uuid.uuid4().hex[:12]}"))
-    yield db
-    db.engine.dispose()
 
 
 def test_a_family_gathers_a_roots_words_across_the_library(readers_db: Database) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +12,7 @@ import pytest
 import soundfile
 
 from models.__main__ import main
-from models.db import Database, database, sqlite_url
+from models.db import Database
 from models.speech import (
     INSTALL,
     ListenPrefs,
@@ -27,7 +25,7 @@ from models.speech import (
 from models.speech.engine import Espeak
 from models.text.arabic import TASHKEEL_CHARS
 from models.text.segment import split_sentences
-from tests.support import POSTGRES_MISSING, SAMPLE, SAMPLE_PATH, PostgresServer, postgres_bin
+from tests.support import SAMPLE, SAMPLE_PATH
 
 MARKS = re.compile(f"[{TASHKEEL_CHARS}]")
 
@@ -144,21 +142,6 @@ def test_without_espeak_ng_the_message_says_what_to_install(monkeypatch: pytest.
 def test_speeds_are_kept_in_range() -> None:
     assert clamp_speed(0.1) == 0.5 and clamp_speed(3) == 1.5 and clamp_speed(1.25) == 1.25
     assert clamp_speed(float("nan")) == 1.0 and clamp_speed("fast") == 1.0  # type: ignore[arg-type]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def readers_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A fresh readers' database: a SQLite file, or a database on a real PostgreSQL server."""
-    if request.param == "sqlite":
-        db = database(sqlite_url(tmp_path / "readers.sqlite3"))
-    else:
-        if postgres_bin() is None:
-            pytest.skip(POSTGRES_MISSING)
-        server = PostgresServer().start()
-        request.addfinalizer(server.stop)
-        db = database(server.create_database(f"qari_{uuid.uuid4().hex[:12]}"))
-    yield db
-    db.engine.dispose()
 
 
 def test_each_reader_keeps_their_own_speed_and_voice(readers_db: Database) -> None:
