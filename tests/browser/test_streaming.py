@@ -73,6 +73,9 @@ SERVER_GONE = (
     r"disconnected from server",
     r"Streamlit server is not responding",
     r"No response received when attempting to reach",
+    # the page's lazily loaded pieces (a table's, a multiselect's) asked for after the server is gone
+    r"Failed to fetch dynamically imported module",
+    r"Unable to preload CSS",
 )
 
 
