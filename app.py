@@ -58,11 +58,9 @@ doc = reading.begin(st.session_state.text, settings)
 banners.text_notes(
     st.session_state.get("notes", []), reading.entity_note, [] if reading.analysing else get_lexicon().notes
 )
-if not reading.analysing:
-    if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once
-        account.reader_vocabulary().migrate_forms(_lemma_of)
-        st.session_state.forms_migrated = True
-    keep_words(doc)  # the library counts this text's words from now on
+if not reading.analysing and not st.session_state.get("forms_migrated"):
+    account.reader_vocabulary().migrate_forms(_lemma_of)  # words saved as bare forms move to their lemmas
+    st.session_state.forms_migrated = True
 selected = st.session_state.get("selected")
 if selected is not None and selected >= len(doc.sentences):
     st.session_state.selected = 0 if doc.sentences else None
@@ -90,5 +88,7 @@ with settings.downloads:
         st.caption("The downloads come once the words are looked up.")
     else:
         export_panel(doc, st.session_state.get("title") or "Qari reading")
-# the reader polls alone from now on; a first start's analysis begins, else a book's next part's
+if not reading.analysing:  # once drawn: a book's turn shows its part first
+    keep_words(doc)  # the library counts this text's words from now on
+# the reader polls alone from now on; a first start's analysis begins, else a book's next part is prepared
 reading.drawn(ahead=books.ahead())

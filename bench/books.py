@@ -1,6 +1,7 @@
 """Books: time to the first readable part, a page turn, server memory, and the library view with 50 books.
 
     python bench/books.py [--sizes 10000 100000 300000 1000000] [--turns 3] [--library-books 50]
+                          [--trees /tmp/books-base .] [--rounds 1] [--read-seconds 1]
 
 Books are built from the Arabic news the project ships (seeds/, tests/data/news/: their paragraphs
 shuffled and repeated, `devkit.books.long_text`) as EPUB 3 files of chapters of 1,700 to 2,000 words,
@@ -12,7 +13,7 @@ For each size, a Qari server (the tiny translation model, a fresh data folder) i
     store_ms:     in-process, keeping it in a reader's shelf (`Shelf.add`, SQLite);
     readable_ms:  the upload (the file given to the page's uploader) → chapter 1's first sentence on screen;
     turn_ms:      "Next" → the next chapter's first sentence on screen (the median of --turns, each made
-                  once the page shows the analysed part and a second has passed, as a reader would);
+                  once the page shows the analysed part and --read-seconds have passed, as a reader would);
     turn_names_ms: "Next" → the turned part analysed (names and glosses in);
     paste_ms:     beside them, in the same server: a text of one part's size (1,850 words) pasted and
                   opened with Ctrl+Enter → its first sentence on screen: what the page costs for a text that
@@ -30,6 +31,10 @@ Then, in-process, the library view with --library-books books of 100,000 words, 
     library_ms:   the texts' list (`Library.entries`, counts joined as they always were) with 50 texts of
                   30,000 words (200,000 characters, the longest a text is), 5,000 distinct words each;
     library_recount_ms: the texts' counts joined from scratch, as `Library.entries` did before.
+
+With --trees, each size is measured in a server started from each checkout in turn (alternating, --rounds
+times, so both see the same machine): the figures are then the medians over the rounds, per checkout, and
+the turns are pooled (the median of rounds × turns). The load average is noted at each measurement.
 
 The last line is a JSON object with every figure.
 """
@@ -100,11 +105,20 @@ def in_process(data: bytes) -> dict[str, float]:
     return {"read_ms": read_ms, "store_ms": store_ms, "parts": len(parts), "chars": book.chars}
 
 
-def in_browser(browser: Browser, data: bytes, model: str, turns: int, timeout_ms: int) -> dict[str, object]:
+def in_browser(
+    browser: Browser,
+    data: bytes,
+    model: str,
+    turns: int,
+    timeout_ms: int,
+    *,
+    root: Path = ROOT,
+    read_ms: int = 1000,
+) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="qari-books-"))
     path = work / "book.epub"
     path.write_bytes(data)
-    proc, url = start_app(work, model)
+    proc, url = start_app(work, model, root=root)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
@@ -120,13 +134,14 @@ def in_browser(browser: Browser, data: bytes, model: str, turns: int, timeout_ms
         uploader.locator('input[type="file"]').set_input_files(str(path))
         expect(options.first).to_have_text("الفصل 1", timeout=timeout_ms)
         readable_ms = (time.perf_counter() - start) * 1000
+        readable_load = os.getloadavg()[0]
         readable = rss_mb(proc.pid)
         turn_ms, names_ms = [], []
         for turn in range(turns):
             expect(page.locator('.arabic[role="listbox"]')).to_have_attribute(
                 "aria-busy", "false", timeout=timeout_ms
             )
-            page.wait_for_timeout(1000)
+            page.wait_for_timeout(read_ms)
             start = time.perf_counter()
             page.get_by_role("button", name="Next").click()
             expect(options.first).to_have_text(f"الفصل {turn + 2}", timeout=timeout_ms)
@@ -153,9 +168,11 @@ def in_browser(browser: Browser, data: bytes, model: str, turns: int, timeout_ms
         stop_app(proc)
     return {
         "readable_ms": readable_ms,
+        "readable_load": readable_load,
         "turn_ms": statistics.median(turn_ms),
         "turn_names_ms": statistics.median(names_ms),
         "turns_ms": [round(t) for t in turn_ms],
+        "turns_names_ms": [round(t) for t in names_ms],
         "paste_ms": statistics.median(pastes),
         "load": os.getloadavg()[0],
         "rss_mb": {"before": before[0], "readable": readable[0], "after_turns": after[0]},
@@ -251,24 +268,59 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 300_000, 1_000_000])
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--library-books", type=int, default=50)
+    parser.add_argument("--trees", nargs="+", default=[str(ROOT)], help="checkouts to run the app from")
+    parser.add_argument("--rounds", type=int, default=1, help="servers per size and checkout, alternating")
+    parser.add_argument("--read-seconds", type=float, default=1.0, help="how long the reader reads a part")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds any one wait may take")
     args = parser.parse_args(argv)
     model = str(build_tiny_marian(Path(tempfile.mkdtemp(prefix="qari-books-model-")) / "tiny"))
+    trees = [Path(t).resolve() for t in args.trees]
     out: dict[str, object] = {}
     with sync_playwright() as pw:
         launch = {"executable_path": CHROMIUM} if CHROMIUM else {}
         browser = pw.chromium.launch(args=CHROMIUM_ARGS, **launch)
         for words in args.sizes:
             data = build_book(words)
-            figures: dict[str, object] = {"epub_mb": len(data) / 2**20, **in_process(data)}
-            figures.update(in_browser(browser, data, model, args.turns, int(args.timeout * 1000)))
-            out[str(words)] = figures
-            print(f"{words} words: " + json.dumps(_rounded(figures)), file=sys.stderr)
+            base: dict[str, object] = {"epub_mb": len(data) / 2**20, **in_process(data)}
+            runs: dict[Path, list[dict[str, object]]] = {tree: [] for tree in trees}
+            for number in range(args.rounds):
+                for tree in trees:  # alternating, so every checkout sees the same machine
+                    got = in_browser(
+                        browser, data, model, args.turns, int(args.timeout * 1000),
+                        root=tree, read_ms=int(args.read_seconds * 1000),
+                    )  # fmt: skip
+                    runs[tree].append(got)
+                    print(
+                        f"{words} words, {tree}, round {number}: " + json.dumps(_rounded(got)),
+                        file=sys.stderr,
+                    )
+            figures = {str(tree): base | _pooled(got) for tree, got in runs.items()}
+            out[str(words)] = figures[str(trees[0])] if len(trees) == 1 else figures
+            print(f"{words} words: " + json.dumps(_rounded(out[str(words)])), file=sys.stderr)
         browser.close()
     if args.library_books:
         out["library"] = library_view(args.library_books)
         print("library: " + json.dumps(_rounded(out["library"])), file=sys.stderr)
     print(json.dumps(_rounded(out)))
+
+
+def _pooled(runs: list[dict[str, object]]) -> dict[str, object]:
+    """One server's figures, or several servers' (rounds): medians, the turns pooled."""
+    if len(runs) == 1:
+        return runs[0]
+    turns = [t for r in runs for t in r["turns_ms"]]  # type: ignore[attr-defined]
+    names = [t for r in runs for t in r["turns_names_ms"]]  # type: ignore[attr-defined]
+    return {
+        "readable_ms": statistics.median(float(r["readable_ms"]) for r in runs),  # type: ignore[arg-type]
+        "readables_ms": [round(float(r["readable_ms"])) for r in runs],  # type: ignore[arg-type]
+        "turn_ms": statistics.median(turns),
+        "turn_names_ms": statistics.median(names),
+        "turns_ms": turns,
+        "paste_ms": statistics.median(float(r["paste_ms"]) for r in runs),  # type: ignore[arg-type]
+        "loads": [round(float(r["load"]), 1) for r in runs],  # type: ignore[arg-type]
+        "rss_mb": [r["rss_mb"] for r in runs],
+        "peak_mb": max(float(r["peak_mb"]) for r in runs),  # type: ignore[arg-type]
+    }
 
 
 def _rounded(value: object) -> object:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ import streamlit as st
 from components.sidebar import Settings
 from models import pipeline
 from models.document import Document
+from models.soon import Soon
 from models.translation.base import Translator
 from models.translation.cache import TranslationStore, translation_store
 from models.translation.loader import LoadResult
@@ -43,6 +45,12 @@ FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the fir
 ANALYSIS_GRACE_SECONDS = 0.3
 MODEL_WAIT_SECONDS = 0.3  # a session's first run waits this long for the model: a missing one answers at once
 KEY = "reading_session"  # where a browser session keeps its ReadingSession (st.session_state)
+AHEAD_SECONDS = 600.0  # the part ahead waits this long at most for its analysis and translations
+
+
+def _copy(doc: Document) -> Document:
+    """A document of one's own (shared ones are never changed): a pickle round trip, as st.cache_data's."""
+    return pickle.loads(pickle.dumps(doc))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -70,6 +78,62 @@ def _aligned(
 @st.cache_resource
 def store() -> TranslationStore:
     return translation_store()  # type: ignore[return-value]  # PostgreSQL's when the readers' database is
+
+
+# ---- the part ahead ---------------------------------------------------------------------------------
+# A book's next part, made ready while the reader reads the current one (`ReadingSession.drawn`): analysed,
+# its translations asked for once the reader's own are done, aligned once they are all in. Kept by (text,
+# recogniser, model) for the few parts read now (`keep`), so memory does not grow with the book.
+AheadKey = tuple[str, str | None, str]
+_AHEAD: Soon[AheadKey, Document | None] = Soon("qari-ahead", keep=4, workers=4)
+_WANTED: dict[str, tuple[str, ...]] = {}  # reader id → the texts it reads and has ahead (others stop)
+
+
+def _prepare(
+    key: AheadKey, service: pipeline.TranslationService, cache: TranslationStore, reader: str, beam: int
+) -> Document | None:
+    """The part ahead, translated and aligned (in a background thread); None when it was given up: the
+    reader moved on, its translations did not come in `AHEAD_SECONDS`, or the model cannot align."""
+    text, ner_model, model_key = key
+    deadline = time.monotonic() + AHEAD_SECONDS
+
+    def wanted() -> bool:
+        return text in _WANTED.get(reader, ()) and time.monotonic() < deadline
+
+    analysis = None
+    while analysis is None:
+        if not wanted():
+            return None
+        analysis = pipeline.analysis_soon(text, ner_model, wait=0.5)
+    doc = _copy(analysis.doc)
+    pipeline.restore_translations(doc, cache, model_key, service.failures())
+    if pipeline.pending(doc):
+        while service.queued(reader) > 0:  # the part being read is translated first
+            if not wanted():
+                return None
+            time.sleep(0.2)
+        ahead = f"{reader}:ahead"  # a queue of its own: the reader's requests replace only theirs
+        pipeline.request_translations(doc, service, ahead, beam_size=beam)
+        while not service.wait(ahead, timeout=0.5):
+            if not wanted():
+                service.request(ahead, [])
+                return None
+        pipeline.restore_translations(doc, cache, model_key, service.failures())
+    if pipeline.pending(doc) or service.translator is None:
+        return None
+    return doc if pipeline.add_alignment(doc, service.translator, ner_model=ner_model) else None
+
+
+def prepared(key: AheadKey) -> Document | None:
+    """The part ahead made ready (translated and aligned), if it is (shared: copy it before changing it)."""
+    return _AHEAD.ready(key)
+
+
+def forget_prepared() -> None:
+    """Drop every part ahead kept (tests: what a fresh process would have); those in the works stop."""
+    _WANTED.clear()
+    _AHEAD.wait(timeout=60)
+    _AHEAD.forget()
 
 
 @dataclass(frozen=True)
@@ -119,6 +183,8 @@ class ReadingSession:
     loading: bool = False  # the translation model was still loading at that run (or is still to load)
     model_later: str | None = None  # a first start's model, loaded once the page is drawn (`drawn`)
     asked: tuple[int | None, bool] = (None, False)  # the reader's last run: (sentence looked at, paused)
+    model_key: str = ""  # the translation model's cache key at that run (found once a run: it stats files)
+    aligning: bool = False  # translated, and aligned in the background as the part ahead: polled for
     full_run: bool = False  # the reader is drawn within a whole-page run (False once the page is drawn)
     # the page's actions applied in this server session: page session → its last action's number (the
     # reader's ordered channel, components/actions.py; those that change the reader's data are also
@@ -130,14 +196,13 @@ class ReadingSession:
     def begin(self, text: str, settings: Settings) -> Document:
         """A whole-page run: the analysis (waited for briefly once its models are loaded), the
         translation service, the cache's translations, the alignment and the vowels. Returns `doc`."""
-        self.settings, self.full_run = settings, True
+        self.settings, self.full_run, self.aligning = settings, True, False
+        self.model_key = pipeline.model_key_for(settings.model_id)
         self.analysis = (
             pipeline.analysis_soon(text, settings.ner_model, wait=ANALYSIS_GRACE_SECONDS)
             if pipeline.analysis_warm()
             else pipeline.analysis_ready(text, settings.ner_model)  # else started once drawn
         )
-        # the analysis is shared by every reader: each run changes a copy (a pickle round trip, as st.cache_data's)
-        doc = pickle.loads(pickle.dumps(self.analysis.doc)) if self.analysis is not None else _plain(text)
         before, self.service, self.model_later = self.service, None, None
         if settings.translate and settings.model_id and self._later(settings.model_id):
             # This process's first start: the model loads once the page is drawn (its import and conversion
@@ -152,19 +217,29 @@ class ReadingSession:
             if self.waited_for_model != settings.model_id or tried_again:  # later clicks never wait
                 self.service.wait_loaded(timeout=MODEL_WAIT_SECONDS)
                 self.waited_for_model = settings.model_id
-        self.doc = self._finish(doc, settings)
+        ready = prepared(self._key(text)) if self.service is not None and self.analysis is not None else None
+        if ready is not None:  # a book's part made ready while the one before it was read: drawn as it is
+            self.doc = _copy(ready)
+        else:
+            # the analysis is shared by every reader: each run changes a copy of its own
+            self.doc = self._finish(
+                _copy(self.analysis.doc) if self.analysis is not None else _plain(text), settings
+            )
         self._vowels(settings)
         self.loading = self.model_later is not None or (
             self.service is not None and self.service.loaded is None
         )
         return self.doc
 
+    def _key(self, text: str) -> AheadKey:
+        return (text, self.settings.ner_model if self.settings is not None else None, self.model_key)
+
     def _later(self, model_id: str) -> bool:
         return not pipeline.translation_service_started(model_id) and pipeline.model_on_disk(model_id)
 
     def _finish(self, doc: Document, settings: Settings) -> Document:
         """`doc` with what the cache holds; aligned once every sentence is translated and analysed."""
-        model_key = pipeline.model_key_for(settings.model_id)
+        model_key = self.model_key
         if self.model_later is not None:  # what earlier runs translated, at once; the model loads later
             pipeline.restore_translations(doc, store(), model_key)
         if self.service is None:
@@ -172,6 +247,9 @@ class ReadingSession:
         pipeline.restore_translations(doc, store(), model_key, self.service.failures())
         if self.service.translator is None or pipeline.pending(doc) or self.analysis is None:
             return doc  # aligned once translated and analysed (names take their English from it)
+        if _AHEAD.running(self._key(doc.text)):  # being aligned as the part ahead: polled for, not done twice
+            self.aligning = True
+            return doc
         return _aligned(
             model_key,
             settings.ner_model,
@@ -215,10 +293,26 @@ class ReadingSession:
                 )
         if self.settings is None:
             return
+        _WANTED[self.reader_id] = (self.doc.text,) if ahead is None else (self.doc.text, ahead)
         if self.analysing:
             pipeline.analysis_soon(self.doc.text, self.settings.ner_model)
         elif ahead is not None:
-            pipeline.analysis_soon(ahead, self.settings.ner_model)
+            self._ahead(ahead, self.settings)
+
+    def _ahead(self, text: str, settings: Settings) -> None:
+        """Make the part ahead ready (its analysis, and its vowels and translations where the reader has
+        them): translated and aligned, a turn to it draws it as it is."""
+        if self.vowels_used:
+            try:
+                voweled_soon(text)
+            except VowelsUnavailable:
+                pass  # said on the part being read
+        service = self.service
+        if service is None or (service.loaded is not None and not service.loaded.ok):
+            pipeline.analysis_soon(text, settings.ner_model)
+            return
+        key, reader, beam = self._key(text), self.reader_id, settings.beam
+        _AHEAD.get(key, lambda: _prepare(key, service, store(), reader, beam))
 
     # ---- what the last whole-page run saw ---------------------------------------------------------
 
@@ -251,6 +345,7 @@ class ReadingSession:
         """Whether the reader polls: the analysis or the vowels are to come, or translations that can."""
         return (
             self.analysing
+            or self.aligning
             or self.vowels_waiting
             or self._can_translate(self.doc)
             or (self.model_later is not None and bool(pipeline.pending(self.doc)))
@@ -269,13 +364,12 @@ class ReadingSession:
             self.loading and service is not None and service.loaded is not None and not service.loaded.ok
         )
         translating = self._can_translate(finished)
-        # new translations are restored into a copy (`doc` belongs to the last whole-page run); a click on
-        # a finished text just redraws it
-        current = copy.deepcopy(finished) if translating else finished
+        # new translations are restored into a copy (`doc` belongs to the last whole-page run, whose own run
+        # of the reader adds them to it); a click on a finished text just redraws it
+        current = copy.deepcopy(finished) if translating and not self.full_run else finished
         waiting, arrived = 0, False
         if translating and service is not None:
-            model_key = pipeline.model_key_for(settings.model_id)
-            pipeline.restore_translations(current, store(), model_key, service.failures())
+            pipeline.restore_translations(current, store(), self.model_key, service.failures())
             waiting = pipeline.request_translations(
                 current, service, self.reader_id, first=selected, beam_size=settings.beam, only_first=paused
             )
@@ -288,6 +382,8 @@ class ReadingSession:
             arrived = True  # the vowels are in: on the whole page (reader and glossary)
         if self.analysing and pipeline.analysis_ready(current.text, settings.ner_model) is not None:
             arrived = True  # names and glosses are in: the whole page again (reader, glossary, words)
+        if self.aligning and not _AHEAD.running(self._key(current.text)):
+            arrived = True  # the alignment made as the part ahead is in (or was given up: made here then)
         ok = service is not None and service.loaded is not None and service.loaded.ok
         coming = self.model_later is not None or (service is not None and service.loaded is None)
         return ReaderView(

@@ -48,6 +48,12 @@ class Soon(Generic[K, T]):
             job = self._jobs.get(key)
         return self._result(key, job) if job is not None else None
 
+    def running(self, key: K) -> bool:
+        """Whether the work for `key` is started and not finished yet."""
+        with self._lock:
+            job = self._jobs.get(key)
+        return job is not None and not job.done()
+
     def any_done(self) -> bool:
         """Whether some job kept here has finished (whatever it needed is loaded by now)."""
         with self._lock:

@@ -41,7 +41,9 @@ export default function (component) {
     }
     return data.show_tashkeel === false && !data.show_vowels ? out.replace(TASHKEEL, "") : out;
   };
-  st.cards = data.cards || [];
+  // each token's hover card: the distinct cards are sent once, with each token's place in them
+  const distinct = data.cards || [];
+  st.cards = data.card_of ? data.card_of.map((i) => distinct[i]) : distinct;
   st.links = data.links || [];
   st.translations = data.translations || [];
   st.provisional = data.provisional || [];

@@ -7,6 +7,7 @@ import json
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from components.session import forget_prepared
 from devkit.samples import ROOT
 from models import pipeline, registry
 
@@ -14,6 +15,7 @@ from models import pipeline, registry
 def forget_loaded_state() -> None:
     """What a fresh process would have: Streamlit's caches, the model registry and the analyses kept
     (all process-wide). Analyses still running are waited for first, so none lands afterwards."""
+    forget_prepared()  # a book's part ahead: it stops, and is forgotten
     pipeline.wait_for_analyses(timeout=120)
     pipeline.forget_analyses()
     st.cache_data.clear()
