@@ -15,10 +15,12 @@ import streamlit as st
 
 from components import account, books, texts
 from components.families import keep_families
+from models.books.backup import check_books, export_books, import_books
+from models.books.shelf import Shelf
 from models.document import Document
-from models.review.backup import export_bytes, import_bytes  # the library file with the review history
-from models.study.library import LibraryEntry
-from models.study.vocab import word_lemma
+from models.review import backup  # the library file with the review history
+from models.study.library import Library, LibraryEntry, file_bytes, file_document
+from models.study.vocab import VocabStore, word_lemma
 
 EXPORT_NAME = "qari-library.json"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
@@ -100,11 +102,12 @@ def library_section() -> None:
         if vocabulary is not None:
             st.download_button(
                 "Export library and vocabulary",
-                data=lambda: export_bytes(library, vocabulary),
+                data=lambda: export_file(library, vocabulary, books.shelf()),
                 file_name=EXPORT_NAME,
                 mime="application/json",
                 icon=":material/download:",
-                help="One file with your texts, where you stopped and your words: a backup, or for another machine",
+                help="One file with your texts and books, where you stopped and your words: a backup, or for "
+                "another machine",
             )
         if st.session_state.get("library_importing"):  # the upload box only when asked for
             st.file_uploader(
@@ -158,15 +161,38 @@ def _importing(on: bool) -> None:
     st.session_state.library_importing = on
 
 
+def export_file(library: Library, vocabulary: VocabStore, shelf: Shelf | None) -> bytes:
+    """The library file: the texts, the vocabulary, the review cards and history, and the books."""
+    document = backup.export_reader(library, vocabulary)
+    if shelf is not None:
+        document["books"] = export_books(shelf)
+    return file_bytes(document)
+
+
+def import_data(
+    data: bytes, library: Library, vocabulary: VocabStore, shelf: Shelf | None
+) -> tuple[int, int, int]:
+    """Merge a library file into the reader's: (texts, books, words) read. The whole file is checked
+    before anything is written: a damaged one changes nothing (ValueError, in one sentence)."""
+    document = file_document(data)
+    checked = check_books(document.get("books") if isinstance(document, dict) else None)
+    found_texts, found_words = backup.import_reader(document, library, vocabulary)
+    return found_texts, import_books(shelf, checked) if shelf is not None else 0, found_words
+
+
 def import_file() -> None:
     upload = st.session_state.get("library-import")
     library, vocabulary = account.library(), account.vocabulary()
     if upload is None or library is None or vocabulary is None:
         return
     try:
-        found_texts, found_words = import_bytes(upload.getvalue(), library, vocabulary)
+        found_texts, found_books, found_words = import_data(
+            upload.getvalue(), library, vocabulary, books.shelf()
+        )
     except ValueError as exc:
         st.session_state.library_message = str(exc)
         return
-    st.session_state.library_message = f"Imported {found_texts} texts and {found_words} words."
+    st.session_state.library_message = (
+        f"Imported {found_texts} texts, {found_books} books and {found_words} words."
+    )
     st.session_state.library_importing = False

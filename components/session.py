@@ -129,6 +129,16 @@ def prepared(key: AheadKey) -> Document | None:
     return _AHEAD.ready(key)
 
 
+def prepared_kept() -> int:
+    """How many parts ahead are kept, made ready or in the works (at most `_AHEAD.keep`)."""
+    return len(_AHEAD)
+
+
+def wanted(reader: str) -> tuple[str, ...]:
+    """The texts reader `reader` reads and has ahead now (every other part ahead stops)."""
+    return _WANTED.get(reader, ())
+
+
 def forget_prepared() -> None:
     """Drop every part ahead kept (tests: what a fresh process would have); those in the works stop."""
     _WANTED.clear()

@@ -48,6 +48,11 @@ class Soon(Generic[K, T]):
             job = self._jobs.get(key)
         return self._result(key, job) if job is not None else None
 
+    def __len__(self) -> int:
+        """How many results (or jobs in the works) are kept."""
+        with self._lock:
+            return len(self._jobs)
+
     def running(self, key: K) -> bool:
         """Whether the work for `key` is started and not finished yet."""
         with self._lock:

@@ -12,9 +12,10 @@ id of another reader's is simply not found.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from models.books.parts import Book, Part, book_parts, part_label, words
+from models.books.parts import words as words_in
 from models.db import CHUNK, Database
 from models.study.counts import BOOKS, setup_counts
 from models.study.vocab import LOCAL_READER, VocabStore, check_reader, readers_database, vocab_key
@@ -128,6 +130,18 @@ class PartInfo:
     @property
     def label(self) -> str:
         return part_label(self.title, self.page, self.pages)
+
+
+@dataclass(frozen=True)
+class StoredBook:
+    """A book as the shelf keeps it, whole (the library file's copy): its entry, digest, every part,
+    the parts whose words are counted, and those words."""
+
+    entry: BookEntry
+    digest: str
+    parts: list[Part]
+    counted: set[int]
+    words: list[str]
 
 
 def _title(title: str) -> str:
@@ -332,6 +346,119 @@ class Shelf:
                     [{"reader": self.reader, "id": book_id, "key": key} for key in chunk],
                 )
         return True
+
+    def stored(self) -> Iterator[StoredBook]:
+        """Every book of this reader's, whole, one at a time (the library file's export)."""
+        for entry in self.entries():
+            with self.db.transaction() as conn:
+                digest = conn.execute(
+                    text("SELECT digest FROM books WHERE reader = :reader AND id = :id"),
+                    {"reader": self.reader, "id": entry.id},
+                ).scalar_one()
+                rows = conn.execute(
+                    text(
+                        "SELECT idx, chapter, page, pages, title, body, analysed FROM book_parts "
+                        "WHERE reader = :reader AND book_id = :id ORDER BY idx"
+                    ),
+                    {"reader": self.reader, "id": entry.id},
+                ).fetchall()
+                words = conn.execute(
+                    text("SELECT key FROM book_words WHERE reader = :reader AND book_id = :id ORDER BY key"),
+                    {"reader": self.reader, "id": entry.id},
+                ).scalars()
+                yield StoredBook(
+                    entry,
+                    digest,
+                    [Part(*row[:6]) for row in rows],
+                    {row[0] for row in rows if row[6]},
+                    list(words),
+                )
+
+    def restore(
+        self,
+        *,
+        title: str,
+        source: str,
+        address: str | None,
+        direction: str,
+        digest: str | None,
+        part: int,
+        sentence: int,
+        added: float | None,
+        opened: float | None,
+        parts: list[tuple[Part, bool]],
+        words: list[str],
+    ) -> BookEntry:
+        """Keep a book of a library file with its parts as they are (`parts`: each with whether its words
+        are counted), its place and its counted `words` (vocabulary keys). The same book already kept
+        (by `digest`) stays as it is, but takes the file's place when the file's copy was opened last."""
+        if not parts:
+            raise ValueError("There is no text to keep.")
+        if digest is None:
+            sha = hashlib.sha256()
+            for kept, _ in parts:
+                sha.update(kept.title.encode("utf-8") + b"\x00" + kept.text.encode("utf-8") + b"\x01")
+            digest = sha.hexdigest()
+        now = time.time()
+        args = {
+            "reader": self.reader, "id": uuid.uuid4().hex, "digest": digest, "title": _title(title),
+            "source": source, "address": address, "direction": direction, "parts": len(parts),
+            "chapters": len({p.chapter for p, _ in parts}), "words": sum(words_in(p.text) for p, _ in parts),
+            "part": min(part, len(parts) - 1), "sentence": sentence, "added": added or now,
+            "opened": opened or now,
+        }  # fmt: skip
+        with self.db.transaction(write=True) as conn:
+            inserted = conn.execute(
+                text(
+                    "INSERT INTO books (reader, id, digest, title, source, address, direction, parts, chapters, "
+                    "words, part, sentence, added, opened) VALUES (:reader, :id, :digest, :title, :source, "
+                    ":address, :direction, :parts, :chapters, :words, :part, :sentence, :added, :opened) "
+                    "ON CONFLICT (reader, digest) DO NOTHING"
+                ),
+                args,
+            ).rowcount
+            if inserted:
+                book_id = str(args["id"])
+                rows = [self._part_row(book_id, p) | {"analysed": int(counted)} for p, counted in parts]
+                for start in range(0, len(rows), CHUNK):
+                    conn.execute(
+                        text(
+                            "INSERT INTO book_parts (reader, book_id, idx, chapter, page, pages, title, body, "
+                            "words, analysed) VALUES (:reader, :book_id, :idx, :chapter, :page, :pages, :title, "
+                            ":body, :words, :analysed)"
+                        ),
+                        rows[start : start + CHUNK],
+                    )
+                for start in range(0, len(words), CHUNK):
+                    conn.execute(
+                        text(
+                            "INSERT INTO book_words (reader, book_id, key) VALUES (:reader, :id, :key) "
+                            "ON CONFLICT (reader, book_id, key) DO NOTHING"
+                        ),
+                        [
+                            {"reader": self.reader, "id": book_id, "key": k}
+                            for k in words[start : start + CHUNK]
+                        ],
+                    )
+            else:
+                book_id = conn.execute(
+                    text("SELECT id FROM books WHERE reader = :reader AND digest = :digest"),
+                    {"reader": self.reader, "digest": digest},
+                ).scalar_one()
+                # the file's copy read last: its place wins
+                conn.execute(
+                    text(
+                        "UPDATE books SET part = :part, sentence = :sentence, opened = :opened "
+                        "WHERE reader = :reader AND id = :id AND opened < :opened AND :part < parts"
+                    ),
+                    {**args, "id": book_id},
+                )
+            row = conn.execute(
+                text(f"SELECT {_FIELDS} FROM books WHERE reader = :reader AND id = :id"),
+                {"reader": self.reader, "id": book_id},
+            ).fetchone()
+        assert row is not None  # written or found in this transaction
+        return BookEntry(*row)
 
     def delete(self, book_id: str) -> bool:
         """Forget `book_id` (its words stay in the vocabulary); False if this reader has no such book."""

@@ -212,3 +212,13 @@ def test_the_card_carries_the_root_the_grammar_and_the_other_readings() -> None:
     assert cards["إلى"]["root"] is None  # a particle has none
     payload = reader_payload(doc, 0, graded_vowels=True)
     assert payload["graded_vowels"] is True and payload["cards"][0]["grammar"]
+
+
+def test_each_distinct_card_is_sent_once_and_every_token_finds_its_own() -> None:
+    doc = analyze("ذهب الطالب إلى المدرسة. ثم ذهب الطالب إلى البيت. ذهب الطالب.", with_entities=False)
+    per_token = token_cards(doc, {"طالِب": "known"})
+    payload = reader_payload(doc, 0, statuses={"طالِب": "known"})
+    assert [payload["cards"][i] for i in payload["card_of"]] == per_token  # what the browser rebuilds
+    assert len(payload["card_of"]) == len(per_token)
+    assert len(payload["cards"]) < len(per_token)  # ذهب and الطالب three times, sent once each
+    assert len({repr(c) for c in payload["cards"]}) == len(payload["cards"])
