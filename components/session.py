@@ -85,13 +85,13 @@ def store() -> TranslationStore:
 # its translations asked for once the reader's own are done, aligned once they are all in. Kept by (text,
 # recogniser, model) for the few parts read now (`keep`), so memory does not grow with the book.
 AheadKey = tuple[str, str | None, str]
-_AHEAD: Soon[AheadKey, Document | None] = Soon("qari-ahead", keep=4, workers=4)
+_AHEAD: Soon[AheadKey, bytes | None] = Soon("qari-ahead", keep=4, workers=4)  # pickled: a turn only loads
 _WANTED: dict[str, tuple[str, ...]] = {}  # reader id → the texts it reads and has ahead (others stop)
 
 
 def _prepare(
     key: AheadKey, service: pipeline.TranslationService, cache: TranslationStore, reader: str, beam: int
-) -> Document | None:
+) -> bytes | None:
     """The part ahead, translated and aligned (in a background thread); None when it was given up: the
     reader moved on, its translations did not come in `AHEAD_SECONDS`, or the model cannot align."""
     text, ner_model, model_key = key
@@ -108,25 +108,29 @@ def _prepare(
     doc = _copy(analysis.doc)
     pipeline.restore_translations(doc, cache, model_key, service.failures())
     if pipeline.pending(doc):
-        while service.queued(reader) > 0:  # the part being read is translated first
-            if not wanted():
-                return None
+        while service.queued(reader) > 0 and wanted():  # the part being read is translated first
             time.sleep(0.2)
+        if not wanted():
+            return None
         ahead = f"{reader}:ahead"  # a queue of its own: the reader's requests replace only theirs
         pipeline.request_translations(doc, service, ahead, beam_size=beam)
-        while not service.wait(ahead, timeout=0.5):
-            if not wanted():
-                service.request(ahead, [])
-                return None
+        while not service.wait(ahead, timeout=0.5) and wanted():
+            pass
+        if not wanted():
+            service.request(ahead, [])
+            return None
         pipeline.restore_translations(doc, cache, model_key, service.failures())
-    if pipeline.pending(doc) or service.translator is None:
+    if pipeline.pending(doc) or service.translator is None or not wanted():
         return None
-    return doc if pipeline.add_alignment(doc, service.translator, ner_model=ner_model) else None
+    if not pipeline.add_alignment(doc, service.translator, ner_model=ner_model):
+        return None
+    return pickle.dumps(doc)
 
 
 def prepared(key: AheadKey) -> Document | None:
-    """The part ahead made ready (translated and aligned), if it is (shared: copy it before changing it)."""
-    return _AHEAD.ready(key)
+    """The part ahead made ready (translated and aligned), if it is: a copy of one's own."""
+    ready = _AHEAD.ready(key)
+    return pickle.loads(ready) if ready is not None else None
 
 
 def prepared_kept() -> int:
@@ -229,7 +233,7 @@ class ReadingSession:
                 self.waited_for_model = settings.model_id
         ready = prepared(self._key(text)) if self.service is not None and self.analysis is not None else None
         if ready is not None:  # a book's part made ready while the one before it was read: drawn as it is
-            self.doc = _copy(ready)
+            self.doc = ready
         else:
             # the analysis is shared by every reader: each run changes a copy of its own
             self.doc = self._finish(
