@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from models import registry
 from models.document import Document, Sentence
-from models.grammar import add_grammar, add_roots, apply_vowels
+from models.grammar import add_grammar, add_roots, apply_vowels, roots_loaded
 from models.lexicon.lexicon import get_lexicon
 from models.names.lists import listed_name
 from models.names.recognizer import get_recognizer, recognizer_note
@@ -135,7 +135,8 @@ _ROOTED: Soon[tuple[str, str | None], Analysis] = Soon("qari-roots", keep=32, wo
 
 
 def _analysis(text: str, ner_model: str | None) -> Analysis:
-    note = recognizer_note(ner_model)  # loads the recogniser (and the lexicon) the first time
+    with registry.quiet_gc():
+        note = recognizer_note(ner_model)  # loads the recogniser (and the lexicon, the names) the first time
     first = Analysis(analyze(text, ner_model=ner_model, with_roots=False), note, complete=False)
     _ROOTED.get((text, ner_model), lambda: _rooted(first))  # the roots next, in their own thread
     return first
@@ -143,6 +144,8 @@ def _analysis(text: str, ner_model: str | None) -> Analysis:
 
 def _rooted(first: Analysis) -> Analysis:
     doc = pickle.loads(pickle.dumps(first.doc))  # the first stage's document stays as it was
+    with registry.quiet_gc():
+        roots_loaded()  # qalsadi and its dictionary, the first time
     add_roots(doc)
     return Analysis(doc, first.entity_note)
 

@@ -47,6 +47,7 @@ __all__ = [
     "describe",
     "get_roots",
     "glossary_roots",
+    "roots_loaded",
     "sentence_words",
 ]
 
@@ -125,6 +126,15 @@ def add_roots(doc: Document, roots: Roots | None = None) -> None:
             if token.kind == "arabic":
                 token.root = roots.root(token.text, token.lemma, token.pos) if roots is not None else None
     glossary_roots(doc)
+
+
+def roots_loaded() -> bool:
+    """Load the roots finder now (False where it cannot be: `add_roots` then says why in the notes)."""
+    try:
+        get_roots()
+    except RootsUnavailable:
+        return False
+    return True
 
 
 def glossary_roots(doc: Document) -> None:
