@@ -58,7 +58,7 @@ doc = reading.begin(st.session_state.text, settings)
 banners.text_notes(
     st.session_state.get("notes", []), reading.entity_note, [] if reading.analysing else get_lexicon().notes
 )
-if not reading.analysing and not st.session_state.get("forms_migrated"):
+if reading.complete and not st.session_state.get("forms_migrated"):
     account.reader_vocabulary().migrate_forms(_lemma_of)  # words saved as bare forms move to their lemmas
     st.session_state.forms_migrated = True
 selected = st.session_state.get("selected")
@@ -88,7 +88,7 @@ with settings.downloads:
         st.caption("The downloads come once the words are looked up.")
     else:
         export_panel(doc, st.session_state.get("title") or "Qari reading")
-if not reading.analysing:  # once drawn: a book's turn shows its part first
+if reading.complete:  # names, glosses and roots (the word families keep the roots); once drawn: a turn first
     keep_words(doc)  # the library counts this text's words from now on
 # the reader polls alone from now on; a first start's analysis begins, else a book's next part is prepared
 reading.drawn(ahead=books.ahead())
