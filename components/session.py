@@ -13,6 +13,10 @@ the translations, once the model is loaded (on a first start, once the names are
   in (the whole page again). A whole-page run never reruns itself on an arrival (its one-time messages,
   an address that could not be read, would be wiped before the reader saw them): the next poll does.
 
+A book's next part is made ready while the reader reads the current one (`drawn(ahead=...)`, `_prepare`):
+analysed, translated once the reader's own part is (a queue of its own in the worker), aligned, and kept
+pickled for the few parts read now; a turn to it draws it as it is, a part skipped past is given up.
+
 Nothing here draws (`components.reading` does): the transitions are tested without a browser
 (tests/components/test_session.py). It also keeps which of the page's actions were applied (`applied`).
 """
