@@ -18,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import Connection
 
-from components import account
+from components import account, books
 from components.actions import STATE, Channel, Handler
 from components.listen import anki_audio
 from models.review.context import Context, contexts, marked_html
@@ -110,9 +110,12 @@ def _context(due: DueCard) -> Context | None:
     """The sentence of this review: the card's sentences in turn (a new one each time it comes back)."""
     cached = st.session_state.setdefault("review_contexts", {})
     if due.key not in cached:
-        library = account.library()
+        library, shelf = account.library(), books.shelf()
+        passages = shelf.passages(due.key) if shelf is not None else ()  # the parts of books read so far
         with st.spinner("Finding the word in your texts…"):
-            cached[due.key] = contexts(library, due.entry, _english) if library is not None else []
+            cached[due.key] = (
+                contexts(library, due.entry, _english, books=passages) if library is not None else []
+            )
     found = cached[due.key]
     return found[due.reviews % len(found)] if found else None
 

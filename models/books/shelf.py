@@ -460,6 +460,25 @@ class Shelf:
         assert row is not None  # written or found in this transaction
         return BookEntry(*row)
 
+    def passages(self, key: str) -> Iterator[tuple[str, str]]:
+        """(title, text) of each part read so far (its words counted) of the books holding the word `key`
+        (a vocabulary key), the most recently opened book first: where a review finds the word in a book.
+        One part's text at a time, so a long book is never read whole."""
+        with self.db.transaction() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT b.id, b.title, p.idx, p.title, p.page, p.pages FROM books b "
+                    "JOIN book_words w ON w.reader = b.reader AND w.book_id = b.id AND w.key = :key "
+                    "JOIN book_parts p ON p.reader = b.reader AND p.book_id = b.id AND p.analysed = 1 "
+                    "WHERE b.reader = :reader ORDER BY b.opened DESC, b.id, p.idx"
+                ),
+                {"reader": self.reader, "key": key},
+            ).fetchall()
+        for book_id, title, index, chapter, page, pages in found:
+            part = self.part(book_id, index)
+            if part is not None:
+                yield f"{title} · {part_label(chapter, page, pages)}", part.text
+
     def delete(self, book_id: str) -> bool:
         """Forget `book_id` (its words stay in the vocabulary); False if this reader has no such book."""
         with self.db.transaction(write=True) as conn:

@@ -67,22 +67,29 @@ def contexts(
     entry: VocabEntry,
     translate: Callable[[str], str | None] | None = None,
     limit: int = MAX_CONTEXTS,
+    books: Iterable[tuple[str, str]] = (),
 ) -> list[Context]:
     """Up to `limit` sentences of the reader's library holding `entry`'s word (any form of its lemma), the
     saved example first. `translate` looks up a sentence's English (the translation cache); the saved
-    example's English is the entry's own. Empty when no text of this reader's holds the word."""
+    example's English is the entry's own. `books`: (title, text) of the book parts read that hold the word,
+    looked in after the texts (read only as far as needed). Empty when nothing of this reader's holds it."""
     key = entry.key
     example = normalize(entry.example or "").strip()
     first_found: Context | None = None  # the saved example, when the library holds it
     others: list[Context] = []
-    for item, words in library.texts():
-        if words is not None and key not in words:  # the text's kept words say it is not there
-            continue
-        for sentence in _read(item.body):
+
+    def sources() -> Iterable[tuple[str, str]]:
+        for item, words in library.texts():
+            if words is None or key in words:  # the text's kept words say whether it is there
+                yield item.title, item.body
+        yield from books
+
+    for title, body in sources():
+        for sentence in _read(body):
             is_example = bool(example) and normalize(sentence.text).strip() == example
             if (first_found is not None or not is_example) and len(others) >= limit:
                 continue
-            context = _context(sentence, key, item.title, entry, is_example, translate)
+            context = _context(sentence, key, title, entry, is_example, translate)
             if context is None:
                 continue
             if is_example and first_found is None:

@@ -13,7 +13,9 @@ from sqlalchemy import text
 from models.books.parts import Book, Chapter
 from models.books.shelf import Shelf
 from models.db import Database
-from models.study.vocab import VocabStore
+from models.review.context import contexts
+from models.study.library import Library
+from models.study.vocab import VocabEntry, VocabStore, vocab_key
 
 LONG = "\n".join(f"فقرة رقم {n} من الفصل الطويل." for n in range(3_000))  # about 80,000 characters
 BOOK = Book(
@@ -126,3 +128,18 @@ def test_a_marked_word_finds_its_books_by_index_not_by_scanning(tmp_path: Path) 
             )
         )
     assert "book_words_by_key (reader=? AND key=?)" in plan
+
+
+def test_a_review_finds_its_word_in_the_parts_of_books_read_so_far(readers_db: Database) -> None:
+    shelf, library = Shelf(readers_db, "reader-a"), Library(readers_db, "reader-a")
+    book = Book("رواية", [Chapter("الأول", "ذهب الولد إلى المدرسة."), Chapter("الثاني", "كتب الولد الدرس.")])
+    entry = shelf.add(book, "epub")
+    key = vocab_key("وَلَد")
+    word = VocabEntry(key, "وَلَد", "learning", None, None, None, 0.0, 0.0)
+    assert list(shelf.passages(key)) == []  # nothing read yet: no part is looked in
+    assert shelf.keep_words(entry.id, 1, ["كَتَب", "وَلَد", "دَرْس"])  # the second chapter read
+    assert list(shelf.passages(key)) == [("رواية · الثاني", "كتب الولد الدرس.")]
+    found = contexts(library, word, books=shelf.passages(key))
+    assert [(c.sentence, c.title, c.form) for c in found] == [("كتب الولد الدرس.", "رواية · الثاني", "الولد")]
+    assert list(Shelf(readers_db, "reader-b").passages(key)) == []  # another reader's books are not theirs
+    assert list(shelf.passages(vocab_key("قَمَر"))) == []  # a word the book's parts read do not hold
