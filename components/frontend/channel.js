@@ -3,7 +3,7 @@
 // every older action, so none is dropped the way a one-shot trigger can be). Each run of the server says
 // how far it got (data.acked); what it has not acknowledged is sent again after RESEND_MS. The queue lives
 // in the tab's sessionStorage too, so a reload or a reconnect to a restarted server sends it again.
-// The reader's data: Python sends it as a one-item list (components/reader.py says why).
+// A component's data: Python sends it as a one-item list (components/reader.py says why).
 // eslint-disable-next-line no-unused-vars
 function qariData(component) {
   const d = component.data;
