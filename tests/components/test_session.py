@@ -141,6 +141,21 @@ def test_the_names_come_first_then_the_roots() -> None:
     assert not rooted(first.doc)  # the first stage's document, shared, was not changed
 
 
+def test_once_the_names_are_in_a_page_run_does_not_wait_for_the_roots() -> None:
+    holding, gate = held_roots()
+    pipeline.analysis_soon(SAMPLE, "")
+    deadline = time.monotonic() + 120
+    while pipeline.analysis_ready(SAMPLE, "") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    threading.Timer(1.0, gate.set).start()  # the roots could come within the run's wait
+    found = pipeline.analysis_soon(SAMPLE, "", wait=30)
+    assert found is not None and not found.complete  # drawn with the names at once
+    holding.join(60)
+    assert pipeline.wait_for_analyses(120)
+    found = pipeline.analysis_ready(SAMPLE, "")
+    assert found is not None and found.complete
+
+
 def test_a_first_start_loads_the_model_once_the_names_are_in(model: str) -> None:
     session = ReadingSession()
     session.begin(SAMPLE, chosen(model))
