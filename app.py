@@ -56,7 +56,9 @@ books.book_bar()  # a book's contents, previous and next
 reading = session.current()
 doc = reading.begin(st.session_state.text, settings)
 banners.text_notes(
-    st.session_state.get("notes", []), reading.entity_note, [] if reading.analysing else get_lexicon().notes
+    st.session_state.get("notes", []),
+    reading.entity_note,
+    [] if reading.analysing else [*get_lexicon().notes, *doc.notes],  # what is missing: the roots, …
 )
 if reading.complete:  # names, glosses and roots (the word families keep the roots)
     if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once

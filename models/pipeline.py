@@ -142,11 +142,19 @@ def _analysis(text: str, ner_model: str | None) -> Analysis:
     return first
 
 
+ROOTS_FAILED = "The words' roots could not be found for this text (the error is in the server's log)."
+
+
 def _rooted(first: Analysis) -> Analysis:
     doc = pickle.loads(pickle.dumps(first.doc))  # the first stage's document stays as it was
-    with registry.quiet_gc():
-        roots_loaded()  # qalsadi and its dictionary, the first time
-    add_roots(doc)
+    try:
+        with registry.quiet_gc():
+            roots_loaded()  # qalsadi and its dictionary, the first time
+        add_roots(doc)
+    except Exception:  # the roots are an extra: a failure there must not take the names and glosses away
+        log.exception("finding the roots failed")
+        doc = pickle.loads(pickle.dumps(first.doc))  # without the roots found before the failure
+        doc.notes.append(ROOTS_FAILED)
     return Analysis(doc, first.entity_note)
 
 

@@ -321,3 +321,19 @@ def test_the_shared_service_down_is_said_and_the_reader_keeps_polling(
     assert view.translating and view.waiting == SENTENCES and not view.rerun
     assert session.polling  # nothing is lost: translations resume when it is back
     service.close()
+
+
+def test_roots_that_fail_leave_the_names_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(doc: Document, roots: object = None) -> None:
+        raise RuntimeError("a root finder's bug")
+
+    monkeypatch.setattr(pipeline, "add_roots", broken)  # a fault put in: the roots' step raises
+    found = pipeline.analysis_soon(SAMPLE, "", wait=120)
+    assert pipeline.wait_for_analyses(120)
+    found = pipeline.analysis_ready(SAMPLE, "")
+    assert found is not None and found.complete and pipeline.ROOTS_FAILED in found.doc.notes
+    assert any(s.entities for s in found.doc.sentences) and glossed_doc(found.doc)
+
+
+def glossed_doc(doc: Document) -> bool:
+    return any(t.gloss for s in doc.sentences for t in s.tokens)
