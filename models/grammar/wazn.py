@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from models.lexicon.buckwalter import _data_dir, _lemma_core, _read_lines, buckwalter_to_arabic
+from models.text.arabic import strip_tashkeel
 
 ROOT_LETTERS = frozenset("ءابتثجحخدذرزسشصضطظعغفقكلمنهوي")
 _WEAK_SLOT = {
@@ -216,6 +217,45 @@ def attested_roots() -> frozenset[str]:
             if 3 <= len(root) <= 4:
                 out.add(root)
     return frozenset(out)
+
+
+def dictionary_entries(lemma: str) -> list[tuple[str, str, str]]:
+    """(root, type, word) of arramooz's nouns and verbs spelled and voweled as `lemma` (the last letter's
+    vowel and sukun aside): its dictionary entries, in qalsadi's type names (Noun:…, Verb), without
+    qalsadi's affix analysis. The vowels tell homographs apart (طِبِّيّ: طبب, not طُبْي's طبي)."""
+    db = _connection()
+    if db is None:
+        return []
+    plain, key = strip_tashkeel(lemma), _voweled_key(lemma)
+    nouns = db.execute(
+        "SELECT root, wordtype, vocalized FROM nouns WHERE unvocalized = ?", (plain,)
+    ).fetchall()
+    verbs = db.execute("SELECT root, vocalized FROM verbs WHERE unvocalized = ?", (plain,)).fetchall()
+    return [(str(r or ""), f"Noun:{t or ''}", plain) for r, t, v in nouns if _voweled_key(v) == key] + [
+        (str(r or ""), "Verb", plain) for r, v in verbs if _voweled_key(v) == key
+    ]
+
+
+def _voweled_key(word: str) -> tuple[tuple[str, str], ...]:
+    """A voweled word's letters with their marks (sorted, sukun dropped), the last letter's aside."""
+    out: list[tuple[str, str]] = []
+    for ch in (word or "").translate(_FOLD):
+        if ch in ROOT_LETTERS or ch in "ةآ":
+            out.append((ch, ""))
+        elif out and "\u064b" <= ch <= "\u0651":
+            out[-1] = (out[-1][0], "".join(sorted(out[-1][1] + ch)))
+    if out:
+        out[-1] = (out[-1][0], "\u0651" if "\u0651" in out[-1][1] else "")
+    return tuple(out)
+
+
+@cache
+def _connection() -> sqlite3.Connection | None:
+    path = _dictionary()
+    if path is None:
+        return None
+    # read-only, for any thread: `Roots` asks one look-up at a time
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
 def _dictionary() -> Path | None:

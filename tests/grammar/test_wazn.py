@@ -67,3 +67,13 @@ def test_buckwalters_headers_are_read_as_roots() -> None:
 def test_roots_fall_back_on_the_pattern(word: str, lemma: str, pos: str, root: str) -> None:
     reading = next(r for r in get_lexicon().analyze(word) if strip_tashkeel(r.lemma) == strip_tashkeel(lemma))
     assert get_roots().root(word, reading.lemma, pos) == root  # the lemma as the lexicon writes it
+
+
+def test_a_rootless_lemmas_forms_have_none_and_homographs_keep_theirs() -> None:
+    roots = get_roots()
+    assert roots.root("أفلام", "فِيلْم", "NOUN") is None  # qalsadi's فلم for the word: فيلم's letters
+    lexicon = get_lexicon()
+    began = next(r for r in lexicon.analyze("بدأ") if r.pos == "VERB")
+    seemed = next(r for r in lexicon.analyze("بدا") if r.pos == "VERB")
+    assert roots.root("بدأ", began.lemma, "VERB") == "بدء"
+    assert roots.root("بدا", seemed.lemma, "VERB") == "بدو"  # not the cache's بدء: the lemmas differ
