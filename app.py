@@ -58,7 +58,7 @@ doc = reading.begin(st.session_state.text, settings)
 banners.text_notes(
     st.session_state.get("notes", []), reading.entity_note, [] if reading.analysing else get_lexicon().notes
 )
-if not reading.analysing:
+if reading.complete:  # names, glosses and roots (the word families keep the roots)
     if not st.session_state.get("forms_migrated"):  # words saved as bare forms move to their lemmas, once
         account.reader_vocabulary().migrate_forms(_lemma_of)
         st.session_state.forms_migrated = True

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
 from components import account
 from models.document import Document
 from models.grammar.families import Families, Member, mark_root, root_word
 from models.study.vocab import STATUSES, Status
+
+if TYPE_CHECKING:  # pandas loads with the first table shown, not with the first page (issue 32)
+    import pandas as pd
 
 FAMILY_KEY = "family_root"  # the root whose family the page is to show (set by key F or the glossary)
 
@@ -72,6 +75,8 @@ def family_picker(doc: Document, key: str = "family-picker") -> None:
 
 def family_frame(members: list[Member]) -> pd.DataFrame:
     """The family as a table (Streamlit's data grid shows every cell as text)."""
+    import pandas as pd
+
     return pd.DataFrame(
         [
             {

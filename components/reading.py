@@ -2,7 +2,7 @@
 service out of reach, the progress, what is still coming), drawn from the `ReadingSession`'s view.
 
 `reading_column(session)` draws it as a fragment: redrawn alone on a click, a key or a new translation,
-and once a second (`POLL_SECONDS`) while the page waits for something. When what it waited for is in,
+and every `session.poll_seconds` while the page waits for something (more often while the names come). When what it waited for is in,
 the whole page is drawn again.
 """
 
@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import account, banners, review, texts
 from components.reader import reader
-from components.session import POLL_SECONDS, ReadingSession
+from components.session import ReadingSession
 from models.study.vocab import readers_database
 
 FRAGMENT = "reading"  # the reader's fragment: run again with the sidebar's count when a mark lands
@@ -57,4 +57,4 @@ def _column(session: ReadingSession) -> None:
 
 def reading_column(session: ReadingSession) -> None:
     """The reader as a fragment, polling while the page waits for the analysis, vowels or translations."""
-    st.fragment(_column, run_every=POLL_SECONDS if session.polling else None, key=FRAGMENT)(session)
+    st.fragment(_column, run_every=session.poll_seconds, key=FRAGMENT)(session)

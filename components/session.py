@@ -1,8 +1,8 @@
 """One reader's reading session: what the page is waiting for, and what the reader draws meanwhile.
 
 A text comes in stages: its plain sentences at once, then its analysis (names, lemmas, glosses: worked
-out in the background, `pipeline.analysis_soon`), the vowels when asked for, and the translations, once
-the model is loaded. `ReadingSession` (one per browser session, `current()`) says where that stands:
+out in the background, `pipeline.analysis_soon`; then the words' roots), the vowels when asked for, and
+the translations, once the model is loaded (on a first start, once the names are in). `ReadingSession` (one per browser session, `current()`) says where that stands:
 
 - a whole-page run calls `begin(text, settings)`: the document to draw (analysed or plain, with the
   translations the cache holds, aligned once complete, the vowels once in) and what is still to come;
@@ -37,6 +37,8 @@ from models.vowels.background import ready as vowels_ready
 from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for what is still to come
+# ... and while the names are coming: a poll costs ~25 ms of CPU, and the names are what a reader waits for
+ANALYSIS_POLL_SECONDS = 0.4
 FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
 # With its models loaded, a run waits this long at most for the analysis (entities, glosses) before
 # drawing the plain text: most texts are analysed by then, and the page does not flash twice.
@@ -200,7 +202,10 @@ class ReadingSession:
         now if it is still to come (on a first start nothing competes with drawing the page), else that
         of `ahead`, the text the reader will likely open next (a book's next part), so it is there then."""
         self.full_run = False
-        if self.model_later is not None and self.settings is not None:  # a first start: the model loads now
+        # A first start: the model loads now, unless the names are still to come: then it waits for them
+        # (the next whole-page run, once they are in), so the analysis has the two cores to itself and the
+        # names come seconds sooner; the model's import and conversion take longer than the analysis anyway.
+        if self.model_later is not None and self.settings is not None and not self.analysing:
             self.service = pipeline.translation_service(self.model_later, store())
             self.model_later = None
             if pipeline.pending(self.doc):  # what the reader's run asked for, queued while it loads
@@ -215,7 +220,7 @@ class ReadingSession:
                 )
         if self.settings is None:
             return
-        if self.analysing:
+        if self.analysing or self.roots_coming:
             pipeline.analysis_soon(self.doc.text, self.settings.ner_model)
         elif ahead is not None:
             pipeline.analysis_soon(ahead, self.settings.ner_model)
@@ -225,6 +230,16 @@ class ReadingSession:
     @property
     def analysing(self) -> bool:
         return self.analysis is None
+
+    @property
+    def roots_coming(self) -> bool:
+        """The names and glosses are in, the words' roots still to come (`pipeline.analysis_soon`)."""
+        return self.analysis is not None and not self.analysis.complete
+
+    @property
+    def complete(self) -> bool:
+        """The analysis is all in: names, glosses and roots (what the library's word families keep)."""
+        return self.analysis is not None and self.analysis.complete
 
     @property
     def entity_note(self) -> str | None:
@@ -251,10 +266,18 @@ class ReadingSession:
         """Whether the reader polls: the analysis or the vowels are to come, or translations that can."""
         return (
             self.analysing
+            or self.roots_coming
             or self.vowels_waiting
             or self._can_translate(self.doc)
             or (self.model_later is not None and bool(pipeline.pending(self.doc)))
         )
+
+    @property
+    def poll_seconds(self) -> float | None:
+        """How often the reader polls (None: it does not)."""
+        if not self.polling:
+            return None
+        return ANALYSIS_POLL_SECONDS if self.analysing or self.roots_coming else POLL_SECONDS
 
     # ---- a run of the reader ----------------------------------------------------------------------
 
@@ -286,8 +309,10 @@ class ReadingSession:
                 service.wait_partial(pipeline.pieces(current.sentences[selected]), FIRST_WORDS_SECONDS)
         if self.vowels_waiting and voweled_soon(current.text) is not None:
             arrived = True  # the vowels are in: on the whole page (reader and glossary)
-        if self.analysing and pipeline.analysis_ready(current.text, settings.ner_model) is not None:
-            arrived = True  # names and glosses are in: the whole page again (reader, glossary, words)
+        if self.analysing or self.roots_coming:
+            ready = pipeline.analysis_ready(current.text, settings.ner_model)
+            if ready is not None and (self.analysing or ready.complete):
+                arrived = True  # names and glosses (then roots) are in: the whole page again
         ok = service is not None and service.loaded is not None and service.loaded.ok
         coming = self.model_later is not None or (service is not None and service.loaded is None)
         return ReaderView(

@@ -23,12 +23,14 @@ first and the rest in the background):
 from __future__ import annotations
 
 import logging
+import pickle
+import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from models import registry
 from models.document import Document, Sentence
-from models.grammar import add_grammar, apply_vowels, glossary_roots
+from models.grammar import add_grammar, add_roots, apply_vowels, roots_loaded
 from models.lexicon.lexicon import get_lexicon
 from models.names.lists import listed_name
 from models.names.recognizer import get_recognizer, recognizer_note
@@ -74,7 +76,12 @@ def cache_keys(doc: Document) -> list[str]:
 
 
 def analyze(
-    text: str, *, with_entities: bool = True, with_lexicon: bool = True, ner_model: str | None = None
+    text: str,
+    *,
+    with_entities: bool = True,
+    with_lexicon: bool = True,
+    ner_model: str | None = None,
+    with_roots: bool = True,
 ) -> Document:
     """Segment, tokenise, recognise entities and gloss words; translations are left empty.
 
@@ -82,6 +89,7 @@ def analyze(
     default (`QARI_NER_MODEL`, else the shipped CRF), "" the shipped CRF, else a transformers model id or
     folder. `with_lexicon=False` leaves words unglossed and does not load the lexicon (the shipped entity
     recogniser reads it for its features: turn entities off too for a lexicon-free run).
+    `with_roots=False` leaves the roots to `add_roots` (the page adds them after the names).
     """
     doc = plain(text)
     if with_entities:
@@ -90,10 +98,10 @@ def analyze(
             sentence.entities = recognizer.recognize(text, sentence.tokens)
     if with_lexicon:
         annotate_tokens(doc, get_lexicon())
-        add_grammar(doc, get_lexicon())  # UD part of speech, features, roots (models.grammar)
+        add_grammar(doc, get_lexicon(), with_roots=False)  # UD part of speech, features (models.grammar)
     doc.glossary = build_glossary(doc, with_lexicon=with_lexicon)
-    if with_lexicon:
-        glossary_roots(doc)
+    if with_lexicon and with_roots:
+        add_roots(doc)  # each word's root, and each glossary entry's
     return doc
 
 
@@ -116,34 +124,61 @@ class Analysis:
 
     doc: Document
     entity_note: str | None
+    complete: bool = True  # False: the names and glosses are in, the roots still to come
 
 
-# One per process, for every reader: two threads, so a slow entity model does not hold up the rest.
+# One per process, for every reader, in two stages: the names and glosses (two threads, so a slow entity
+# model does not hold up the rest), then the roots (qalsadi, seconds cold for a long text), so the names
+# a reader waits for do not wait for the roots.
 _ANALYSES: Soon[tuple[str, str | None], Analysis] = Soon("qari-analysis", keep=32, workers=2)
+_ROOTED: Soon[tuple[str, str | None], Analysis] = Soon("qari-roots", keep=32, workers=1)
 
 
 def _analysis(text: str, ner_model: str | None) -> Analysis:
-    note = recognizer_note(ner_model)  # loads the recogniser (and the lexicon) the first time
-    return Analysis(analyze(text, ner_model=ner_model), note)
+    with registry.quiet_gc():
+        note = recognizer_note(ner_model)  # loads the recogniser (and the lexicon, the names) the first time
+    first = Analysis(analyze(text, ner_model=ner_model, with_roots=False), note, complete=False)
+    _ROOTED.get((text, ner_model), lambda: _rooted(first))  # the roots next, in their own thread
+    return first
+
+
+def _rooted(first: Analysis) -> Analysis:
+    doc = pickle.loads(pickle.dumps(first.doc))  # the first stage's document stays as it was
+    with registry.quiet_gc():
+        roots_loaded()  # qalsadi and its dictionary, the first time
+    add_roots(doc)
+    return Analysis(doc, first.entity_note)
+
+
+def _best(key: tuple[str, str | None], first: Analysis | None) -> Analysis | None:
+    rooted = _ROOTED.ready(key)
+    return rooted if rooted is not None and first is not None else first
 
 
 def analysis_soon(text: str, ner_model: str | None = None, *, wait: float = 0.0) -> Analysis | None:
     """`text` analysed (`analyze`) with the entity recogniser's remark, once ready (waiting `wait`
-    seconds at most); None until then, while a background thread works it out (once per process for a
-    text and a recogniser). An analysis
-    made while the recogniser fell back (a model not there yet) is made again once its remark changes,
-    as the page's did when it analysed in its own run."""
+    seconds at most, for the roots too); None until then, while background threads work it out (once
+    per process for a text and a recogniser): first the names and glosses (`complete` False), then with
+    the roots. An analysis made while the recogniser fell back (a model not there yet) is made again
+    once its remark changes, as the page's did when it analysed in its own run."""
     key = (text, ner_model)
+    deadline = time.monotonic() + wait
     done = _ANALYSES.get(key, lambda: _analysis(text, ner_model), wait=wait)
     if done is not None and recognizer_note(ner_model) != done.entity_note:
         _ANALYSES.forget(key)
-        return _ANALYSES.get(key, lambda: _analysis(text, ner_model), wait=wait)
-    return done
+        _ROOTED.forget(key)
+        done = _ANALYSES.get(
+            key, lambda: _analysis(text, ner_model), wait=max(0.0, deadline - time.monotonic())
+        )
+    if done is not None:  # started once (by the first stage's thread, or again after a failure)
+        _ROOTED.get(key, lambda: _rooted(done), wait=max(0.0, deadline - time.monotonic()))
+    return _best(key, done)
 
 
 def analysis_ready(text: str, ner_model: str | None = None) -> Analysis | None:
-    """The analysis `analysis_soon` started, if it is done (never starts one, never waits)."""
-    return _ANALYSES.ready((text, ner_model))
+    """The analysis `analysis_soon` started, as far as it is done (never starts one, never waits)."""
+    key = (text, ner_model)
+    return _best(key, _ANALYSES.ready(key))
 
 
 def analysis_warm() -> bool:
@@ -153,13 +188,18 @@ def analysis_warm() -> bool:
 
 
 def wait_for_analyses(timeout: float | None = None) -> bool:
-    """Block until every analysis started so far is done (tests, scripts); False on timeout."""
-    return _ANALYSES.wait(timeout)
+    """Block until every analysis started so far is done, roots included (tests, scripts); False on
+    timeout."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    if not _ANALYSES.wait(timeout):
+        return False
+    return _ROOTED.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
 
 def forget_analyses() -> None:
     """Drop every analysis kept (tests: what a fresh process would have)."""
     _ANALYSES.forget()
+    _ROOTED.forget()
 
 
 # ---- 2. the translator ----------------------------------------------------------------------------

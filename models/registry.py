@@ -15,14 +15,20 @@ blocked), and shared. The policy, for every kind:
 
 Loaders never raise for an expected failure: they return a value that says what went wrong (e.g.
 `LoadResult` with a reader-facing message); an exception from a loader propagates and nothing is kept.
+
+`quiet_gc()` wraps the loads of the analysis' tables (lexicon, names, roots): millions of long-lived
+objects, which Python's cycle collector would otherwise walk again and again while they are built, and
+after, on every full collection for the life of the server.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -123,3 +129,29 @@ def forget(kind: str | None = None, name: str | None = None) -> None:
 def reset() -> None:
     """Forget every loaded model (tests call this between tests; the next use loads again)."""
     REGISTRY.forget()
+
+
+_GC_LOCK = threading.Lock()
+_gc_paused = 0  # quiet_gc blocks running now, in any thread
+_gc_was_enabled = True
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """No cycle collection while the block runs (in any thread: Python's collector is process-wide), and
+    what is alive when the last such block ends is frozen (`gc.freeze`): left out of later collections.
+    For loads that build large, long-lived tables; it costs nothing when they are loaded already."""
+    global _gc_paused, _gc_was_enabled
+    with _GC_LOCK:
+        if _gc_paused == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_paused += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_paused -= 1
+            if _gc_paused == 0 and _gc_was_enabled:
+                gc.freeze()
+                gc.enable()

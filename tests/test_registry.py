@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 
+from models import registry
 from models.registry import ModelRegistry
 
 
@@ -79,3 +81,37 @@ def test_forget_drops_one_model_one_kind_or_everything() -> None:
     assert registry.peek("x", "2") is None and registry.peek("y", "1") is not None
     registry.forget()
     assert registry.peek("y", "1") is None
+
+
+def test_quiet_gc_pauses_the_collector_across_threads_and_freezes_what_was_loaded() -> None:
+    assert gc.isenabled()
+    frozen_before = gc.get_freeze_count()
+    inner_done, outer_may_end = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def other_load() -> None:  # a second load in another thread, ending first
+        with registry.quiet_gc():
+            seen.append(gc.isenabled())
+        inner_done.set()
+        assert outer_may_end.wait(10)
+
+    with registry.quiet_gc():
+        tables = [{"word": [n]} for n in range(10_000)]  # a loaded table: long-lived objects
+        worker = threading.Thread(target=other_load)
+        worker.start()
+        assert inner_done.wait(10)
+        assert not gc.isenabled()  # the other block ended, this one still runs: still paused
+        outer_may_end.set()
+    worker.join(10)
+    assert seen == [False] and gc.isenabled()
+    assert gc.get_freeze_count() >= frozen_before + len(tables)  # left out of later collections
+
+
+def test_quiet_gc_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with registry.quiet_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -42,10 +42,12 @@ __all__ = [
     "Roots",
     "RootsUnavailable",
     "add_grammar",
+    "add_roots",
     "apply_vowels",
     "describe",
     "get_roots",
     "glossary_roots",
+    "roots_loaded",
     "sentence_words",
 ]
 
@@ -87,17 +89,13 @@ def sentence_words(
     return words
 
 
-def add_grammar(doc: Document, lexicon: Lexicon | None = None, roots: Roots | None = None) -> None:
+def add_grammar(
+    doc: Document, lexicon: Lexicon | None = None, roots: Roots | None = None, *, with_roots: bool = True
+) -> None:
     """Give every Arabic token of `doc` its UD part of speech (`pos`), features, root, the card's
     grammar line (without the vowels: the case only where a rule or the letters decide it) and its
-    other readings."""
+    other readings. `with_roots=False` leaves the roots to `add_roots` (the page's names come first)."""
     lexicon = lexicon or get_lexicon()
-    if roots is None:
-        try:
-            roots = get_roots()
-        except RootsUnavailable as exc:
-            if str(exc) not in doc.notes:
-                doc.notes.append(str(exc))
     for sentence in doc.sentences:
         words = sentence_words(sentence.tokens, lexicon)
         for token, word in zip(sentence.tokens, words, strict=True):
@@ -105,12 +103,38 @@ def add_grammar(doc: Document, lexicon: Lexicon | None = None, roots: Roots | No
                 continue
             token.pos = word.pos
             token.features = word.features or None
-            token.root = roots.root(token.text, token.lemma, word.pos) if roots is not None else None
             token.grammar = _line(word, vowels=False)
             # a name's letters spell other words too (كندا, a verb): not readings of the name
             token.readings = (
                 _readings(lexicon, token.text, word.reading) or None if word.pos != "PROPN" else None
             )
+    if with_roots:
+        add_roots(doc, roots)
+
+
+def add_roots(doc: Document, roots: Roots | None = None) -> None:
+    """Every word with a part of speech (`add_grammar`) gets its root, and every glossary entry that of
+    its first form (`glossary_roots`, once the glossary is built)."""
+    if roots is None:
+        try:
+            roots = get_roots()
+        except RootsUnavailable as exc:
+            if str(exc) not in doc.notes:
+                doc.notes.append(str(exc))
+    for sentence in doc.sentences:
+        for token in sentence.tokens:
+            if token.kind == "arabic":
+                token.root = roots.root(token.text, token.lemma, token.pos) if roots is not None else None
+    glossary_roots(doc)
+
+
+def roots_loaded() -> bool:
+    """Load the roots finder now (False where it cannot be: `add_roots` then says why in the notes)."""
+    try:
+        get_roots()
+    except RootsUnavailable:
+        return False
+    return True
 
 
 def glossary_roots(doc: Document) -> None:

@@ -46,7 +46,8 @@ def model(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 def settle(at: AppTest) -> AppTest:
     """Wait for the translation workers to finish what the page asked for, then run the page again (as
-    its polling would)."""
+    its polling would). The names first: a first start loads the model once they are in."""
+    analysed_page(at)
     for worker in registry.REGISTRY.held("translation-worker"):
         assert worker.wait(timeout=120)
     at.run()

@@ -17,6 +17,8 @@ import pytest
 from components.session import ReadingSession, store
 from components.sidebar import Settings
 from models import pipeline, registry
+from models.document import Document
+from models.grammar.roots import Roots
 from models.translation.loader import REGISTRY_KIND, load_translator, model_key_for
 from models.translation.remote import UNAVAILABLE, RayTranslationService
 from models.vowels.background import wait as wait_for_vowels
@@ -91,6 +93,66 @@ def test_drawing_the_page_starts_the_analysis_on_a_first_start() -> None:
     assert pipeline.wait_for_analyses(120)
     assert pipeline.analysis_ready(SAMPLE, "") is not None
     assert session.poll(selected=None).rerun
+
+
+def held_roots() -> tuple[threading.Thread, threading.Event]:
+    """The roots finder's load (through the registry, as `add_roots` loads it) waits until the test sets
+    the event: (the thread holding it, the event)."""
+    gate, started = threading.Event(), threading.Event()
+
+    def held() -> Roots:
+        started.set()
+        assert gate.wait(120)
+        return Roots()
+
+    holding = threading.Thread(target=registry.loaded, args=("roots", "qalsadi", held), daemon=True)
+    holding.start()
+    assert started.wait(60)
+    return holding, gate
+
+
+def rooted(doc: Document) -> bool:
+    return any(t.root for s in doc.sentences for t in s.tokens)
+
+
+def test_the_names_come_first_then_the_roots() -> None:
+    holding, gate = held_roots()
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen())
+    session.drawn()
+    deadline = time.monotonic() + 120
+    while pipeline.analysis_ready(SAMPLE, "") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first = pipeline.analysis_ready(SAMPLE, "")
+    assert first is not None and not first.complete  # the names and glosses, the roots held
+    assert any(s.entities for s in first.doc.sentences) and not rooted(first.doc)
+    assert session.poll(selected=0).rerun  # the names: the whole page again, without the roots
+    session.begin(SAMPLE, chosen())
+    assert not session.analysing and glossed(session) and not rooted(session.doc)
+    assert session.roots_coming and not session.complete and session.polling
+    session.drawn()
+    assert not session.poll(selected=0).rerun
+    gate.set()
+    holding.join(60)
+    assert pipeline.wait_for_analyses(120)
+    assert session.poll(selected=0).rerun  # the roots: the whole page again
+    session.begin(SAMPLE, chosen())
+    assert session.complete and rooted(session.doc) and not session.polling
+    assert not rooted(first.doc)  # the first stage's document, shared, was not changed
+
+
+def test_a_first_start_loads_the_model_once_the_names_are_in(model: str) -> None:
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen(model))
+    assert session.analysing and session.loading and session.service is None
+    session.drawn()
+    assert not pipeline.translation_service_started(model)  # the analysis has the cores to itself
+    assert pipeline.wait_for_analyses(120)
+    assert session.poll(selected=0).rerun
+    session.begin(SAMPLE, chosen(model))
+    assert not session.analysing and session.loading
+    session.drawn()
+    assert session.service is not None and pipeline.translation_service_started(model)
 
 
 def test_a_drawn_page_analyses_the_text_ahead_once_its_own_is_done() -> None:

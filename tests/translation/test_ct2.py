@@ -18,7 +18,7 @@ import pytest
 from huggingface_hub import constants as hub_constants
 
 from models import registry
-from models.settings import translation_engine
+from models.settings import translation_engine, translation_threads
 from models.translation import compute, ct2
 from models.translation import loader as translate
 from models.translation.cache import CachedTranslator, TranslationStore
@@ -325,3 +325,14 @@ def test_the_compute_type_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -
     assert ct2.compute_type_for("int8") == "int8"
     monkeypatch.setenv("QARI_MT_COMPUTE", "auto")
     assert ct2.compute_type_for("int8") == ("int8" if ct2.int8_is_faithful()[0] else "float32")
+
+
+@pytest.mark.parametrize(("cores", "threads"), [(1, 1), (2, 1), (8, 7)])
+def test_translation_leaves_a_core_to_the_page(
+    cores: int, threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QARI_MT_THREADS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    assert translation_threads() == threads
+    monkeypatch.setenv("QARI_MT_THREADS", "3")  # what an operator sets wins
+    assert translation_threads() == 3
