@@ -3,6 +3,7 @@ speech against what the gold vowels leave, each case rule's precision, the vowel
 after the rules, and what roots cost per sentence.
 
     python bench/grammar.py [--data ../shared/data/vowels] [--sentences N] [--json]
+    python bench/grammar.py --roots-only --roots-baseline /tmp/roots_main.py
 
 Data: `wikinewsmax.tsv` (WikiNewsMax, MSA news, see `bench/vowels.py`): blocks 0, 2, 4, 6 are the *dev*
 half, on which the rules were chosen; blocks 1, 3, 5 the *test* half, reported, never tuned on. A rule
@@ -23,8 +24,14 @@ were on those same dev words. "every rule" is the WER were every rule to correct
   treebank, on the words the gold vowels decide.
 - **WER**: `models.vowels.score` (Fadel et al.'s convention, any accepted reading), with and without the
   last letter, for the vowels mode's output and for the same output put right by the rules.
+- **Roots**: the share of nouns, verbs and adjectives (Qari's part of speech) with a root, per half; of
+  the words without one, the share whose lemma is on `LOANWORDS` (loanwords and foreign names, for which
+  none is right; the list is judged by hand from the rootless lemmas this script prints, both halves, and
+  changes no root); the share of words whose root is the one most words of their lemma have.
 - **Roots' cost**: the analysis of each sentence (`models.pipeline.analyze`, warm), and the roots' share of
-  it with an empty cache (each word looked up in qalsadi) and a full one.
+  it with an empty cache (a new `Roots`, its analyser open) and a full one; with `--roots-baseline FILE`
+  (an older roots.py, `git show REF:models/grammar/roots.py > FILE`) the two side by side, in turn.
+  `--roots-only` measures the roots without the vowels (a minute instead of several).
 """
 
 from __future__ import annotations
@@ -66,7 +73,8 @@ LEMMA_ROOTS: dict[tuple[str, str, str], Counter[str]] = {}  # (half, lemma, pos)
 ROOTLESS: dict[str, Counter[str]] = {}  # half → the lemmas (unvoweled) of the words without a root
 # The lemmas of rootless words (both halves) that are loanwords or foreign names, and their nisbas, judged
 # one by one from the list this script prints: they have no Arabic root, and a null is right for them.
-# Not on the list (a miss): أربعيني ثروة جدارة جثمان خنزير ذات ست غيبوبة كروي مير باء أنبة غجري.
+# Not on the list (a miss): أربعيني ثروة جدارة جثمان خنزير ذات ست غيبوبة كروي مير باء غجري اثنان, and
+# lemmas the lexicon got wrong (بكلة for ب+كل, أنبة, ملأك, ؤخذ, مأسوي).
 _LOANWORDS = """
     أذربيجاني أرجنتيني أسيوي أكاديمية أمريكي أنجولي أستاذ أوركسترا أولمبي إسباني إستاد إستراتيجية
     إستوديو إسرائيلي إسماعيلي إلكتروني إنفلونزا إنكليزي إيديولوجي إيراني إيطالي باكستاني بانوراما
@@ -74,7 +82,7 @@ _LOANWORDS = """
     ترسانة تكنولوجيا تكنولوجي جندول دكتور دولار دبلوماسي دراما ديزل ديموقراطي ديموقراطية ديناميكي
     راديكالية راديو راوند روبوت سوبر سويدي سويسري سيناريو سينما سينمائي شمبانيا طاقم فاتورة فرنسي
     فيروس فلسطيني فيدرالي فيديو فيلم قولون كاميرا كامرا كانو كمبيوتر كوليرا كيلوجرام كيلومتر كيميائي
-    كيني ليرة ماكياج موزمبيقي موسيقار موسيقى موسيقي مليون نمساوي هورمون ياباني يوناني
+    كيني ليرة ماكياج موزمبيقي موسيقار موسيقى موسيقي مليون نمساوي هورمون ياباني يوناني إبريق
 """
 LOANWORDS = frozenset(_LOANWORDS.split())
 
