@@ -8,11 +8,12 @@ under root headers, but as a sort order, not a root list: it confirms, never dec
 
 qalsadi's analyses of a word come unranked and disagree (الرسمية: رسم, and رشد from a misreading),
 so the root is chosen with what Qari already decided about the word (`models.lexicon`): its part of
-speech and its lemma. The lemma decides first, so that every form of one lemma gets one root: its
-pattern where Buckwalter files it under the root the pattern leaves (`models.grammar.wazn`: خاصّ is
-فاعل of خصص, not qalsadi's خوص), else qalsadi's analyses of the lemma, else the pattern alone (حصول,
-اجتماع: masdars qalsadi lacks). A lemma with none of these has no root, nor have its forms; a word
-with no lemma gets qalsadi's analyses of it as written. qalsadi's candidates are scored by
+speech and its lemma. The lemma decides, so that every form of one lemma gets one root: its pattern
+where Buckwalter files it under the root the pattern leaves (`models.grammar.wazn`: خاصّ is فاعل of
+خصص, not qalsadi's خوص), else arramooz's own entries of the lemma as voweled, else qalsadi's analyses
+of the lemma, else the pattern alone (حصول, اجتماع: masdars qalsadi lacks). A lemma with none of these
+has no root, nor have its forms; a word with no lemma gets qalsadi's analyses of it as written.
+Dictionary entries and qalsadi's analyses are scored by
 
 1. its lemma (`original`) matching Qari's lemma, letters only;
 2. its type agreeing with Qari's part of speech (a verb for VERB, a noun for the rest);
@@ -20,9 +21,9 @@ with no lemma gets qalsadi's analyses of it as written. qalsadi's candidates are
    missing: قال, from قول);
 
 ties go to the root most analyses give, then to the first listed. كان and its sisters, which
-qalsadi lists as stopwords without a root, have theirs from a table. A root must be three or four Arabic letters: qalsadi's
-"root" of a loanword is its stem (الأكاديمية → ءكاديمي), which is no root. Names, particles,
-pronouns and words of no part of speech have none (None).
+qalsadi lists as stopwords without a root, have theirs from a table. A root must be three or four
+Arabic letters: qalsadi's "root" of a loanword is its stem (الأكاديمية → ءكاديمي), which is no
+root. Names, particles, pronouns and words of no part of speech have none (None).
 
 One analyser (0.2 s to open) serves every thread, one look-up at a time. arramooz opens its SQLite
 files for any thread; qalsadi's own small custom dictionaries do not (and their finaliser then fails
@@ -82,19 +83,11 @@ class Roots:
         return self._analyser
 
     def _candidates(self, word: str) -> list[tuple[str, str, str, bool]]:
-        """(root, type, lemma, first) of each of qalsadi's analyses of `word`, letters only; arramooz
-        writes some roots with a stray mark (جم.ع) or two at once (ءكد،وكد: `first` is False on the
-        second, which counts less)."""
+        """(root, type, lemma, first) of each of qalsadi's analyses of `word`, letters only (`_cleaned`)."""
         out = []
         for result in self._analex().check_word(word):
             found = getattr(result, "__dict__", result)
-            kind, original = str(found.get("type") or ""), strip_tashkeel(str(found.get("original") or ""))
-            raw = "".join(
-                ch for ch in str(found.get("root") or "") if ch in _ROOT_LETTERS or ch in "،;آأإؤئى"
-            )
-            for i, root in enumerate(raw.replace("،", ";").split(";")):
-                root = root.translate(_HAMZAS).removesuffix("ة")  # a rootless noun gives its stem: سلعة → سلع
-                out.append((root, kind, original, i == 0))
+            out += _cleaned(found.get("root"), str(found.get("type") or ""), str(found.get("original") or ""))
         return out
 
     def root(self, word: str, lemma: str | None, pos: str | None) -> str | None:
@@ -129,18 +122,21 @@ class Roots:
         if pos == "VERB" and letters in _KANA:
             return _KANA[letters]
         found = by_pattern(lemma, confirmed=True)
-        entries = [
-            candidate
-            for root, kind, original in dictionary_entries(lemma)
-            for candidate in _cleaned(root, kind, original)
-            if candidate[0] in attested_roots()
-        ]
-        found = found or _best(entries, letters, pos)
+        if found is None:
+            entries = [
+                candidate
+                for root, kind, original in dictionary_entries(lemma)
+                for candidate in _cleaned(root, kind, original)
+                if candidate[0] in attested_roots()
+            ]
+            found = _best(entries, letters, pos)
         found = found or _best(self._candidates(strip_tashkeel(lemma)), letters, pos)
         return found or by_pattern(lemma)
 
 
 def _cleaned(raw: object, kind: str, original: str) -> list[tuple[str, str, str, bool]]:
+    """Candidates from one entry's root: arramooz writes some with a stray mark (جم.ع) or two at once
+    (ءكد،وكد: `first` False on the second, which counts less)."""
     letters = "".join(ch for ch in str(raw or "") if ch in _ROOT_LETTERS or ch in "،;آأإؤئى")
     out = []
     for i, root in enumerate(letters.replace("،", ";").split(";")):
