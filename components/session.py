@@ -198,7 +198,7 @@ class ReadingSession:
                 voweled = voweled_soon(self.doc.text)  # worked out in the background: the page does not wait
             except VowelsUnavailable as exc:
                 self.vowels_note = f"Vowels: {exc}"
-            self.vowels_waiting = voweled is None
+            self.vowels_waiting = voweled is None and self.vowels_note is None  # a failure is not waited for
         if voweled is not None:  # kept when the mode is off again: the reader hides them, nothing is rebuilt
             pipeline.add_vowels(self.doc, pausal(voweled) if settings.pausal else voweled)
 
@@ -312,8 +312,12 @@ class ReadingSession:
             if selected in pipeline.pending(current) and loaded:
                 # the sentence just asked for is decoded now: its first words come with this very run
                 service.wait_partial(pipeline.pieces(current.sentences[selected]), FIRST_WORDS_SECONDS)
-        if self.vowels_waiting and voweled_soon(current.text) is not None:
-            arrived = True  # the vowels are in: on the whole page (reader and glossary)
+        if self.vowels_waiting:
+            try:
+                if voweled_soon(current.text) is not None:
+                    arrived = True  # the vowels are in: on the whole page (reader and glossary)
+            except VowelsUnavailable:
+                arrived = True  # they cannot come: the whole page says why (`vowels_note`)
         if self.analysing or self.roots_coming:
             ready = pipeline.analysis_ready(current.text, settings.ner_model)
             if ready is not None and (self.analysing or ready.complete):

@@ -21,6 +21,7 @@ from models.document import Document
 from models.grammar.roots import Roots
 from models.translation.loader import REGISTRY_KIND, load_translator, model_key_for
 from models.translation.remote import UNAVAILABLE, RayTranslationService
+from models.vowels import diacritizer
 from models.vowels.background import wait as wait_for_vowels
 from tests.support import SAMPLE, forget_loaded_state
 
@@ -337,3 +338,25 @@ def test_roots_that_fail_leave_the_names_and_say_so(monkeypatch: pytest.MonkeyPa
 
 def glossed_doc(doc: Document) -> bool:
     return any(t.gloss for s in doc.sentences for t in s.tokens)
+
+
+def test_vowels_that_cannot_be_loaded_are_said_and_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> None:
+        raise OSError("the diacritizer's model is not installed")
+
+    # the state of a machine without the diacritizer's package: its load fails (not kept by the registry)
+    monkeypatch.setattr(diacritizer.Engine, "installed", staticmethod(missing))
+    text = "هذا نص لتجربة الحركات حين لا يحمل نموذجها."  # its own text: no vowels worked out for it before
+    analysed_first(text)
+    session = ReadingSession()
+    session.begin(text, chosen(vowels=True))
+    session.drawn()
+    deadline = time.monotonic() + 60
+    while session.vowels_waiting and time.monotonic() < deadline:
+        if session.poll(selected=0).rerun:  # the failure is found by the reader's poll: no exception
+            session.begin(text, chosen(vowels=True))
+            session.drawn()
+        time.sleep(0.05)
+    assert session.vowels_note is not None and "not installed" in session.vowels_note
+    assert not session.vowels_waiting and not session.polling  # said once, not polled for
+    assert session.poll(selected=0).captions == []
