@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import account, banners, books, layout, progress, review, session, texts
+from components import account, actions, banners, books, layout, progress, review, session, texts
 from components.exports import export_panel
 from components.glossary import glossary_panel
 from components.library import keep_words
@@ -22,6 +22,7 @@ from models.study.vocab import readers_database
 
 st.set_page_config(page_title="Qari — Arabic reader", page_icon="📖", layout="wide")
 layout.page_style()  # right-to-left text boxes, the columns on a narrow screen
+actions.rerun_on_reconnect()  # a page back on a restarted server runs whole again (its queued marks)
 
 
 def _lemma_of(form: str) -> str | None:
@@ -56,7 +57,9 @@ books.book_bar()  # a book's contents, previous and next
 reading = session.current()
 doc = reading.begin(st.session_state.text, settings)
 banners.text_notes(
-    st.session_state.get("notes", []), reading.entity_note, [] if reading.analysing else get_lexicon().notes
+    st.session_state.get("notes", []),
+    reading.entity_note,
+    [] if reading.analysing else [*get_lexicon().notes, *doc.notes],  # what is missing: the roots, …
 )
 if reading.complete and not st.session_state.get("forms_migrated"):
     account.reader_vocabulary().migrate_forms(_lemma_of)  # words saved as bare forms move to their lemmas

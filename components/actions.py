@@ -25,6 +25,11 @@ from components import account
 from models.study.actions import ActionLog
 
 STATE = "actions"  # the component state's name, as channel.js sends it
+# Streamlit's page asks a server it reconnects to (a restarted one) for a whole run only while some
+# fragment of it reruns on a timer (Streamlit 1.67's frontend, `handleConnectionStateChanged`). Without
+# one, the page kept the old server's reader, whose fragment the new server does not know: the reader's
+# re-sent actions were dropped ("fragment … does not exist anymore") and never acknowledged.
+RECONNECT_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -101,3 +106,13 @@ def _bound(handler: Handler, action: dict) -> Callable[[Connection], None]:
         handler.run(action, conn)
 
     return work
+
+
+def _nothing() -> None:
+    """The timer fragment's body: nothing to draw."""
+
+
+def rerun_on_reconnect() -> None:
+    """An empty fragment on a long timer, so a page that reconnects to a restarted server asks it for a
+    whole run and its queued actions are applied (a few ms every `RECONNECT_SECONDS` per reader)."""
+    st.fragment(_nothing, run_every=RECONNECT_SECONDS)()

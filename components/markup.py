@@ -117,7 +117,8 @@ def _inline(text: str, sentence: Sentence, first_token: int) -> str:
 
 
 def _interlinear(text: str, sentence: Sentence, first_token: int, glosses: list[str]) -> str:
-    """Sentence text with each word and its gloss in one <ruby class="il"> (word over gloss).
+    """Sentence text with each word, its gloss and its root in one <ruby class="il"> (word over gloss over
+    root).
 
     Entity marks are cut at word edges (a two-word name gets a mark per word), so every word is one
     whole element: the word and its gloss wrap to the next line together.
@@ -144,9 +145,13 @@ def _interlinear(text: str, sentence: Sentence, first_token: int, glosses: list[
             pieces.append(f"{_open_mark(mark)}{piece}</mark>" if mark is not None else piece)
         # numbers are not words: no card, no status (as outside this mode)
         attrs = ' class="il num"' if tok.kind == "number" else f' class="il" data-t="{index}"'
-        out.append(
-            f'<ruby{attrs}>{"".join(pieces)}<rt class="gl" lang="en" dir="ltr">{_esc(gloss)}</rt></ruby>'
-        )
+        # the root under the English, as the card writes it (ك ت ب): the two stacked in one inline flex
+        # box (Chromium lays a <rt> out as one line: a block or <br> in it stays beside the gloss)
+        note = _esc(gloss)
+        if tok.root:
+            spaced = _esc(" ".join(tok.root))
+            note = f'<span class="il-stack">{note}<span class="il-root" lang="ar" dir="rtl">{spaced}</span></span>'
+        out.append(f'<ruby{attrs}>{"".join(pieces)}<rt class="gl" lang="en" dir="ltr">{note}</rt></ruby>')
         cursor = tok.end
     out.append(_with_tashkeel_marks(text, cursor, sentence.end, added))
     return "".join(out)

@@ -235,5 +235,7 @@ def reader(
     data["listen"] = listen_payload(doc)  # reading aloud (components/listen.py)
     data["acked"] = channel.acknowledged()
     data["marks"] = vocab is not None
-    _component()(data=data, key=key, on_actions_change=actions_changed)
+    # A one-item list, not the dict: Streamlit looks for dataframes among a dict's values, and asking
+    # whether a list is one imports pandas and pyarrow (~1 s of a first start's page) and costs every click.
+    _component()(data=[data], key=key, on_actions_change=actions_changed)
     show_family(doc)  # the family the reader asked for (key F), if any

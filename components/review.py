@@ -190,7 +190,11 @@ def review_view() -> None:
     count = store.due_count()
     if not due:  # the keys still acknowledge the last answer (the page stops sending it)
         _keys()(
-            data={"card": None, "acked": keys.acknowledged()}, key="review-keys", on_actions_change=_pressed
+            data=[
+                {"card": None, "acked": keys.acknowledged()}
+            ],  # a list: as the reader's (components/reader.py)
+            key="review-keys",
+            on_actions_change=_pressed,
         )
         st.success(
             "Nothing is due for review. Words you mark new or learning in the reader come here.",
@@ -217,7 +221,7 @@ def review_view() -> None:
         st.html(f'<div class="qari-card" lang="ar">{e(card.entry.lemma)}</div>')
     shown = st.session_state.get("review_shown") == card.key
     _keys()(
-        data={"card": card.key, "shown": shown, "acked": keys.acknowledged()},
+        data=[{"card": card.key, "shown": shown, "acked": keys.acknowledged()}],
         key="review-keys",
         on_actions_change=_pressed,
     )

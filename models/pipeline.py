@@ -142,11 +142,19 @@ def _analysis(text: str, ner_model: str | None) -> Analysis:
     return first
 
 
+ROOTS_FAILED = "The words' roots could not be found for this text (the error is in the server's log)."
+
+
 def _rooted(first: Analysis) -> Analysis:
     doc = pickle.loads(pickle.dumps(first.doc))  # the first stage's document stays as it was
-    with registry.quiet_gc():
-        roots_loaded()  # qalsadi and its dictionary, the first time
-    add_roots(doc)
+    try:
+        with registry.quiet_gc():
+            roots_loaded()  # qalsadi and its dictionary, the first time
+        add_roots(doc)
+    except Exception:  # the roots are an extra: a failure there must not take the names and glosses away
+        log.exception("finding the roots failed")
+        doc = pickle.loads(pickle.dumps(first.doc))  # without the roots found before the failure
+        doc.notes.append(ROOTS_FAILED)
     return Analysis(doc, first.entity_note)
 
 
@@ -157,12 +165,14 @@ def _best(key: tuple[str, str | None], first: Analysis | None) -> Analysis | Non
 
 def analysis_soon(text: str, ner_model: str | None = None, *, wait: float = 0.0) -> Analysis | None:
     """`text` analysed (`analyze`) with the entity recogniser's remark, once ready (waiting `wait`
-    seconds at most, for the roots too); None until then, while background threads work it out (once
+    seconds at most, for the roots too unless the names were in already); None until then, while background threads work it out (once
     per process for a text and a recogniser): first the names and glosses (`complete` False), then with
     the roots. An analysis made while the recogniser fell back (a model not there yet) is made again
     once its remark changes, as the page's did when it analysed in its own run."""
     key = (text, ner_model)
     deadline = time.monotonic() + wait
+    # names already in (the page's poll found them): drawn now, the roots not waited for
+    names_in = _ANALYSES.ready(key) is not None
     done = _ANALYSES.get(key, lambda: _analysis(text, ner_model), wait=wait)
     if done is not None and recognizer_note(ner_model) != done.entity_note:
         _ANALYSES.forget(key)
@@ -171,7 +181,8 @@ def analysis_soon(text: str, ner_model: str | None = None, *, wait: float = 0.0)
             key, lambda: _analysis(text, ner_model), wait=max(0.0, deadline - time.monotonic())
         )
     if done is not None:  # started once (by the first stage's thread, or again after a failure)
-        _ROOTED.get(key, lambda: _rooted(done), wait=max(0.0, deadline - time.monotonic()))
+        roots_wait = 0.0 if names_in else max(0.0, deadline - time.monotonic())
+        _ROOTED.get(key, lambda: _rooted(done), wait=roots_wait)
     return _best(key, done)
 
 

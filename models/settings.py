@@ -78,8 +78,7 @@ def translation_engine() -> str:
 def translation_threads() -> int:
     """Threads for one translation: `QARI_MT_THREADS`, else the cores this process may use but one, left
     to the page (its script runs, the analysis): while a text translates in the background, a click or a
-    second reader's page would otherwise wait for a core. On a 2-core machine one thread per decode is
-    also the faster (bench/README.md: 2.16 s against 2.40 s at beam 4)."""
+    second reader's page would otherwise wait for a core (bench/README.md, issue 32's second pass)."""
     configured = _get(MT_THREADS_ENV)
     if configured.isdigit() and int(configured) > 0:
         return int(configured)

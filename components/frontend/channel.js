@@ -3,6 +3,13 @@
 // every older action, so none is dropped the way a one-shot trigger can be). Each run of the server says
 // how far it got (data.acked); what it has not acknowledged is sent again after RESEND_MS. The queue lives
 // in the tab's sessionStorage too, so a reload or a reconnect to a restarted server sends it again.
+// A component's data: Python sends it as a one-item list (components/reader.py says why).
+// eslint-disable-next-line no-unused-vars
+function qariData(component) {
+  const d = component.data;
+  return Array.isArray(d) ? d[0] : d;
+}
+
 // eslint-disable-next-line no-unused-vars
 function qariChannel(component, root, name, scope) {
   const RESEND_MS = 4000;
@@ -40,7 +47,7 @@ function qariChannel(component, root, name, scope) {
     } else if (Date.now() - C.sentAt >= RESEND_MS) flush();
   };
   // what this run of the server has applied
-  const acked = (component.data.acked || {})[C.session];
+  const acked = (qariData(component).acked || {})[C.session];
   if (typeof acked === "number" && C.queue.some((a) => a.seq <= acked)) {
     C.queue = C.queue.filter((a) => a.seq > acked);
     keep();

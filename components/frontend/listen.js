@@ -6,7 +6,7 @@
 // Text from the page is only ever set with textContent.
 // eslint-disable-next-line no-unused-vars
 function qariListen(component, ctx) {
-  const { data } = component;
+  const data = qariData(component);
   const { root, ar, card, choose, send } = ctx;
   const L = data.listen;
   if (!L) return;

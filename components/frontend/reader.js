@@ -3,7 +3,8 @@
 // the ordered channel (channel.js: each action once, in order, re-sent until acknowledged), and shows a
 // hover card from plain data (textContent only).
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component;
+  const data = qariData(component); // channel.js
   const root = parentElement.querySelector(".qari");
   const st = (root.__qari = root.__qari || { docId: null, englishHtml: null, dataSelected: null, selected: null });
   const ar = root.querySelector(".arabic");

@@ -3,7 +3,8 @@
 // Each press goes through the ordered channel (channel.js, concatenated before this file): applied once,
 // in order, an answer recorded with the review in one transaction (components/actions.py).
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component;
+  const data = qariData(component); // channel.js
   const root = parentElement.querySelector(".qari-review-keys");
   const channel = qariChannel(component, root, "actions", "review");
   const sent = (root.__sent = root.__sent || {}); // what this page asked for each card: a press is sent once

@@ -261,11 +261,12 @@ class BiLstmTagger:
         self.lists = load_lists() if meta.get("lists") else None
         if meta.get("lists") and self.lists is None:
             raise OSError("the name lists the entity model was trained with are missing")
-        self.network = new_network(self.vocabularies)
+        with torch.device("meta"):  # no random initial weights (0.1 s): the saved ones replace them
+            self.network = new_network(self.vocabularies)
         state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
         if "pemb.q" in state:  # the vector table stored as int8 rows with a scale each (`pack_vectors`)
             state["pemb.weight"] = state.pop("pemb.q").float() * state.pop("pemb.scale").float().unsqueeze(1)
-        self.network.load_state_dict({k: v.float() for k, v in state.items()})
+        self.network.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
         self.network.eval()
         self._lock = threading.Lock()
 

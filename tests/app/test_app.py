@@ -62,7 +62,8 @@ def run_app() -> AppTest:
 
 def payload(at: AppTest) -> dict:
     (reader,) = at.get("bidi_component")
-    return json.loads(reader.proto.json)
+    (data,) = json.loads(reader.proto.json)  # the reader's data comes as a one-item list
+    return data
 
 
 def test_sample_opens_translated_with_names_in_the_glossary(model: Path) -> None:
@@ -379,3 +380,22 @@ def test_the_first_run_shows_the_text_before_the_lexicon_and_names_are_loaded(mo
     assert not data["analysing"] and 'data-entity="LOC"' in data["arabic_html"]
     assert any(c["gloss"] for c in data["cards"])
     assert {"Japan", "Canada"} <= set(at.dataframe[0].value["English"])  # the glossary's names
+
+
+def test_the_first_page_does_not_import_pandas() -> None:
+    """pandas and pyarrow (0.5–2 s to import on this machine) load with the first table, not before the
+    first readable page: a fresh interpreter runs the page once."""
+    script = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120)\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "assert at.get('bidi_component'), 'no reader drawn'\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

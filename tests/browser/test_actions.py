@@ -105,11 +105,6 @@ def test_marks_acknowledged_before_a_kill_are_kept(
         stop_app(proc)
 
 
-@pytest.mark.xfail(
-    reason="open gap (issue 37): after the server comes back the page re-sends its queue (seen in the page) "
-    "but the new server session never acknowledges it; not yet understood",
-    strict=False,
-)
 @pytest.mark.page_errors(
     r"ERR_CONNECTION_REFUSED|not responding|reaching server|disconnected from server|WebSocket",
     why="the server is down for a while under the open page",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,13 +21,44 @@ def grammar_url(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     stop_app(proc)
 
 
-def test_the_hover_card_shows_the_root_and_the_grammar(page: Page, grammar_url: str) -> None:
+def shots(tmp_path: Path) -> Path:
+    return Path(os.environ.get("QARI_SCREENSHOTS") or tmp_path)  # to look at
+
+
+def test_the_hover_card_shows_the_root_and_the_grammar(page: Page, grammar_url: str, tmp_path: Path) -> None:
     open_reader(page, grammar_url)
     page.locator('#qari-s0 .w[data-t="0"]').hover()  # اتفقت "agreed", from و ف ق
     card = page.get_by_role("tooltip")
     expect(card).to_be_visible()
     expect(card.locator(".card-root")).to_have_text("root و ف ق · F: its word family")
     expect(card.locator(".card-grammar")).to_contain_text("verb · past · 3rd person feminine singular")
+    page.screenshot(path=shots(tmp_path) / "grammar-card.png")
+
+
+def test_word_by_word_shows_each_root_under_the_english(page: Page, grammar_url: str, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_reader(page, grammar_url)
+    page.get_by_text("Every word", exact=True).click()
+    ruby = page.locator('#qari-s0 ruby.il[data-t="0"]')  # اتفقت
+    root = ruby.locator(".il-root")
+    expect(root).to_have_text("و ف ق", timeout=30_000)
+    page.screenshot(path=shots(tmp_path) / "grammar-interlinear.png")
+    assert root.evaluate("r => getComputedStyle(r).direction") == "rtl"
+    word, gloss = (
+        ruby.locator(".w").first.bounding_box(),
+        root.evaluate(
+            """r => { const range = document.createRange(); const rt = r.parentElement;
+                  range.setStart(rt.firstChild, 0); range.setEnd(rt.firstChild, rt.firstChild.length);
+                  const g = range.getBoundingClientRect(); return {top: g.top, bottom: g.bottom}; }"""
+        ),
+    )
+    box = root.bounding_box()
+    assert word is not None and box is not None
+    assert gloss["top"] >= word["y"] + word["height"] - 1, "the English under the word"
+    assert box["y"] >= gloss["bottom"] - 1, "the root under the English"
+    # a root on most content words, none on a name (اليابان)
+    assert page.locator('#qari-s0 ruby.il[data-t="1"] .il-root').count() == 0
+    assert page.locator("ruby.il .il-root").count() > 100
 
 
 def test_key_f_opens_the_word_family_and_the_root_can_be_marked(page: Page, grammar_url: str) -> None:

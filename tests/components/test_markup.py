@@ -162,7 +162,11 @@ def test_every_word_is_a_ruby_with_its_gloss_and_the_text_reads_as_written() -> 
     rubies = [(a, "".join(t)) for tag, a, t in tree.elements if tag == "ruby"]
     words = [t for s in doc.sentences for t in s.tokens if t.kind == "arabic"]
     assert len(rubies) == len(words)
-    gloss_texts = ["".join(t) for tag, _, t in tree.elements if tag == "rt"]
+    roots = ["".join(t) for tag, a, t in tree.elements if a.get("class") == "il-root"]
+    assert roots == [" ".join(t.root) for t in words if t.root]  # under the gloss, as the card has it
+    assert "ب د ء" in roots  # بدء's
+    only_glosses = parse(re.sub(r'<span class="il-root"[^>]*>[^<]*</span>', "", html))
+    gloss_texts = ["".join(t) for tag, _, t in only_glosses.elements if tag == "rt"]
     assert gloss_texts == [
         g
         for s, row in zip(doc.sentences, glosses, strict=True)

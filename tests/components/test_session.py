@@ -22,6 +22,7 @@ from models.document import Document
 from models.grammar.roots import Roots
 from models.translation.loader import REGISTRY_KIND, load_translator, model_key_for
 from models.translation.remote import UNAVAILABLE, RayTranslationService
+from models.vowels import diacritizer
 from models.vowels.background import wait as wait_for_vowels
 from tests.support import SAMPLE, forget_loaded_state
 
@@ -140,6 +141,21 @@ def test_the_names_come_first_then_the_roots() -> None:
     session.begin(SAMPLE, chosen())
     assert session.complete and rooted(session.doc) and not session.polling
     assert not rooted(first.doc)  # the first stage's document, shared, was not changed
+
+
+def test_once_the_names_are_in_a_page_run_does_not_wait_for_the_roots() -> None:
+    holding, gate = held_roots()
+    pipeline.analysis_soon(SAMPLE, "")
+    deadline = time.monotonic() + 120
+    while pipeline.analysis_ready(SAMPLE, "") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    threading.Timer(1.0, gate.set).start()  # the roots could come within the run's wait
+    found = pipeline.analysis_soon(SAMPLE, "", wait=30)
+    assert found is not None and not found.complete  # drawn with the names at once
+    holding.join(60)
+    assert pipeline.wait_for_analyses(120)
+    found = pipeline.analysis_ready(SAMPLE, "")
+    assert found is not None and found.complete
 
 
 def test_a_first_start_loads_the_model_once_the_names_are_in(model: str) -> None:
@@ -392,3 +408,41 @@ def test_without_a_model_the_part_ahead_is_analysed_only() -> None:
     assert pipeline.wait_for_analyses(timeout=120)
     assert pipeline.analysis_ready(PART_TWO, "") is not None
     assert reading.prepared_kept() == 0
+
+
+def test_roots_that_fail_leave_the_names_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(doc: Document, roots: object = None) -> None:
+        raise RuntimeError("a root finder's bug")
+
+    monkeypatch.setattr(pipeline, "add_roots", broken)  # a fault put in: the roots' step raises
+    found = pipeline.analysis_soon(SAMPLE, "", wait=120)
+    assert pipeline.wait_for_analyses(120)
+    found = pipeline.analysis_ready(SAMPLE, "")
+    assert found is not None and found.complete and pipeline.ROOTS_FAILED in found.doc.notes
+    assert any(s.entities for s in found.doc.sentences) and glossed_doc(found.doc)
+
+
+def glossed_doc(doc: Document) -> bool:
+    return any(t.gloss for s in doc.sentences for t in s.tokens)
+
+
+def test_vowels_that_cannot_be_loaded_are_said_and_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> None:
+        raise OSError("the diacritizer's model is not installed")
+
+    # the state of a machine without the diacritizer's package: its load fails (not kept by the registry)
+    monkeypatch.setattr(diacritizer.Engine, "installed", staticmethod(missing))
+    text = "هذا نص لتجربة الحركات حين لا يحمل نموذجها."  # its own text: no vowels worked out for it before
+    analysed_first(text)
+    session = ReadingSession()
+    session.begin(text, chosen(vowels=True))
+    session.drawn()
+    deadline = time.monotonic() + 60
+    while session.vowels_waiting and time.monotonic() < deadline:
+        if session.poll(selected=0).rerun:  # the failure is found by the reader's poll: no exception
+            session.begin(text, chosen(vowels=True))
+            session.drawn()
+        time.sleep(0.05)
+    assert session.vowels_note is not None and "not installed" in session.vowels_note
+    assert not session.vowels_waiting and not session.polling  # said once, not polled for
+    assert session.poll(selected=0).captions == []

@@ -31,7 +31,8 @@ def page_without_translation(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def listen(at: AppTest) -> dict:
     (reader,) = at.get("bidi_component")
-    return json.loads(reader.proto.json)["listen"]
+    (data,) = json.loads(reader.proto.json)  # the reader's data comes as a one-item list
+    return data["listen"]
 
 
 def test_the_speed_is_kept_for_the_reader(qari_data_dir: Path) -> None:

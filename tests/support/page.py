@@ -25,7 +25,13 @@ def forget_loaded_state() -> None:
 
 def analysing(at: AppTest) -> bool:
     """Whether the page shows the plain text, its analysis (names, glosses) still to come."""
-    return any(json.loads(el.proto.json).get("analysing") for el in at.get("bidi_component"))
+    return any(component_data(el).get("analysing") for el in at.get("bidi_component"))
+
+
+def component_data(element: object) -> dict:
+    """A component's data as the browser gets it (the reader's comes as a one-item list)."""
+    data = json.loads(element.proto.json)  # type: ignore[attr-defined]
+    return data[0] if isinstance(data, list) else data
 
 
 def analysed_page(at: AppTest, timeout: float = 120) -> AppTest:
