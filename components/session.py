@@ -42,8 +42,9 @@ from models.vowels.background import ready as vowels_ready
 from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for what is still to come
-# ... and while the names are coming: a poll costs ~25 ms of CPU, and the names are what a reader waits for
-ANALYSIS_POLL_SECONDS = 0.4
+# ... and while the names are coming (0.4 s was tried: a CI run then saw Streamlit's page fail once with
+# "Bad delta path index", a fragment's rerun racing a whole-page run; not proven, but kept at the old pace)
+ANALYSIS_POLL_SECONDS = 1.0
 FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
 # With its models loaded, a run waits this long at most for the analysis (entities, glosses) before
 # drawing the plain text: most texts are analysed by then, and the page does not flash twice.

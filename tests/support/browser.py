@@ -44,6 +44,12 @@ _PAGE_ERRORS: list[str] = []
 _BETWEEN_TESTS: list[str] = []
 
 
+# Pages and contexts opened by a test itself (not by a module's fixture, set up before it): closed when
+# the test ends, so a test that fails before closing its page leaves no page whose errors (its server
+# gone) would be counted against the tests after it.
+_OPENED: list[Any] = []
+
+
 def _watch(context: BrowserContext) -> BrowserContext:
     if not getattr(context, "_qari_watched", False):
         context._qari_watched = True  # type: ignore[attr-defined]
@@ -69,11 +75,14 @@ def every_page_watched() -> Iterator[None]:
     new_context, new_page = Browser.new_context, Browser.new_page
 
     def watched_context(self: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
-        return _watch(new_context(self, *args, **kwargs))
+        context = _watch(new_context(self, *args, **kwargs))
+        _OPENED.append(context)
+        return context
 
     def watched_page(self: Browser, *args: Any, **kwargs: Any) -> Any:
         page = new_page(self, *args, **kwargs)
         _watch(page.context)  # before the test navigates anywhere
+        _OPENED.append(page)
         return page
 
     with pytest.MonkeyPatch.context() as mp:
@@ -91,7 +100,14 @@ def no_page_errors(every_page_watched: None, request: pytest.FixtureRequest) -> 
     `@pytest.mark.page_errors(r"pattern", why="...")`; only errors matching a pattern are let through."""
     _BETWEEN_TESTS.extend(_PAGE_ERRORS)
     _PAGE_ERRORS.clear()
+    _OPENED.clear()  # what module fixtures opened before this test stays open for the next ones
     yield _PAGE_ERRORS
+    for opened in reversed(_OPENED):  # what this test left open (a failure before its page.close())
+        try:
+            opened.close()
+        except Exception:  # noqa: BLE001, S110 - closed already, or its browser gone
+            pass
+    _OPENED.clear()
     allowed = []
     for mark in request.node.iter_markers("page_errors"):
         assert mark.kwargs.get("why"), "say why these page errors are expected"
