@@ -42,9 +42,6 @@ from models.vowels.background import ready as vowels_ready
 from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for what is still to come
-# ... and while the names are coming (0.4 s was tried: a CI run then saw Streamlit's page fail once with
-# "Bad delta path index", a fragment's rerun racing a whole-page run; not proven, but kept at the old pace)
-ANALYSIS_POLL_SECONDS = 1.0
 FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
 # With its models loaded, a run waits this long at most for the analysis (entities, glosses) before
 # drawing the plain text: most texts are analysed by then, and the page does not flash twice.
@@ -389,9 +386,9 @@ class ReadingSession:
     @property
     def poll_seconds(self) -> float | None:
         """How often the reader polls (None: it does not)."""
-        if not self.polling:
-            return None
-        return ANALYSIS_POLL_SECONDS if self.analysing or self.roots_coming else POLL_SECONDS
+        # (0.4 s while the names came was tried: a CI run then saw Streamlit's "Bad delta path index" once,
+        # a fragment's rerun racing a whole-page run; not proven, but the poll keeps one pace)
+        return POLL_SECONDS if self.polling else None
 
     # ---- a run of the reader ----------------------------------------------------------------------
 
