@@ -45,6 +45,7 @@ from models.names.bilstm import (
     token_inputs,
 )
 from models.names.bio import entity_tags
+from models.names.char_lm import CharLms, copy_files
 from models.names.crf import Featurizer
 from models.names.evaluate import Counts, Sentence, normalize_tag, read_conll, score, table
 from models.names.gazetteer import load
@@ -223,6 +224,7 @@ def train(
     lists: bool = False,
     eval_every: int = 1,
     scores: dict[str, Counts] | None = None,
+    char_lm: Path | None = None,
 ) -> Path:
     """Train the tagger on the documents and write `out/model.pt` (fp16) and `out/vocab.json`; with
     `vectors`, the network also reads that table of unlabeled-text word vectors, frozen.
@@ -232,7 +234,9 @@ def train(
     same result as an uninterrupted run). With `dev`, the model of each epoch is scored on those documents
     through the full recogniser and a line of PER+LOC+ORG F1 per split is logged (`dev.log` there too;
     every `eval_every` epochs and after the last).
-    With `lists`, the network also reads the typed name lists' features (`models.names.lists`)."""
+    With `lists`, the network also reads the typed name lists' features (`models.names.lists`); with
+    `char_lm` (a folder of `models.names.char_lm.FILES`), the two character LMs' states per token, frozen
+    (the LM files are copied into `out`)."""
     import torch
     from torch import nn
 
@@ -264,6 +268,10 @@ def train(
     }
     if name_lists is not None:
         meta["lists"] = True
+    lms = CharLms(char_lm) if char_lm else None
+    if lms is not None:
+        copy_files(char_lm, out)  # type: ignore[arg-type]
+        meta["char_lm"], meta["dims"]["lmd"] = True, lms.dim
     table = read_vectors(vectors) if vectors else {}
     if table:
         meta["pwords"] = ["<pad>", "<unk>", *sorted(table)]
@@ -272,7 +280,12 @@ def train(
     (out / "vocab.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     vocabularies = Vocabularies(meta)
     index = {t: i for i, t in enumerate(TAGS)}
-    items = [(*vocabularies.encode(r), [index[t] for t in tags]) for r, tags in data]
+    # the LMs are frozen: each sentence's states are computed once (float16 to halve the memory)
+    states = lms.features([[n for n, _, _ in r] for r, _ in data]) if lms else [None] * len(data)
+    items = [
+        (*vocabularies.encode(r, s.half() if s is not None else None), [index[t] for t in tags])
+        for (r, tags), s in zip(data, states, strict=True)
+    ]
     network = new_network(vocabularies)
     if table:
         rows = [[0.0] * meta["dims"]["pd"]] * 2 + [table[w] for w in meta["pwords"][2:]]
@@ -299,10 +312,10 @@ def train(
         for chosen in batches:
             part, gold = [], []
             for i in chosen:
-                w, c, ch, fs, pw, item_tags = items[i]
+                w, c, ch, fs, pw, lm, item_tags = items[i]
                 w = [1 if rng.random() < dropout else x for x in w]
                 c = [1 if rng.random() < dropout else x for x in c]
-                part.append((w, c, ch, fs, pw))
+                part.append((w, c, ch, fs, pw, lm))
                 gold.append(item_tags)
             inputs = batch(part)
             longest = inputs[0].shape[1]
@@ -354,6 +367,7 @@ def pack(source: Path, out: Path) -> None:
     state = torch.load(source / "model.pt", map_location="cpu", weights_only=True)
     torch.save(pack_vectors(state), out / "model.pt")
     shutil.copyfile(source / "vocab.json", out / "vocab.json")
+    copy_files(source, out)
 
 
 def _save(network: Any, out: Path) -> None:
@@ -413,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lists", action="store_true", help="read the typed name lists' features (models.names.lists)"
     )
+    parser.add_argument("--char-lm", type=Path, default=None, help="LM folder (models.build.char_lm)")
     parser.add_argument(
         "--eval-every", type=int, default=1, metavar="N", help="with --dev: score every N epochs"
     )
@@ -427,7 +442,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.pack:
         pack(args.pack, args.out)
         return 0
-    steps = {"checkpoints": args.checkpoints, "resume": args.resume, "lists": args.lists}
+    steps = {
+        "checkpoints": args.checkpoints, "resume": args.resume, "lists": args.lists, "char_lm": args.char_lm
+    }  # fmt: skip
     parts = corpora(args.data)
     started = time.perf_counter()
     if args.dev:
@@ -458,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.epochs,
                     vectors=args.vectors,
                     lists=args.lists,
+                    char_lm=args.char_lm,
                 )
                 counts = evaluate(folder, [articles[j] for j in sorted(held)])
                 print(

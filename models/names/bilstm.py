@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.document import Token
+from models.names.char_lm import CharLms
 from models.names.crf import DATA_DIR, Featurizer
 from models.names.lists import NameLists, load_lists
 from models.text.arabic import normalize, proclitic_splits
@@ -43,8 +44,9 @@ PAD, UNK = 0, 1
 BATCH = 64
 
 TokenInput = tuple[str, str, list[str]]  # normalised word, its core, discrete features
-# word, core, char, feature ids, and the word's row in the frozen table of unlabeled-text vectors
-Encoded = tuple[list[int], list[int], list[list[int]], list[list[int]], list[int]]
+# word, core, char, feature ids, the word's row in the frozen table of unlabeled-text vectors, and the
+# character LMs' states (a tokens × dims tensor, `models.names.char_lm`; None in models without them)
+Encoded = tuple[list[int], list[int], list[list[int]], list[list[int]], list[int], Any]
 
 
 def _core(n: str) -> str:
@@ -98,7 +100,9 @@ class Vocabularies:
         self.pwords = Vocabulary(meta.get("pwords", ["<pad>", "<unk>"]))
         self.dims: dict[str, int] = dict(meta["dims"])
 
-    def encode(self, inputs: Sequence[TokenInput]) -> Encoded:
+    def encode(self, inputs: Sequence[TokenInput], lm: Any = None) -> Encoded:
+        """Ids of a sentence's inputs; `lm`, its character LMs' states (`CharLms.features`) if the model
+        reads them."""
         feature_ids = self.features.ids
         return (
             [self.words.get(n) for n, _, _ in inputs],
@@ -106,6 +110,7 @@ class Vocabularies:
             [[self.chars.get(ch) for ch in n[:MAX_CHARS]] or [UNK] for n, _, _ in inputs],
             [[feature_ids[f] for f in fs if f in feature_ids] for _, _, fs in inputs],
             [self._pword(n, c) for n, c, _ in inputs],
+            lm,
         )
 
     def _pword(self, n: str, core: str) -> int:
@@ -116,7 +121,8 @@ class Vocabularies:
 
 def batch(items: Sequence[Encoded]) -> tuple[Any, ...]:
     """Padded tensors for a batch of encoded sentences: words, cores, chars, feature ids and offsets
-    (for an EmbeddingBag over every padded position), lengths, vector-table rows."""
+    (for an EmbeddingBag over every padded position), lengths, vector-table rows, and the character LMs'
+    states (None when the items have none)."""
     import torch
 
     longest = max(len(it[0]) for it in items)
@@ -127,7 +133,7 @@ def batch(items: Sequence[Encoded]) -> tuple[Any, ...]:
     fidx: list[int] = []
     foff: list[int] = []
     pwords: list[list[int]] = []
-    for w, c, ch, fs, pw in items:
+    for w, c, ch, fs, pw, _ in items:
         pad = [PAD] * (longest - len(w))
         words.append(list(w) + pad)
         pwords.append(list(pw) + pad)
@@ -146,7 +152,19 @@ def batch(items: Sequence[Encoded]) -> tuple[Any, ...]:
         torch.tensor(foff, dtype=as_long),
         torch.tensor([len(it[0]) for it in items]),
         torch.tensor(pwords, dtype=as_long),
+        _pad_states([it[5] for it in items], longest),
     )
+
+
+def _pad_states(states: list[Any], longest: int) -> Any:
+    import torch
+
+    if states[0] is None:
+        return None
+    out = torch.zeros(len(states), longest, states[0].shape[1])
+    for i, s in enumerate(states):
+        out[i, : s.shape[0]] = s
+    return out
 
 
 _NETWORK: Any = None
@@ -202,6 +220,7 @@ def network_class() -> Any:
         def __init__(
             self, nw: int, nc: int, nch: int, nf: int, wd: int = 64, cd: int = 32, chd: int = 24,
             chf: int = 48, fd: int = 32, hid: int = 128, drop: float = 0.4, npw: int = 2, pd: int = 0,
+            lmd: int = 0,
         ) -> None:  # fmt: skip
             super().__init__()
             self.wemb = nn.Embedding(nw, wd, padding_idx=0)
@@ -214,17 +233,21 @@ def network_class() -> Any:
             self.pemb = nn.Embedding(npw, pd, padding_idx=0) if pd else None
             if self.pemb is not None:
                 self.pemb.weight.requires_grad = False
-            self.lstm = nn.LSTM(wd + cd + chf + fd + pd, hid, batch_first=True, bidirectional=True)
+            self.lstm = nn.LSTM(wd + cd + chf + fd + pd + lmd, hid, batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * hid, len(TAGS))
             self.crf = Crf(len(TAGS))
 
-        def emissions(self, w: Any, c: Any, ch: Any, fidx: Any, foff: Any, lens: Any, pw: Any) -> Any:
+        def emissions(
+            self, w: Any, c: Any, ch: Any, fidx: Any, foff: Any, lens: Any, pw: Any, lm: Any = None
+        ) -> Any:
             b, t = w.shape
             letters = self.chemb(ch.view(b * t, -1)).transpose(1, 2)
             letters = torch.relu(self.conv(letters)).max(2).values.view(b, t, -1)
             parts = [self.wemb(w), self.cemb(c), letters, self.femb(fidx, foff).view(b, t, -1)]
             if self.pemb is not None:
                 parts.append(self.pemb(pw))
+            if lm is not None:  # frozen character LM states (models.names.char_lm)
+                parts.append(lm)
             x = torch.cat(parts, -1)
             packed = nn.utils.rnn.pack_padded_sequence(
                 self.drop(x), lens, batch_first=True, enforce_sorted=False
@@ -268,6 +291,8 @@ class BiLstmTagger:
             state["pemb.weight"] = state.pop("pemb.q").float() * state.pop("pemb.scale").float().unsqueeze(1)
         self.network.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
         self.network.eval()
+        # models trained with `--char-lm` read the character LMs' states, their files in the same folder
+        self.char_lms = CharLms(folder) if meta.get("char_lm") else None
         self._lock = threading.Lock()
 
     def tag(self, tokens: Sequence[Token], gaz_tags: Sequence[str] | None = None) -> list[str]:
@@ -285,13 +310,17 @@ class BiLstmTagger:
         if not todo:
             return out
         encode = self.vocabularies.encode
-        items = [encode(token_inputs(self.featurizer, *sentences[i], self.lists)) for i in todo]
+        inputs = [token_inputs(self.featurizer, *sentences[i], self.lists) for i in todo]
         with self._lock, torch.inference_mode():
             # One thread: the matrices are small, and on a busy 2-core machine torch's default of a
             # thread per core made the sample's tagging 2.5-4x slower (154-240 ms against 61 ms).
             threads = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
+                lms = (
+                    self.char_lms.features([[n for n, _, _ in r] for r in inputs]) if self.char_lms else None
+                )
+                items = [encode(r, lms[i] if lms else None) for i, r in enumerate(inputs)]
                 for k in range(0, len(items), BATCH):
                     part = items[k : k + BATCH]
                     em = self.network.emissions(*batch(part))
