@@ -284,8 +284,9 @@ class BiLstmTagger:
         self.lists = load_lists() if meta.get("lists") else None
         if meta.get("lists") and self.lists is None:
             raise OSError("the name lists the entity model was trained with are missing")
-        with torch.device("meta"):  # no random initial weights (0.1 s): the saved ones replace them
-            self.network = new_network(self.vocabularies)
+        # Built on the CPU, not the meta device: that saves the random initial weights (0.1 s) but
+        # imports torch._dynamo (1.5 s in a fresh process).
+        self.network = new_network(self.vocabularies)
         state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
         if "pemb.q" in state:  # the vector table stored as int8 rows with a scale each (`pack_vectors`)
             state["pemb.weight"] = state.pop("pemb.q").float() * state.pop("pemb.scale").float().unsqueeze(1)
