@@ -97,10 +97,13 @@ class CharLms:
     def features(self, sentences: Sequence[Sequence[str]], chunk: int = 64) -> list[Any]:
         """For each sentence (its normalised tokens), a float tensor (tokens × `dim`): per token, the
         forward state after its last character and the backward state after its first. Sentences go
-        through `chunk` at a time."""
-        out: list[Any] = []
-        for k in range(0, len(sentences), chunk):
-            out.extend(self._features(sentences[k : k + chunk]))
+        through `chunk` at a time, by length (less padding to read)."""
+        order = sorted(range(len(sentences)), key=lambda i: sum(len(n) + 1 for n in sentences[i]))
+        out: list[Any] = [None] * len(sentences)
+        for k in range(0, len(order), chunk):
+            part = order[k : k + chunk]
+            for i, states in zip(part, self._features([sentences[i] for i in part]), strict=True):
+                out[i] = states
         return out
 
     def _features(self, sentences: Sequence[Sequence[str]]) -> list[Any]:
