@@ -33,7 +33,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from models.names.char_lm import EMB, HIDDEN, lm_line, new_lm
+from models.names.char_lm import EMB, HIDDEN, lm_line
 from models.text.arabic import iter_tokens, normalize
 
 MIN_CHAR_COUNT = 50
@@ -43,6 +43,28 @@ BPTT = 150
 LR = 2e-3
 CLIP = 1.0
 NEWS_FILES = ("ant-v2-00.txt.gz", "ant-v2-01.txt.gz", "ant-v1.txt.gz")
+
+
+def new_lm(n: int, emb: int = EMB, hidden: int = HIDDEN) -> Any:
+    """The LM as torch trains it (`models.names.char_lm` runs its embedding and LSTM with numpy)."""
+    from torch import nn
+
+    class CharLm(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = nn.Embedding(n, emb)
+            self.lstm = nn.LSTM(emb, hidden, batch_first=True)
+            self.out = nn.Linear(hidden, n)
+
+        def states(self, x: Any, state: Any = None) -> tuple[Any, Any]:
+            h, state = self.lstm(self.emb(x), state)
+            return h, state
+
+        def forward(self, x: Any, state: Any = None) -> tuple[Any, Any]:
+            h, state = self.states(x, state)
+            return self.out(h), state
+
+    return CharLm()
 
 
 def write_corpus(data: Path, work: Path) -> None:
@@ -196,14 +218,16 @@ def train(
 
 
 def export(work: Path, out: Path) -> None:
-    """The two trained LMs as the tagger reads them (`models.names.char_lm.CharLms`), float16."""
+    """The two trained LMs as the tagger reads them (`models.names.char_lm.CharLms`): the embedding and
+    the LSTM in float16 numpy files (the output layer only served the training)."""
+    import numpy as np
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
     for direction in ("forward", "backward"):
         saved = torch.load(work / f"{direction}.ckpt", weights_only=False)
-        state = {k: v.half() for k, v in saved["model"].items()}
-        torch.save(state, out / f"char-lm-{direction}.pt")
+        state = {k: v.half().numpy() for k, v in saved["model"].items() if not k.startswith("out.")}
+        np.savez(out / f"char-lm-{direction}.npz", **state)
         seen = saved["seen"]
     meta = {"chars": saved["chars"], "dims": saved["dims"], "seen": seen}
     (out / "char-lm.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

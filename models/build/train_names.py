@@ -50,6 +50,7 @@ from models.names.crf import Featurizer
 from models.names.evaluate import Counts, Sentence, normalize_tag, read_conll, score, table
 from models.names.gazetteer import load
 from models.names.lists import load_lists
+from models.names.network import NPZ, save_npz
 from models.names.recognizer import SHIPPED_MERGE, GazetteerRecognizer, TrainedRecognizer, shared_lexicon
 
 EPOCHS = 8  # chosen on the dev splits (loss still falling; dev F1 +0.03 from epoch 5 to 8 on news)
@@ -235,8 +236,7 @@ def train(
     through the full recogniser and a line of PER+LOC+ORG F1 per split is logged (`dev.log` there too;
     every `eval_every` epochs and after the last).
     With `lists`, the network also reads the typed name lists' features (`models.names.lists`); with
-    `char_lm` (a folder of `models.names.char_lm.FILES`), the two character LMs' states per token, frozen
-    (the LM files are copied into `out`)."""
+    `char_lm` (`models.names.char_lm.FILES`' folder, copied into `out`), the LMs' states, frozen."""
     import torch
     from torch import nn
 
@@ -282,10 +282,9 @@ def train(
     index = {t: i for i, t in enumerate(TAGS)}
     # the LMs are frozen: each sentence's states are computed once (float16 to halve the memory)
     states = lms.features([[n for n, _, _ in r] for r, _ in data]) if lms else [None] * len(data)
-    items = [
-        (*vocabularies.encode(r, s.half() if s is not None else None), [index[t] for t in tags])
-        for (r, tags), s in zip(data, states, strict=True)
-    ]
+    states = [s.astype("float16") if s is not None else None for s in states]
+    encode = vocabularies.encode
+    items = [(*encode(r, s), [index[t] for t in tags]) for (r, tags), s in zip(data, states, strict=True)]
     network = new_network(vocabularies)
     if table:
         rows = [[0.0] * meta["dims"]["pd"]] * 2 + [table[w] for w in meta["pwords"][2:]]
@@ -365,7 +364,9 @@ def pack(source: Path, out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     state = torch.load(source / "model.pt", map_location="cpu", weights_only=True)
-    torch.save(pack_vectors(state), out / "model.pt")
+    # as numpy arrays: the app tags with numpy (`models.names.network`) and need not import torch to load it
+    save_npz(pack_vectors(state), out / NPZ)
+    (out / "model.pt").unlink(missing_ok=True)
     shutil.copyfile(source / "vocab.json", out / "vocab.json")
     copy_files(source, out)
 
@@ -442,9 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.pack:
         pack(args.pack, args.out)
         return 0
-    steps = {
-        "checkpoints": args.checkpoints, "resume": args.resume, "lists": args.lists, "char_lm": args.char_lm
-    }  # fmt: skip
+    steps = {"checkpoints": args.checkpoints, "resume": args.resume, "lists": args.lists}
+    steps["char_lm"] = args.char_lm
     parts = corpora(args.data)
     started = time.perf_counter()
     if args.dev:

@@ -11,7 +11,7 @@ Trained by `python -m models.build.train_names` on ANERcorp's training split (ne
 articles and WikiFANE Gold (Wikipedia), so the files in `models/data/names-bilstm/` are derived from all
 three: CC BY-SA 4.0 (ANERcorp) and CC BY-SA 3.0 (AQMAR, WikiFANE), see models/data/README.md.
 
-torch is imported when the tagger is loaded, not when this module is.
+torch trains the network; the app runs it with numpy (`models.names.network`), so tagging imports no torch.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from models.document import Token
 from models.names.char_lm import CharLms
 from models.names.crf import DATA_DIR, Featurizer
 from models.names.lists import NameLists, load_lists
+from models.names.network import Network, load_state
 from models.text.arabic import normalize, proclitic_splits
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ BATCH = 64
 
 TokenInput = tuple[str, str, list[str]]  # normalised word, its core, discrete features
 # word, core, char, feature ids, the word's row in the frozen table of unlabeled-text vectors, and the
-# character LMs' states (a tokens × dims tensor, `models.names.char_lm`; None in models without them)
+# character LMs' states (a tokens × dims array, `models.names.char_lm`; None in models without them)
 Encoded = tuple[list[int], list[int], list[list[int]], list[list[int]], list[int], Any]
 
 
@@ -163,7 +164,7 @@ def _pad_states(states: list[Any], longest: int) -> Any:
         return None
     out = torch.zeros(len(states), longest, states[0].shape[1])
     for i, s in enumerate(states):
-        out[i, : s.shape[0]] = s
+        out[i, : s.shape[0]] = torch.from_numpy(s)
     return out
 
 
@@ -268,13 +269,12 @@ def new_network(vocabularies: Vocabularies) -> Any:
 
 
 class BiLstmTagger:
-    """The shipped model folder (`model.pt`, `vocab.json`) and the CRF's featurizer: BIO tags per token."""
+    """The shipped model folder (`model.npz` or `model.pt`, `vocab.json`) and the CRF's featurizer: BIO tags
+    per token. The network runs with numpy (`models.names.network`): tagging imports no torch."""
 
     def __init__(
         self, gazetteer: Gazetteer, folder: Path | str = MODEL_DIR, lexicon: Lexicon | None = None
     ) -> None:
-        import torch
-
         folder = Path(folder)
         self.folder = folder
         self.featurizer = Featurizer(gazetteer, lexicon)
@@ -284,14 +284,7 @@ class BiLstmTagger:
         self.lists = load_lists() if meta.get("lists") else None
         if meta.get("lists") and self.lists is None:
             raise OSError("the name lists the entity model was trained with are missing")
-        # Built on the CPU, not the meta device: that saves the random initial weights (0.1 s) but
-        # imports torch._dynamo (1.5 s in a fresh process).
-        self.network = new_network(self.vocabularies)
-        state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
-        if "pemb.q" in state:  # the vector table stored as int8 rows with a scale each (`pack_vectors`)
-            state["pemb.weight"] = state.pop("pemb.q").float() * state.pop("pemb.scale").float().unsqueeze(1)
-        self.network.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
-        self.network.eval()
+        self.network = Network(load_state(folder))
         # models trained with `--char-lm` read the character LMs' states, their files in the same folder
         self.char_lms = CharLms(folder) if meta.get("char_lm") else None
         self._lock = threading.Lock()
@@ -304,31 +297,20 @@ class BiLstmTagger:
         self, sentences: Sequence[tuple[Sequence[Token], Sequence[str] | None]]
     ) -> list[list[str]]:
         """BIO tags for every sentence of a text: (tokens, the gazetteer's BIO tags) each, in batches."""
-        import torch
-
         out: list[list[str]] = [[] for _ in sentences]
         todo = [i for i, (tokens, _) in enumerate(sentences) if tokens]
         if not todo:
             return out
         encode = self.vocabularies.encode
         inputs = [token_inputs(self.featurizer, *sentences[i], self.lists) for i in todo]
-        with self._lock, torch.inference_mode():
-            # One thread: the matrices are small, and on a busy 2-core machine torch's default of a
-            # thread per core made the sample's tagging 2.5-4x slower (154-240 ms against 61 ms).
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
-                lms = (
-                    self.char_lms.features([[n for n, _, _ in r] for r in inputs]) if self.char_lms else None
-                )
-                items = [encode(r, lms[i] if lms else None) for i, r in enumerate(inputs)]
-                for k in range(0, len(items), BATCH):
-                    part = items[k : k + BATCH]
-                    em = self.network.emissions(*batch(part))
-                    for j, it in enumerate(part):
-                        out[todo[k + j]] = [TAGS[x] for x in self.network.crf.viterbi(em[j, : len(it[0])])]
-            finally:
-                torch.set_num_threads(threads)
+        with self._lock:
+            lms = self.char_lms.features([[n for n, _, _ in r] for r in inputs]) if self.char_lms else None
+            items = [encode(r, lms[i] if lms else None) for i, r in enumerate(inputs)]
+            for k in range(0, len(items), BATCH):
+                part = items[k : k + BATCH]
+                em = self.network.emissions(part)
+                for j, it in enumerate(part):
+                    out[todo[k + j]] = [TAGS[x] for x in self.network.viterbi(em[j, : len(it[0])])]
         return out
 
 

@@ -1,12 +1,12 @@
 """Contextual string embeddings (Flair's recipe): a forward and a backward character language model,
 learned from news-unlabeled by `models.build.char_lm`, read frozen by the entity tagger.
 
-A sentence is read as its normalised tokens joined by single spaces (`lm_line`), exactly as the LMs were
-trained. A token's features are the forward LM's hidden state after the token's last character and the
-backward LM's (reading right to left) after its first character: each summarises the letters of the
-token and everything on its side of the sentence.
+A sentence is read as its normalised tokens joined by single spaces (`lm_line`), after the line mark the
+LMs saw between paragraphs, exactly as they were trained. A token's features are the forward LM's hidden
+state after the token's last character and the backward LM's (reading right to left) after its first:
+each sums up the token's letters and everything on its side of the sentence.
 
-torch is imported when the LMs are loaded, not when this module is.
+Run with numpy, as the tagger is (`models.names.network`): torch only trains the LMs.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 EMB = 64
 HIDDEN = 256
 START = "\n"  # the line separator of the training text, read before each sentence
 PAD, UNK = 0, 1
-FILES = ("char-lm.json", "char-lm-forward.pt", "char-lm-backward.pt")
+FILES = ("char-lm.json", "char-lm-forward.npz", "char-lm-backward.npz")
 
 
 def lm_line(norms: Sequence[str]) -> str:
@@ -38,77 +40,74 @@ def copy_files(source: Path, out: Path) -> None:
             shutil.copyfile(source / name, out / name)
 
 
-_LM: Any = None
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
-def lm_class() -> Any:
-    """The LM's torch module (built on first use)."""
-    global _LM
-    if _LM is not None:
-        return _LM
-    from torch import nn
+class _Lm:
+    """One LM's embedding and LSTM (torch's `nn.LSTM` layout: gates i, f, g, o), as saved by the export."""
 
-    class CharLm(nn.Module):
-        def __init__(self, n: int, emb: int = EMB, hidden: int = HIDDEN) -> None:
-            super().__init__()
-            self.emb = nn.Embedding(n, emb)
-            self.lstm = nn.LSTM(emb, hidden, batch_first=True)
-            self.out = nn.Linear(hidden, n)
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as saved:
+            f32 = {k: saved[k].astype(np.float32) for k in saved.files}
+        self.emb = f32["emb.weight"]
+        self.w_ih = np.ascontiguousarray(f32["lstm.weight_ih_l0"].T)
+        self.w_hh = np.ascontiguousarray(f32["lstm.weight_hh_l0"].T)
+        self.bias = f32["lstm.bias_ih_l0"] + f32["lstm.bias_hh_l0"]
 
-        def states(self, x: Any, state: Any = None) -> tuple[Any, Any]:
-            h, state = self.lstm(self.emb(x), state)
-            return h, state
-
-        def forward(self, x: Any, state: Any = None) -> tuple[Any, Any]:
-            h, state = self.states(x, state)
-            return self.out(h), state
-
-    _LM = CharLm
-    return CharLm
-
-
-def new_lm(n: int, emb: int = EMB, hidden: int = HIDDEN) -> Any:
-    return lm_class()(n, emb, hidden)
+    def states(self, ids: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Hidden states (batch, steps, hidden) of texts padded after their ends, longest first."""
+        b, t = ids.shape
+        hid = self.w_hh.shape[0]
+        gates_in = self.emb[ids] @ self.w_ih + self.bias
+        h = np.zeros((b, hid), np.float32)
+        c = np.zeros((b, hid), np.float32)
+        out = np.zeros((b, t, hid), np.float32)
+        running = (lens[None, :] > np.arange(t)[:, None]).sum(1)
+        for step in range(t):
+            n = running[step]
+            g = gates_in[:n, step] + h[:n] @ self.w_hh
+            i, f = _sigmoid(g[:, :hid]), _sigmoid(g[:, hid : 2 * hid])
+            cell, o = np.tanh(g[:, 2 * hid : 3 * hid]), _sigmoid(g[:, 3 * hid :])
+            c[:n] = f * c[:n] + i * cell
+            h[:n] = o * np.tanh(c[:n])
+            out[:n, step] = h[:n]
+        return out
 
 
 class CharLms:
     """The two LMs of a folder (`FILES`, written by `python -m models.build.char_lm --export`)."""
 
     def __init__(self, folder: Path | str) -> None:
-        import torch
-
         folder = Path(folder)
         meta = json.loads((folder / "char-lm.json").read_text(encoding="utf-8"))
-        self.ids = {c: i for i, c in enumerate(meta["chars"])}
-        dims = meta["dims"]
-        self.dim = 2 * int(dims["hidden"])
-        self.models = []
-        for direction in ("forward", "backward"):
-            model = new_lm(len(meta["chars"]), int(dims["emb"]), int(dims["hidden"]))
-            state = torch.load(folder / f"char-lm-{direction}.pt", map_location="cpu", weights_only=True)
-            model.load_state_dict({k: v.float() for k, v in state.items()})
-            model.eval()
-            self.models.append(model)
+        self.ids: dict[str, int] = {c: i for i, c in enumerate(meta["chars"])}
+        self.dim = 2 * int(meta["dims"]["hidden"])
+        self.forward = _Lm(folder / "char-lm-forward.npz")
+        self.backward = _Lm(folder / "char-lm-backward.npz")
 
-    def _ids(self, text: str) -> list[int]:
+    def encode(self, text: str) -> list[int]:
+        """Character ids of a text as the LMs read it (unknown characters: UNK)."""
         get = self.ids.get
         return [get(c, UNK) for c in text]
 
     def features(self, sentences: Sequence[Sequence[str]], chunk: int = 64) -> list[Any]:
-        """For each sentence (its normalised tokens), a float tensor (tokens × `dim`): per token, the
+        """For each sentence (its normalised tokens), a float32 array (tokens × `dim`): per token, the
         forward state after its last character and the backward state after its first. Sentences go
         through `chunk` at a time, by length (less padding to read)."""
-        order = sorted(range(len(sentences)), key=lambda i: sum(len(n) + 1 for n in sentences[i]))
+        from threadpoolctl import ThreadpoolController
+
+        order = sorted(range(len(sentences)), key=lambda i: -sum(len(n) + 1 for n in sentences[i]))
         out: list[Any] = [None] * len(sentences)
-        for k in range(0, len(order), chunk):
-            part = order[k : k + chunk]
-            for i, states in zip(part, self._features([sentences[i] for i in part]), strict=True):
-                out[i] = states
+        # One BLAS thread, as the tagger's network (`models.names.network`): small matrices, busy cores.
+        with ThreadpoolController().limit(limits=1, user_api="blas"):
+            for k in range(0, len(order), chunk):
+                part = order[k : k + chunk]
+                for i, states in zip(part, self._features([sentences[i] for i in part]), strict=True):
+                    out[i] = states
         return out
 
-    def _features(self, sentences: Sequence[Sequence[str]]) -> list[Any]:
-        import torch
-
+    def _features(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         lines = [lm_line(s) for s in sentences]
         forward_at: list[list[int]] = []
         backward_at: list[list[int]] = []
@@ -121,15 +120,15 @@ class CharLms:
                 start += len(n) + 1
             forward_at.append(f)
             backward_at.append(b)
-        longest = max(len(line) for line in lines) + 1
+        lens = np.array([len(line) + 1 for line in lines])
         parts = []
-        with torch.inference_mode():
-            for model, texts, at in (
-                (self.models[0], lines, forward_at),
-                (self.models[1], [line[::-1] for line in lines], backward_at),
-            ):
-                rows = [self._ids(START + t) for t in texts]
-                x = torch.tensor([r + [PAD] * (longest - len(r)) for r in rows], dtype=torch.long)
-                h, _ = model.states(x)  # padding comes after each text, so it changes no state read
-                parts.append([h[i, torch.tensor(a, dtype=torch.long)] for i, a in enumerate(at)])
-        return [torch.cat([f, b], -1) for f, b in zip(*parts, strict=True)]
+        for lm, texts, at in (
+            (self.forward, lines, forward_at),
+            (self.backward, [line[::-1] for line in lines], backward_at),
+        ):
+            ids = np.zeros((len(texts), int(lens.max())), np.int64)
+            for i, text in enumerate(texts):
+                ids[i, : lens[i]] = self.encode(START + text)
+            h = lm.states(ids, lens)  # padding comes after each text, so it changes no state read
+            parts.append([h[i, a] for i, a in enumerate(at)])
+        return [np.concatenate([f, b], -1) for f, b in zip(*parts, strict=True)]
