@@ -50,28 +50,34 @@ class _Lm:
     def __init__(self, path: Path) -> None:
         with np.load(path) as saved:
             f32 = {k: saved[k].astype(np.float32) for k in saved.files}
-        self.emb = f32["emb.weight"]
-        self.w_ih = np.ascontiguousarray(f32["lstm.weight_ih_l0"].T)
+        # a character's embedding times the input weights, plus both biases: one row per character
+        self.gates_in = f32["emb.weight"] @ f32["lstm.weight_ih_l0"].T + (
+            f32["lstm.bias_ih_l0"] + f32["lstm.bias_hh_l0"]
+        )
         self.w_hh = np.ascontiguousarray(f32["lstm.weight_hh_l0"].T)
-        self.bias = f32["lstm.bias_ih_l0"] + f32["lstm.bias_hh_l0"]
 
-    def states(self, ids: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """Hidden states (batch, steps, hidden) of texts padded after their ends, longest first."""
+    def states(self, ids: np.ndarray, lens: np.ndarray, at: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """For texts padded after their ends, longest first, the hidden states after the steps `at`
+        (one list per text)."""
         b, t = ids.shape
         hid = self.w_hh.shape[0]
-        gates_in = self.emb[ids] @ self.w_ih + self.bias
         h = np.zeros((b, hid), np.float32)
         c = np.zeros((b, hid), np.float32)
-        out = np.zeros((b, t, hid), np.float32)
+        out = [np.zeros((len(a), hid), np.float32) for a in at]
+        wanted: dict[int, list[tuple[int, int]]] = {}
+        for i, steps in enumerate(at):
+            for k, step in enumerate(steps):
+                wanted.setdefault(step, []).append((i, k))
         running = (lens[None, :] > np.arange(t)[:, None]).sum(1)
         for step in range(t):
             n = running[step]
-            g = gates_in[:n, step] + h[:n] @ self.w_hh
+            g = self.gates_in[ids[:n, step]] + h[:n] @ self.w_hh
             i, f = _sigmoid(g[:, :hid]), _sigmoid(g[:, hid : 2 * hid])
             cell, o = np.tanh(g[:, 2 * hid : 3 * hid]), _sigmoid(g[:, 3 * hid :])
             c[:n] = f * c[:n] + i * cell
             h[:n] = o * np.tanh(c[:n])
-            out[:n, step] = h[:n]
+            for row, k in wanted.get(step, ()):
+                out[row][k] = h[row]
         return out
 
 
@@ -129,6 +135,5 @@ class CharLms:
             ids = np.zeros((len(texts), int(lens.max())), np.int64)
             for i, text in enumerate(texts):
                 ids[i, : lens[i]] = self.encode(START + text)
-            h = lm.states(ids, lens)  # padding comes after each text, so it changes no state read
-            parts.append([h[i, a] for i, a in enumerate(at)])
+            parts.append(lm.states(ids, lens, at))  # padding comes after each text: no state read
         return [np.concatenate([f, b], -1) for f, b in zip(*parts, strict=True)]
