@@ -72,9 +72,9 @@ class _Lm:
         for step in range(t):
             n = running[step]
             g = self.gates_in[ids[:n, step]] + h[:n] @ self.w_hh
-            i, f = _sigmoid(g[:, :hid]), _sigmoid(g[:, hid : 2 * hid])
+            gi, gf = _sigmoid(g[:, :hid]), _sigmoid(g[:, hid : 2 * hid])
             cell, o = np.tanh(g[:, 2 * hid : 3 * hid]), _sigmoid(g[:, 3 * hid :])
-            c[:n] = f * c[:n] + i * cell
+            c[:n] = gf * c[:n] + gi * cell
             h[:n] = o * np.tanh(c[:n])
             for row, k in wanted.get(step, ()):
                 out[row][k] = h[row]
