@@ -224,11 +224,12 @@ def export(work: Path, out: Path) -> None:
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
+    seen = {}
     for direction in ("forward", "backward"):
         saved = torch.load(work / f"{direction}.ckpt", weights_only=False)
         state = {k: v.half().numpy() for k, v in saved["model"].items() if not k.startswith("out.")}
         np.savez(out / f"char-lm-{direction}.npz", **state)
-        seen = saved["seen"]
+        seen[direction] = saved["seen"]  # characters trained on
     meta = {"chars": saved["chars"], "dims": saved["dims"], "seen": seen}
     (out / "char-lm.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
