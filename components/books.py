@@ -105,7 +105,8 @@ def go_to(index: int) -> None:
         close()
         return
     _show(books, entry, max(0, min(index, entry.parts - 1)), 0)
-    books.set_position(entry.id, st.session_state.book["part"], 0)
+    # kept once the page is drawn (`drawn`): the turn does not wait for a write
+    st.session_state.book_place_due = (entry.id, st.session_state.book["part"])
 
 
 def _on_contents() -> None:
@@ -144,6 +145,7 @@ def save_position(sentence: int) -> bool:
     if book is None:
         return False
     if books is not None and isinstance(sentence, int) and sentence >= 0:
+        st.session_state.book_place_due = None  # this place (its part too) replaces a turn's
         books.set_position(book["id"], book["part"], sentence)
     return True
 
@@ -161,6 +163,18 @@ def keep_words(doc: Document) -> bool:
             books.keep_words(book["id"], book["part"], lemmas)
         done.add(key)
     return True
+
+
+def drawn() -> str | None:
+    """The page is drawn: the place of a part turned to is kept now (a write the turn did not wait for;
+    kept for the next run if this one was cut short), and the text of the part ahead returned (`ahead`)."""
+    due = st.session_state.get("book_place_due")
+    if due:
+        books = shelf()
+        if books is not None:
+            books.set_position(due[0], due[1], 0)
+        st.session_state.book_place_due = None
+    return ahead()
 
 
 def ahead() -> str | None:

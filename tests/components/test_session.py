@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from components.sidebar import Settings
 from models import pipeline, registry
 from models.document import Document
 from models.grammar.roots import Roots
+from models.translation import worker
 from models.translation.loader import REGISTRY_KIND, load_translator, model_key_for
 from models.translation.remote import UNAVAILABLE, RayTranslationService
 from models.vowels import diacritizer
@@ -398,6 +399,71 @@ def test_a_part_skipped_past_stops_being_prepared_and_at_most_a_few_are_kept(mod
     session.begin(SAMPLE, chosen(model))
     session.drawn()  # no book: nothing ahead
     assert reading.wanted(session.reader_id) == (SAMPLE,)
+
+
+def _until(done: Callable[[], object], timeout: float = 120) -> bool:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_the_part_ahead_is_analysed_before_its_translation_and_a_turn_to_it_draws_its_names_at_once(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analysed_first(SAMPLE)
+    loading, gate = held_load(model)  # a first start: nothing can be translated while the model loads
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen(model))
+    session.poll(selected=0)
+    session.drawn(ahead=PART_TWO)  # the page's names are in: the part ahead is analysed now
+    key = (PART_TWO, "", model_key_for(model))
+    # its names and glosses come while the reader's own part still waits for its translations
+    assert _until(lambda: pipeline.analysis_ready(PART_TWO, "") is not None)
+    assert session.service is not None and session.service.queued(session.reader_id) >= SENTENCES
+    assert reading.prepared(key) is None and not any(
+        store().get_many(model_key_for(model), pipeline.cache_keys(pipeline.plain(PART_TWO)))
+    )
+    # a turn now: the part drawn with its names at once, nothing analysed in the turn's run
+    calls: dict[str, int] = {}
+    _counted(monkeypatch, "analyze", calls)
+    doc = session.begin(PART_TWO, chosen(model))
+    assert calls == {} and not session.analysing and glossed(session)
+    assert len(pipeline.pending(doc)) == len(doc.sentences)
+    session.poll(selected=0)
+    session.drawn()  # the last part: nothing ahead
+    # its translations fill in as for any page once the model is in
+    gate.set()
+    loading.join(60)
+    assert session.service.wait(session.reader_id, timeout=120)
+    view = session.poll(selected=0)
+    assert not pipeline.pending(view.doc) and all(s.translation for s in view.doc.sentences)
+
+
+def test_the_part_ahead_s_queue_is_kept_while_it_waits(model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker drops a queue not heard from for `IDLE_SECONDS`: the part ahead's is refreshed while it
+    waits (here a held model load three times that long)."""
+    monkeypatch.setattr(worker, "IDLE_SECONDS", 0.5)
+    analysed_first(SAMPLE)
+    # the reader's own part translated before (the cache holds it): the part ahead is asked for at once
+    plain = pipeline.plain(SAMPLE)
+    store().put_many(
+        model_key_for(model), {k: f"english {n}" for n, k in enumerate(pipeline.cache_keys(plain))}
+    )
+    loading, gate = held_load(model)
+    session = ReadingSession()
+    session.begin(SAMPLE, chosen(model))
+    assert not pipeline.pending(session.doc)
+    session.drawn(ahead=PART_TWO)
+    ahead = f"{session.reader_id}:ahead"
+    assert session.service is not None and _until(lambda: session.service.queued(ahead) > 0)
+    time.sleep(1.5)  # three times the idle limit
+    gate.set()
+    loading.join(60)
+    ready = _ready((PART_TWO, "", model_key_for(model)))
+    assert isinstance(ready, Document) and all(s.translation for s in ready.sentences)
 
 
 def test_without_a_model_the_part_ahead_is_analysed_only() -> None:
