@@ -13,7 +13,7 @@ Prints
 - speed: the time per average news dev sentence (whole documents recognised cold, i.e. the document pass
   included, divided by their sentences), warm recognition of the sample article, and the lexicon's load.
 
-`--model` is a BiLSTM folder (`model.pt`, `vocab.json`). The default is the shipped one: issue 33's was
+`--model` is a BiLSTM folder (`model.npz` or `model.pt`, `vocab.json`). The default is the shipped one: issue 33's was
 trained without the dev splits (its epoch count chosen on them), so its figures there are dev figures;
 a model trained on everything (`python -m models.build.train_names`) must be scored with a `--dev --keep`
 twin instead.

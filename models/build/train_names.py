@@ -49,6 +49,7 @@ from models.names.crf import Featurizer
 from models.names.evaluate import Counts, Sentence, normalize_tag, read_conll, score, table
 from models.names.gazetteer import load
 from models.names.lists import load_lists
+from models.names.network import NPZ, save_npz
 from models.names.recognizer import SHIPPED_MERGE, GazetteerRecognizer, TrainedRecognizer, shared_lexicon
 
 EPOCHS = 8  # chosen on the dev splits (loss still falling; dev F1 +0.03 from epoch 5 to 8 on news)
@@ -352,7 +353,9 @@ def pack(source: Path, out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     state = torch.load(source / "model.pt", map_location="cpu", weights_only=True)
-    torch.save(pack_vectors(state), out / "model.pt")
+    # as numpy arrays: the app tags with numpy (`models.names.network`) and need not import torch to load it
+    save_npz(pack_vectors(state), out / NPZ)
+    (out / "model.pt").unlink(missing_ok=True)
     shutil.copyfile(source / "vocab.json", out / "vocab.json")
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from models.text.arabic import TATWEEL, strip_tashkeel
 
@@ -38,6 +39,7 @@ _VARIANTS = str.maketrans({"ی": "ي", "ې": "ي", "ک": "ك", "ڪ": "ك", "ە":
 _BUCK_NORM = str.maketrans({">": "A", "<": "A", "|": "A", "{": "A", "O": "A", "I": "A", "W": "&",
                             "p": "h", "Y": "y"})  # fmt: skip
 _VOWELS = re.compile(r"[aiuoFNK~`]")
+_NO_VOWELS = str.maketrans("", "", "aiuoFNK~`")  # what _VOWELS matches, deleted (faster than .sub)
 
 
 def buckwalter_to_arabic(text: str) -> str:
@@ -177,8 +179,7 @@ class _Affix:
     pos: str = ""  # the <pos> field, e.g. "wa/CONJ+Al/DET+"
 
 
-@dataclass(frozen=True)
-class _Stem:
+class _Stem(NamedTuple):  # not a frozen dataclass: 82,000 of them are built at load, 3x cheaper so
     raw: str
     voc: str
     cat: str
@@ -191,7 +192,7 @@ class _Stem:
 def _spelling(raw: str, voc: str) -> str:
     """The letters of a voweled entry: the lexicon lists hamza-less variants (AtfAq beside <tfAq) under
     the same voweled form, and rule 1 should count a missing hamza against them."""
-    letters = _VOWELS.sub("", voc).replace("{", "A")
+    letters = voc.translate(_NO_VOWELS).replace("{", "A")
     return letters if len(letters) == len(raw) else raw
 
 

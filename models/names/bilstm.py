@@ -11,7 +11,7 @@ Trained by `python -m models.build.train_names` on ANERcorp's training split (ne
 articles and WikiFANE Gold (Wikipedia), so the files in `models/data/names-bilstm/` are derived from all
 three: CC BY-SA 4.0 (ANERcorp) and CC BY-SA 3.0 (AQMAR, WikiFANE), see models/data/README.md.
 
-torch is imported when the tagger is loaded, not when this module is.
+torch trains the network; the app runs it with numpy (`models.names.network`), so tagging imports no torch.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from models.document import Token
 from models.names.crf import DATA_DIR, Featurizer
 from models.names.lists import NameLists, load_lists
+from models.names.network import Network, load_state
 from models.text.arabic import normalize, proclitic_splits
 
 if TYPE_CHECKING:
@@ -245,13 +246,12 @@ def new_network(vocabularies: Vocabularies) -> Any:
 
 
 class BiLstmTagger:
-    """The shipped model folder (`model.pt`, `vocab.json`) and the CRF's featurizer: BIO tags per token."""
+    """The shipped model folder (`model.npz` or `model.pt`, `vocab.json`) and the CRF's featurizer: BIO tags
+    per token. The network runs with numpy (`models.names.network`): tagging imports no torch."""
 
     def __init__(
         self, gazetteer: Gazetteer, folder: Path | str = MODEL_DIR, lexicon: Lexicon | None = None
     ) -> None:
-        import torch
-
         folder = Path(folder)
         self.folder = folder
         self.featurizer = Featurizer(gazetteer, lexicon)
@@ -261,13 +261,7 @@ class BiLstmTagger:
         self.lists = load_lists() if meta.get("lists") else None
         if meta.get("lists") and self.lists is None:
             raise OSError("the name lists the entity model was trained with are missing")
-        with torch.device("meta"):  # no random initial weights (0.1 s): the saved ones replace them
-            self.network = new_network(self.vocabularies)
-        state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
-        if "pemb.q" in state:  # the vector table stored as int8 rows with a scale each (`pack_vectors`)
-            state["pemb.weight"] = state.pop("pemb.q").float() * state.pop("pemb.scale").float().unsqueeze(1)
-        self.network.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
-        self.network.eval()
+        self.network = Network(load_state(folder))
         self._lock = threading.Lock()
 
     def tag(self, tokens: Sequence[Token], gaz_tags: Sequence[str] | None = None) -> list[str]:
@@ -278,27 +272,18 @@ class BiLstmTagger:
         self, sentences: Sequence[tuple[Sequence[Token], Sequence[str] | None]]
     ) -> list[list[str]]:
         """BIO tags for every sentence of a text: (tokens, the gazetteer's BIO tags) each, in batches."""
-        import torch
-
         out: list[list[str]] = [[] for _ in sentences]
         todo = [i for i, (tokens, _) in enumerate(sentences) if tokens]
         if not todo:
             return out
         encode = self.vocabularies.encode
         items = [encode(token_inputs(self.featurizer, *sentences[i], self.lists)) for i in todo]
-        with self._lock, torch.inference_mode():
-            # One thread: the matrices are small, and on a busy 2-core machine torch's default of a
-            # thread per core made the sample's tagging 2.5-4x slower (154-240 ms against 61 ms).
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
-                for k in range(0, len(items), BATCH):
-                    part = items[k : k + BATCH]
-                    em = self.network.emissions(*batch(part))
-                    for j, it in enumerate(part):
-                        out[todo[k + j]] = [TAGS[x] for x in self.network.crf.viterbi(em[j, : len(it[0])])]
-            finally:
-                torch.set_num_threads(threads)
+        with self._lock:
+            for k in range(0, len(items), BATCH):
+                part = items[k : k + BATCH]
+                em = self.network.emissions(part)
+                for j, it in enumerate(part):
+                    out[todo[k + j]] = [TAGS[x] for x in self.network.viterbi(em[j, : len(it[0])])]
         return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from models.build import train_names
@@ -19,6 +20,7 @@ from models.names.gazetteer import load
 from models.names.recognizer import TrainedRecognizer, get_recognizer, load_recognizer
 from models.text.arabic import tokenize
 from models.text.segment import split_sentences
+from tests.support import tiny_documents as _documents
 
 
 def recognize(text: str) -> list[tuple[str, str]]:
@@ -135,19 +137,6 @@ def test_wikifane_clitics_are_joined_back_into_whitespace_words() -> None:
 # ---------------------------------------------------------------- training
 
 
-def _documents() -> list[list[list[tuple[str, str]]]]:
-    sentence = [("وصل", "O"), ("هاياشي", "B-PER"), ("إلى", "O"), ("كندا", "B-LOC"), (".", "O")]
-    other = [
-        ("وقالت", "O"),
-        ("وزارة", "B-ORG"),
-        ("الخارجية", "I-ORG"),
-        ("إن", "O"),
-        ("جولي", "B-PER"),
-        ("سافرت", "O"),
-    ]
-    return [[sentence, other] * 4]
-
-
 def test_training_is_deterministic_and_the_model_loads(tmp_path: Path) -> None:
     import torch
 
@@ -174,8 +163,12 @@ def test_a_model_with_unlabeled_text_vectors_reads_them_frozen(tmp_path: Path) -
     # stored as int8 rows with a scale each: pad, unknown, the two words; not trained
     assert state["pemb.q"].shape == (4, 8) and state["pemb.q"].dtype == torch.int8
     tagger = bilstm.BiLstmTagger(load(), folder)
-    table = tagger.network.pemb.weight
-    assert table.shape == (4, 8) and {round(float(table[i][0]), 3) for i in (2, 3)} == {0.5, -0.25}
+    table = tagger.network.vectors(np.arange(4))
+    assert (
+        table is not None
+        and table.shape == (4, 8)
+        and {round(float(table[i][0]), 3) for i in (2, 3)} == {0.5, -0.25}
+    )
     words = tagger.vocabularies.encode(
         [("كندا", "كندا", []), ("لكندا", "كندا", []), ("هاياشي", "هاياشي", []), ("كتاب", "كتاب", [])]
     )[4]

@@ -50,6 +50,7 @@ from tests.support.engines import (  # noqa: F401
 )
 from tests.support.names import (  # noqa: F401
     assert_whole_word_span,
+    tiny_documents,
     tiny_ner_model,
 )
 from tests.support.ocr import (  # noqa: F401

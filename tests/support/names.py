@@ -61,3 +61,17 @@ def tiny_ner_model(folder: Path, favourite: str) -> Path:
         model.classifier.bias[_LABELS.index(favourite)] = 5.0
     model.save_pretrained(str(folder))
     return folder
+
+
+def tiny_documents() -> list[list[list[tuple[str, str]]]]:
+    """A tiny labelled corpus (one document) to train a tagger on in a test."""
+    sentence = [("وصل", "O"), ("هاياشي", "B-PER"), ("إلى", "O"), ("كندا", "B-LOC"), (".", "O")]
+    other = [
+        ("وقالت", "O"),
+        ("وزارة", "B-ORG"),
+        ("الخارجية", "I-ORG"),
+        ("إن", "O"),
+        ("جولي", "B-PER"),
+        ("سافرت", "O"),
+    ]
+    return [[sentence, other] * 4]
