@@ -14,8 +14,10 @@ the translations, once the model is loaded (on a first start, once the names are
   an address that could not be read, would be wiped before the reader saw them): the next poll does.
 
 A book's next part is made ready while the reader reads the current one (`drawn(ahead=...)`, `_prepare`):
-analysed, translated once the reader's own part is (a queue of its own in the worker), aligned, and kept
-pickled for the few parts read now; a turn to it draws it as it is, a part skipped past is given up.
+analysed as soon as the page's own names are in (a turn then draws its names at once, its translations
+filling in as for any page), translated once the reader's own part is (a queue of its own in the worker),
+aligned, and kept pickled for the few parts read now; a turn to it then draws it as it is, and a part
+skipped past is given up.
 
 Nothing here draws (`components.reading` does): the transitions are tested without a browser
 (tests/components/test_session.py). It also keeps which of the page's actions were applied (`applied`).
@@ -85,8 +87,8 @@ def store() -> TranslationStore:
 
 
 # ---- the part ahead ---------------------------------------------------------------------------------
-# A book's next part, made ready while the reader reads the current one (`ReadingSession.drawn`): analysed,
-# its translations asked for once the reader's own are done, aligned once they are all in. Kept by (text,
+# A book's next part, made ready while the reader reads the current one (`ReadingSession.drawn`): analysed
+# at once, its translations asked for once the reader's own are done, aligned once they are all in. Kept by (text,
 # recogniser, model) for the few parts read now (`keep`), so memory does not grow with the book.
 AheadKey = tuple[str, str | None, str]
 _AHEAD: Soon[AheadKey, bytes | None] = Soon("qari-ahead", keep=4, workers=4)  # pickled: a turn only loads
