@@ -44,6 +44,7 @@ from models.vowels.background import ready as vowels_ready
 from models.vowels.background import voweled_soon
 
 POLL_SECONDS = 1.0  # how often the reader looks for what is still to come
+NAMES_WAIT_SECONDS = 0.5  # how long a poll waits for names being found (a click meanwhile waits as long)
 FIRST_WORDS_SECONDS = 0.5  # a click's rerun waits this long at most for the first streamed words
 # With its models loaded, a run waits this long at most for the analysis (entities, glosses) before
 # drawing the plain text: most texts are analysed by then, and the page does not flash twice.
@@ -438,7 +439,10 @@ class ReadingSession:
             except VowelsUnavailable:
                 arrived = True  # they cannot come: the whole page says why (`vowels_note`)
         if self.analysing or self.roots_coming:
-            ready = pipeline.analysis_ready(current.text, settings.ner_model)
+            # while the names are coming the reader's poll waits for them a moment, so they are drawn when
+            # they come rather than up to a poll later (a whole-page run never waits: it draws the text)
+            wait = NAMES_WAIT_SECONDS if self.analysing and not self.full_run else 0.0
+            ready = pipeline.analysis_ready(current.text, settings.ner_model, wait=wait)
             if ready is not None and (self.analysing or ready.complete):
                 arrived = True  # names and glosses (then roots) are in: the whole page again
         if self.aligning and not _AHEAD.running(self._key(current.text)):

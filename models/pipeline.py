@@ -186,10 +186,11 @@ def analysis_soon(text: str, ner_model: str | None = None, *, wait: float = 0.0)
     return _best(key, done)
 
 
-def analysis_ready(text: str, ner_model: str | None = None) -> Analysis | None:
-    """The analysis `analysis_soon` started, as far as it is done (never starts one, never waits)."""
+def analysis_ready(text: str, ner_model: str | None = None, *, wait: float = 0.0) -> Analysis | None:
+    """The analysis `analysis_soon` started, as far as it is done (never starts one); `wait`: seconds to
+    wait for its names and glosses when they are being worked out (never for the roots)."""
     key = (text, ner_model)
-    return _best(key, _ANALYSES.ready(key))
+    return _best(key, _ANALYSES.ready(key, wait=wait))
 
 
 def analysis_warm() -> bool:

@@ -42,11 +42,16 @@ class Soon(Generic[K, T]):
             wait_futures([job], timeout=wait)
         return self._result(key, job)
 
-    def ready(self, key: K) -> T | None:
-        """The result for `key` if it is ready (never starts the work)."""
+    def ready(self, key: K, *, wait: float = 0.0) -> T | None:
+        """The result for `key` if it is ready, within `wait` seconds when it is being worked out (never
+        starts the work)."""
         with self._lock:
             job = self._jobs.get(key)
-        return self._result(key, job) if job is not None else None
+        if job is None:
+            return None
+        if wait > 0:
+            wait_futures([job], timeout=wait)
+        return self._result(key, job)
 
     def __len__(self) -> int:
         """How many results (or jobs in the works) are kept."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -28,6 +29,23 @@ def test_a_job_starts_once_and_its_result_comes_when_done() -> None:
     assert soon.get("a", work) == "done" and soon.ready("a") == "done" and calls == [1]
     soon.forget("a")
     assert soon.ready("a") is None
+
+
+def test_ready_waits_for_a_job_being_worked_out_but_never_starts_one() -> None:
+    gate = threading.Event()
+
+    def work() -> str:
+        assert gate.wait(timeout=60)
+        return "names"
+
+    soon: Soon[str, str] = Soon("test-soon")
+    started = time.monotonic()
+    assert soon.ready("unknown", wait=5) is None and time.monotonic() - started < 4  # nothing to wait for
+    assert len(soon) == 0
+    soon.get("a", work)
+    assert soon.ready("a", wait=0.05) is None  # still being worked out: not there within the wait
+    threading.Timer(0.2, gate.set).start()
+    assert soon.ready("a", wait=30) == "names"  # comes within the wait: returned as soon as it is done
 
 
 def test_a_job_that_raised_raises_once_then_runs_again() -> None:
