@@ -55,6 +55,9 @@ def test_a_long_text_is_kept_once_and_read_where_the_reader_stopped() -> None:
     assert shelf.part(entry.id, 3).text.startswith(at.session_state["text"][:50])  # type: ignore[union-attr]
     at.button(key="book-previous").click().run()
     assert at.selectbox(key="book-contents").value == 2
+    # the place of a part turned to is written once the page is drawn (the turn does not wait for it)
+    assert (shelf.get(entry.id).part, shelf.get(entry.id).sentence) == (2, 0)  # type: ignore[union-attr]
+    assert at.session_state["book_place_due"] is None
     shelf.set_position(entry.id, 4, 7)  # as a click on sentence 8 of part 5 keeps it
 
     # another text, then the book again from the sidebar: part 5, sentence 8; the same text again is the
