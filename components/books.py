@@ -94,10 +94,13 @@ def open_from_shelf(book_id: str) -> None:
     _show(books, entry, entry.part, entry.sentence)
 
 
-def go_to(index: int) -> None:
-    """Turn to part `index` of the open book, at its first sentence."""
+def go_to(index: int, seen: int | None = None) -> None:
+    """Turn to part `index` of the open book, at its first sentence. `seen`: the part the page showed when
+    the reader asked (Previous, Next); a click made on a part no longer shown is ignored: under load
+    Streamlit now and then runs a button's callback again in a later run, which turned to the same part
+    again, reading it anew and sending the reader back to its first sentence."""
     book, books = current(), shelf()
-    if book is None or books is None:
+    if book is None or books is None or (seen is not None and book["part"] != seen):
         return
     entry = books.get(book["id"])
     if entry is None:
@@ -208,7 +211,7 @@ def book_bar() -> None:
     with bar:
         left, middle, right = st.columns([1, 6, 1], vertical_alignment="bottom")
         left.button(
-            "Previous", key="book-previous", on_click=go_to, args=(part - 1,), disabled=part == 0,
+            "Previous", key="book-previous", on_click=go_to, args=(part - 1, part), disabled=part == 0,
             icon=":material/chevron_left:", width="stretch",
         )  # fmt: skip
         middle.selectbox(
@@ -219,7 +222,7 @@ def book_bar() -> None:
             on_change=_on_contents,
         )
         right.button(
-            "Next", key="book-next", on_click=go_to, args=(part + 1,), disabled=part + 1 >= parts,
+            "Next", key="book-next", on_click=go_to, args=(part + 1, part), disabled=part + 1 >= parts,
             icon=":material/chevron_right:", width="stretch",
         )  # fmt: skip
 
