@@ -94,4 +94,5 @@ with settings.downloads:
 if reading.complete:  # names, glosses and roots (the word families keep the roots); once drawn: a turn first
     keep_words(doc)  # the library counts this text's words from now on
 # the reader polls alone from now on; a first start's analysis begins, else a book's next part is prepared
-reading.drawn(ahead=books.ahead())
+# (and a turned page's place is kept)
+reading.drawn(ahead=books.drawn())

@@ -94,10 +94,13 @@ def open_from_shelf(book_id: str) -> None:
     _show(books, entry, entry.part, entry.sentence)
 
 
-def go_to(index: int) -> None:
-    """Turn to part `index` of the open book, at its first sentence."""
+def go_to(index: int, seen: int | None = None) -> None:
+    """Turn to part `index` of the open book, at its first sentence. `seen`: the part the page showed when
+    the reader asked (Previous, Next); a click made on a part no longer shown is ignored: under load
+    Streamlit now and then runs a button's callback again in a later run, which turned to the same part
+    again, reading it anew and sending the reader back to its first sentence."""
     book, books = current(), shelf()
-    if book is None or books is None:
+    if book is None or books is None or (seen is not None and book["part"] != seen):
         return
     entry = books.get(book["id"])
     if entry is None:
@@ -105,7 +108,8 @@ def go_to(index: int) -> None:
         close()
         return
     _show(books, entry, max(0, min(index, entry.parts - 1)), 0)
-    books.set_position(entry.id, st.session_state.book["part"], 0)
+    # kept once the page is drawn (`drawn`): the turn does not wait for a write
+    st.session_state.book_place_due = (entry.id, st.session_state.book["part"])
 
 
 def _on_contents() -> None:
@@ -144,6 +148,7 @@ def save_position(sentence: int) -> bool:
     if book is None:
         return False
     if books is not None and isinstance(sentence, int) and sentence >= 0:
+        st.session_state.book_place_due = None  # this place (its part too) replaces a turn's
         books.set_position(book["id"], book["part"], sentence)
     return True
 
@@ -161,6 +166,18 @@ def keep_words(doc: Document) -> bool:
             books.keep_words(book["id"], book["part"], lemmas)
         done.add(key)
     return True
+
+
+def drawn() -> str | None:
+    """The page is drawn: the place of a part turned to is kept now (a write the turn did not wait for;
+    kept for the next run if this one was cut short), and the text of the part ahead returned (`ahead`)."""
+    due = st.session_state.get("book_place_due")
+    if due:
+        books = shelf()
+        if books is not None:
+            books.set_position(due[0], due[1], 0)
+        st.session_state.book_place_due = None
+    return ahead()
 
 
 def ahead() -> str | None:
@@ -194,7 +211,7 @@ def book_bar() -> None:
     with bar:
         left, middle, right = st.columns([1, 6, 1], vertical_alignment="bottom")
         left.button(
-            "Previous", key="book-previous", on_click=go_to, args=(part - 1,), disabled=part == 0,
+            "Previous", key="book-previous", on_click=go_to, args=(part - 1, part), disabled=part == 0,
             icon=":material/chevron_left:", width="stretch",
         )  # fmt: skip
         middle.selectbox(
@@ -205,7 +222,7 @@ def book_bar() -> None:
             on_change=_on_contents,
         )
         right.button(
-            "Next", key="book-next", on_click=go_to, args=(part + 1,), disabled=part + 1 >= parts,
+            "Next", key="book-next", on_click=go_to, args=(part + 1, part), disabled=part + 1 >= parts,
             icon=":material/chevron_right:", width="stretch",
         )  # fmt: skip
 

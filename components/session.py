@@ -14,8 +14,10 @@ the translations, once the model is loaded (on a first start, once the names are
   an address that could not be read, would be wiped before the reader saw them): the next poll does.
 
 A book's next part is made ready while the reader reads the current one (`drawn(ahead=...)`, `_prepare`):
-analysed, translated once the reader's own part is (a queue of its own in the worker), aligned, and kept
-pickled for the few parts read now; a turn to it draws it as it is, a part skipped past is given up.
+analysed as soon as the page's own names are in (a turn then draws its names at once, its translations
+filling in as for any page), translated once the reader's own part is (a queue of its own in the worker),
+aligned, and kept pickled for the few parts read now; a turn to it then draws it as it is, and a part
+skipped past is given up.
 
 Nothing here draws (`components.reading` does): the transitions are tested without a browser
 (tests/components/test_session.py). It also keeps which of the page's actions were applied (`applied`).
@@ -86,8 +88,8 @@ def store() -> TranslationStore:
 
 
 # ---- the part ahead ---------------------------------------------------------------------------------
-# A book's next part, made ready while the reader reads the current one (`ReadingSession.drawn`): analysed,
-# its translations asked for once the reader's own are done, aligned once they are all in. Kept by (text,
+# A book's next part, made ready while the reader reads the current one (`ReadingSession.drawn`): analysed
+# at once, its translations asked for once the reader's own are done, aligned once they are all in. Kept by (text,
 # recogniser, model) for the few parts read now (`keep`), so memory does not grow with the book.
 AheadKey = tuple[str, str | None, str]
 _AHEAD: Soon[AheadKey, bytes | None] = Soon("qari-ahead", keep=4, workers=4)  # pickled: a turn only loads
@@ -98,19 +100,24 @@ def _prepare(
     key: AheadKey, service: pipeline.TranslationService, cache: TranslationStore, reader: str, beam: int
 ) -> bytes | None:
     """The part ahead, translated and aligned (in a background thread); None when it was given up: the
-    reader moved on, its translations did not come in `AHEAD_SECONDS`, or the model cannot align."""
+    reader moved on, its translations did not come in `AHEAD_SECONDS`, or the model cannot align. Its
+    analysis was started before (`ReadingSession._ahead`): a turn draws the names while this goes on."""
     text, ner_model, model_key = key
     deadline = time.monotonic() + AHEAD_SECONDS
 
     def wanted() -> bool:
         return text in _WANTED.get(reader, ()) and time.monotonic() < deadline
 
-    analysis = None
-    while analysis is None or not analysis.complete:  # names and glosses, then the roots
-        if not wanted():
-            return None
-        analysis = pipeline.analysis_soon(text, ner_model, wait=0.5)
-    doc = _copy(analysis.doc)
+    def analysed(complete: bool) -> pipeline.Analysis | None:
+        analysis = None
+        while wanted() and (analysis is None or (complete and not analysis.complete)):
+            analysis = pipeline.analysis_soon(text, ner_model, wait=0.5)
+        return analysis
+
+    first = analysed(complete=False)  # the names' stage is enough to know what to translate
+    if first is None:
+        return None
+    doc = _copy(first.doc)
     pipeline.restore_translations(doc, cache, model_key, service.failures())
     if pipeline.pending(doc):
         while service.queued(reader) > 0 and wanted():  # the part being read is translated first
@@ -120,11 +127,15 @@ def _prepare(
         ahead = f"{reader}:ahead"  # a queue of its own: the reader's requests replace only theirs
         pipeline.request_translations(doc, service, ahead, beam_size=beam)
         while not service.wait(ahead, timeout=0.5) and wanted():
-            pass
+            service.touch(ahead)  # still wanted: the worker drops a queue not heard from for a minute
         if not wanted():
             service.request(ahead, [])
             return None
-        pipeline.restore_translations(doc, cache, model_key, service.failures())
+    analysis = analysed(complete=True)  # aligned with the roots in: what a turn draws is the whole analysis
+    if analysis is None:
+        return None
+    doc = _copy(analysis.doc)
+    pipeline.restore_translations(doc, cache, model_key, service.failures())
     if pipeline.pending(doc) or service.translator is None or not wanted():
         return None
     if not pipeline.add_alignment(doc, service.translator, ner_model=ner_model):
@@ -318,12 +329,14 @@ class ReadingSession:
         _WANTED[self.reader_id] = (self.doc.text,) if ahead is None else (self.doc.text, ahead)
         if self.analysing or self.roots_coming:
             pipeline.analysis_soon(self.doc.text, self.settings.ner_model)
-        elif ahead is not None:
+        if ahead is not None and not self.analysing:  # the page's own names first: nothing competes
             self._ahead(ahead, self.settings)
 
     def _ahead(self, text: str, settings: Settings) -> None:
-        """Make the part ahead ready (its analysis, and its vowels and translations where the reader has
-        them): translated and aligned, a turn to it draws it as it is."""
+        """Make the part ahead ready: its analysis at once (a turn draws its names whenever the reader
+        turns), its vowels where the reader has them, and its translations once the reader's own part's
+        are in, then its alignment (a turn to it then draws it as it is)."""
+        pipeline.analysis_soon(text, settings.ner_model)
         if self.vowels_used:
             try:
                 voweled_soon(text)
@@ -331,7 +344,6 @@ class ReadingSession:
                 pass  # said on the part being read
         service = self.service
         if service is None or (service.loaded is not None and not service.loaded.ok):
-            pipeline.analysis_soon(text, settings.ner_model)
             return
         key, reader, beam = self._key(text), self.reader_id, settings.beam
         _AHEAD.get(key, lambda: _prepare(key, service, store(), reader, beam))
@@ -409,14 +421,16 @@ class ReadingSession:
         current = _copy(finished) if translating and not self.full_run else finished
         waiting, arrived = 0, False
         if translating and service is not None:
-            pipeline.restore_translations(current, store(), self.model_key, service.failures())
+            if not self.full_run:  # (a whole-page run's `begin` restored them a moment ago)
+                pipeline.restore_translations(current, store(), self.model_key, service.failures())
             waiting = pipeline.request_translations(
                 current, service, self.reader_id, first=selected, beam_size=settings.beam, only_first=paused
             )
             arrived = not pipeline.pending(current)  # all in: aligned, and the glossary, on the whole page
             loaded = service.loaded is not None and service.loaded.ok
-            if selected in pipeline.pending(current) and loaded:
-                # the sentence just asked for is decoded now: its first words come with this very run
+            if selected in pipeline.pending(current) and loaded and not self.full_run:
+                # a click: the sentence just asked for is decoded now, its first words come with this very
+                # run (a whole-page run, an opened text or a turned page, is drawn at once: the poll shows them)
                 service.wait_partial(pipeline.pieces(current.sentences[selected]), FIRST_WORDS_SECONDS)
         if self.vowels_waiting:
             try:

@@ -97,7 +97,9 @@ def check_books(section: Any) -> list[dict[str, Any]]:
 
 
 def import_books(shelf: Shelf, checked: list[dict[str, Any]]) -> int:
-    """Add the checked books (`check_books`) to the shelf; returns how many the file held."""
-    for book in checked:
-        shelf.restore(**book)
+    """Add the checked books (`check_books`) to the shelf, in one transaction (a failure part way keeps
+    none of them); returns how many the file held."""
+    with shelf.db.transaction(write=True) as conn:
+        for book in checked:
+            shelf.restore(**book, within=conn)
     return len(checked)

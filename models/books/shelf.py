@@ -388,10 +388,12 @@ class Shelf:
         opened: float | None,
         parts: list[tuple[Part, bool]],
         words: list[str],
+        within: Connection | None = None,
     ) -> BookEntry:
         """Keep a book of a library file with its parts as they are (`parts`: each with whether its words
         are counted), its place and its counted `words` (vocabulary keys). The same book already kept
-        (by `digest`) stays as it is, but takes the file's place when the file's copy was opened last."""
+        (by `digest`) stays as it is, but takes the file's place when the file's copy was opened last.
+        `within`: the caller's transaction (a file's books are kept all together or not at all)."""
         if not parts:
             raise ValueError("There is no text to keep.")
         if digest is None:
@@ -407,7 +409,7 @@ class Shelf:
             "part": min(part, len(parts) - 1), "sentence": sentence, "added": added or now,
             "opened": opened or now,
         }  # fmt: skip
-        with self.db.transaction(write=True) as conn:
+        with self.db.joined(within, write=True) as conn:
             inserted = conn.execute(
                 text(
                     "INSERT INTO books (reader, id, digest, title, source, address, direction, parts, chapters, "

@@ -82,6 +82,10 @@ class TranslationService(Protocol):
         """How many of `reader`'s texts are waiting or being translated."""
         ...
 
+    def touch(self, reader: str) -> None:
+        """`reader` is still there: its queued work is kept (a queue not heard from is dropped)."""
+        ...
+
     def failures(self) -> set[str]:
         """Texts the model failed on (not retried until asked again with `retry`)."""
         ...

@@ -5,6 +5,7 @@ On SQLite and, where the postgresql package is installed, a real PostgreSQL serv
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from components.library import export_file, import_data
 from models.books.backup import check_books, export_books, import_books
 from models.books.parts import Book, Chapter
 from models.books.shelf import Shelf
-from models.db import Database
+from models.db import Database, database, sqlite_url
 from models.study.library import Library, file_bytes, file_document
 from models.study.vocab import VocabStore
 
@@ -115,3 +116,26 @@ def test_the_page_s_library_file_carries_texts_books_and_words_and_a_damaged_one
     older = json.loads(data)
     del older["books"]
     assert import_data(json.dumps(older).encode(), *theirs) == (1, 0, 1)
+
+
+def test_a_file_s_books_are_kept_all_together_or_none(tmp_path: Path) -> None:
+    """A book the database refuses part way (here a trigger, as a full disk would) keeps none of the
+    file's books: they go in as one transaction."""
+    db = database(sqlite_url(tmp_path / "readers.sqlite3"))
+    mine = Shelf(db, "reader-a")
+    mine.add(BOOK, "epub")
+    mine.add(Book("ممنوع", [Chapter("الأول", "كتاب آخر.")]), "epub")
+    section = check_books(_file(mine))
+    assert len(section) == 2
+    theirs = Shelf(db, "reader-b")
+    with db.transaction(write=True) as conn:  # the file's second book is refused
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER refused BEFORE INSERT ON books WHEN NEW.title = '{section[1]['title']}' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    with pytest.raises(Exception, match="refused"):
+        import_books(theirs, section)
+    assert theirs.entries() == []  # not the book before it either
+    with db.transaction() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM book_parts WHERE reader = 'reader-b'").scalar() == 0
+    db.engine.dispose()

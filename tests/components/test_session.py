@@ -14,19 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from components import session as reading
 from components.session import ReadingSession, store
-from components.sidebar import Settings
 from models import pipeline, registry
 from models.document import Document
 from models.grammar.roots import Roots
-from models.translation.loader import REGISTRY_KIND, load_translator, model_key_for
+from models.translation.loader import model_key_for
 from models.translation.remote import UNAVAILABLE, RayTranslationService
 from models.vowels import diacritizer
 from models.vowels.background import wait as wait_for_vowels
-from tests.support import SAMPLE, forget_loaded_state
-
-SENTENCES = 10  # the sample's
+from tests.support import SAMPLE, SENTENCES, analysed_first, chosen, forget_loaded_state, glossed, held_load
 
 
 @pytest.fixture(autouse=True)
@@ -42,28 +38,6 @@ def fresh_process() -> Iterator[None]:
 def model(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("QARI_MT_ENGINE", "transformers")
     return str(tiny_model_dir)
-
-
-def chosen(model_id: str = "", **kwargs: object) -> Settings:
-    """What the sidebar returns: no translation without a model."""
-    return Settings(
-        show_tashkeel=True,
-        translate=bool(model_id),
-        model_id=model_id,
-        beam=1,
-        ner_model="",
-        downloads=None,
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
-def glossed(session: ReadingSession) -> bool:
-    return any(t.gloss for s in session.doc.sentences for t in s.tokens)
-
-
-def analysed_first(text: str) -> None:
-    """The text's analysis made already (its models loaded): a run takes it at once."""
-    assert pipeline.analysis_soon(text, "", wait=120) is not None
 
 
 def test_the_analysis_arrives_and_the_reader_s_poll_not_the_whole_page_reruns() -> None:
@@ -223,25 +197,6 @@ def test_a_missing_model_is_said_at_once_and_nothing_polls_for_it(tmp_path: Path
     assert all(s.translation is None for s in view.doc.sentences)
 
 
-def held_load(model_id: str) -> tuple[threading.Thread, threading.Event]:
-    """The model's load (through the registry, as the worker loads it) waits until the test sets the
-    event: (the thread holding it, the event)."""
-    gate, started = threading.Event(), threading.Event()
-
-    def held() -> object:
-        started.set()
-        assert gate.wait(120)
-        return load_translator(model_id, "transformers")
-
-    name = f"transformers:{model_key_for(model_id)}"
-    loading = threading.Thread(
-        target=registry.loaded, args=(REGISTRY_KIND, name, held, lambda r: r.ok), daemon=True
-    )
-    loading.start()
-    assert started.wait(60)
-    return loading, gate
-
-
 def test_a_model_found_missing_while_the_page_is_drawn_is_said_by_the_next_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -323,91 +278,6 @@ def test_the_shared_service_down_is_said_and_the_reader_keeps_polling(
     assert view.translating and view.waiting == SENTENCES and not view.rerun
     assert session.polling  # nothing is lost: translations resume when it is back
     service.close()
-
-
-# ---- a book's part ahead ------------------------------------------------------------------------------
-
-PART_TWO = "هذا هو الجزء الثاني من الكتاب. قرأه الطالب في المساء. ثم نام مبكرا."
-
-
-def _ready(key: reading.AheadKey, timeout: float = 180) -> object:
-    deadline = time.monotonic() + timeout
-    while (ready := reading.prepared(key)) is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return ready
-
-
-def _counted(monkeypatch: pytest.MonkeyPatch, name: str, calls: dict[str, int]) -> None:
-    """Count the calls of pipeline's `name` (the real function still does the work)."""
-    real = getattr(pipeline, name)
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls[name] = calls.get(name, 0) + 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, name, counted)
-
-
-def test_the_next_part_is_made_ready_while_the_current_one_is_read_and_a_turn_draws_it_as_it_is(
-    model: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    analysed_first(SAMPLE)
-    session = ReadingSession()
-    session.begin(SAMPLE, chosen(model))
-    session.drawn(ahead=PART_TWO)  # the model loads now; the part ahead waits for the reader's own part
-    assert reading.wanted(session.reader_id) == (SAMPLE, PART_TWO)
-    key = (PART_TWO, "", model_key_for(model))
-    ready = _ready(key)
-    assert isinstance(ready, Document)
-    # the part being read was translated first: all of it is in the cache by now
-    current = session.poll(selected=0)
-    assert current.waiting == 0 and not pipeline.pending(current.doc)
-    # the part ahead: analysed, every sentence translated, aligned
-    assert any(t.gloss for s in ready.sentences for t in s.tokens)
-    assert not pipeline.pending(ready) and all(s.translation for s in ready.sentences)
-    assert any(s.alignment for s in ready.sentences)
-    # the turn: nothing analysed, translated or aligned again; nothing to wait for
-    calls: dict[str, int] = {}
-    for name in ("analyze", "add_alignment", "request_translations"):
-        _counted(monkeypatch, name, calls)
-    doc = session.begin(PART_TWO, chosen(model))
-    assert calls == {}
-    assert doc is not ready and doc.text == PART_TWO  # the session's own copy: the kept one stays as it is
-    assert [s.alignment for s in doc.sentences] == [s.alignment for s in ready.sentences]
-    assert not session.analysing and not session.aligning and not session.polling
-    view = session.poll(selected=0)
-    assert not view.rerun and view.waiting == 0 and calls == {}
-
-
-def test_a_part_skipped_past_stops_being_prepared_and_at_most_a_few_are_kept(model: str) -> None:
-    analysed_first(SAMPLE)
-    session = ReadingSession()
-    session.begin(SAMPLE, chosen(model))
-    session.drawn()
-    assert session.service is not None and session.service.wait(session.reader_id, timeout=120)
-    parts = [f"{PART_TWO} الفصل رقم {n}." for n in range(6)]
-    for part in parts:  # the reader turns on before any part ahead is ready
-        session.begin(SAMPLE, chosen(model))
-        session.drawn(ahead=part)
-        assert reading.wanted(session.reader_id) == (SAMPLE, part)  # the one ahead, no more
-        assert reading.prepared_kept() <= 4
-    last = _ready((parts[-1], "", model_key_for(model)))
-    assert isinstance(last, Document) and not pipeline.pending(last)
-    skipped = [reading.prepared((part, "", model_key_for(model))) for part in parts[:-1]]
-    assert skipped == [None] * 5  # given up once skipped past (or forgotten: four are kept at most)
-    session.begin(SAMPLE, chosen(model))
-    session.drawn()  # no book: nothing ahead
-    assert reading.wanted(session.reader_id) == (SAMPLE,)
-
-
-def test_without_a_model_the_part_ahead_is_analysed_only() -> None:
-    analysed_first(SAMPLE)
-    session = ReadingSession()
-    session.begin(SAMPLE, chosen())
-    session.drawn(ahead=PART_TWO)
-    assert pipeline.wait_for_analyses(timeout=120)
-    assert pipeline.analysis_ready(PART_TWO, "") is not None
-    assert reading.prepared_kept() == 0
 
 
 def test_roots_that_fail_leave_the_names_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,7 @@
 """What the tests share, by kind: tiny models and the sample (`devkit`, shared with bench/), translators
 that record (`engines`), the page in AppTest (`page`), entity checks and a tiny tagger (`names`), Chromium
-(`browser`), PostgreSQL (`database`), images for OCR (`ocr`), a local news site and the network guard
-(`web`), sign-in (`signin`). Tests import them from here: `from tests.support import …`.
+(`browser`), PostgreSQL (`database`), the reading session's steps (`session`), images for OCR (`ocr`), a
+local news site and the network guard (`web`), sign-in (`signin`). Tests import them from here: `from tests.support import …`.
 """
 
 from devkit.samples import (  # noqa: F401
@@ -62,6 +62,12 @@ from tests.support.page import (  # noqa: F401
     analysing,
     forget_loaded_state,
     run_page,
+)
+from tests.support.session import (  # noqa: F401
+    analysed_first,
+    chosen,
+    glossed,
+    held_load,
 )
 from tests.support.signin import (  # noqa: F401
     oidc_provider,
