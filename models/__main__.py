@@ -16,7 +16,7 @@ from pathlib import Path
 from models.books.epub import is_epub
 from models.books.parts import Book, paginate, text_book, words
 from models.books.reading import read_book
-from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes
+from models.inputs.files import MAX_UPLOAD_BYTES, InputError, decode_bytes, prepare_text
 from models.inputs.web import fetch_article, looks_like_url
 from models.interlinear import interlinear_glosses
 from models.names.evaluate import main as evaluate_ner
@@ -161,6 +161,7 @@ def _book(book: Book, args: argparse.Namespace) -> int:
 
 
 def _analyze_text(text: str, args: argparse.Namespace) -> int:
+    _say_input_notes(text)
     model_id = None if args.no_translate else (args.model or translation_model())
     try:
         doc, translation = read(text, model_id=model_id, beam_size=args.beam)
@@ -195,6 +196,17 @@ def _analyze_text(text: str, args: argparse.Namespace) -> int:
             if sentence.translation:
                 print(f"    {sentence.translation}")
     return 0
+
+
+def _say_input_notes(text: str) -> None:
+    """What the page says of the same text (empty, no Arabic, mostly not Arabic), on standard error: the
+    document is still printed (the command line analyses any length, so nothing is cut)."""
+    try:
+        notes = prepare_text(text, max_chars=max(len(text), 1)).notes
+    except InputError as exc:
+        notes = [str(exc)]
+    for note in notes:
+        print(f"qari: {note}", file=sys.stderr)
 
 
 def _evaluate_ner(args: argparse.Namespace) -> int:

@@ -56,6 +56,26 @@ def test_missing_model_still_prints_the_document(capsys: pytest.CaptureFixture[s
     assert "no translation" in out.err
 
 
+@pytest.mark.parametrize(
+    ("text", "said", "sentences"),
+    [("", "The text is empty", 0), ("Hello world, this is English.", "no Arabic letters", 1)],
+)
+def test_empty_or_non_arabic_text_is_said_and_still_printed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, said: str, sentences: int
+) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["analyze", str(path), "--json", "--no-translate"]) == 0
+    out = capsys.readouterr()
+    assert len(json.loads(out.out)["sentences"]) == sentences
+    assert said in out.err
+
+
+def test_arabic_text_gets_no_input_note(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(SAMPLE), "--json", "--no-translate"]) == 0
+    assert "qari:" not in capsys.readouterr().err
+
+
 def test_html_file_is_reduced_to_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     page = tmp_path / "a.html"
     page.write_text(
