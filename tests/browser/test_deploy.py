@@ -138,8 +138,10 @@ def deployment(postgres: PostgresServer, tiny_model_dir: Path, qari_data_dir: Pa
         }
     finally:
         if session:
-            end(serve_runs(session), signal.SIGINT, 15)  # Ctrl-C, as the doc says
-            end(our_processes(session), signal.SIGTERM, 30)  # the Streamlit processes, Ray's own
+            # Ctrl-C, as the doc says, then SIGTERM, then SIGKILL. Short waits: `serve run` took the whole
+            # 15 s after Ctrl-C and Ray's gcs_server the whole 30 s after SIGTERM (traced), 45 s of the suite.
+            end(serve_runs(session), signal.SIGINT, 5)
+            end(our_processes(session), signal.SIGTERM, 5)  # the Streamlit processes, Ray's own
             end(our_processes(session), signal.SIGKILL, 10)
         subprocess.run(["rm", "-rf", ray_tmp], check=False)
 
