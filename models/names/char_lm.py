@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from models.names.network import lstm_cell
+
 EMB = 64
 HIDDEN = 256
 START = "\n"  # the line separator of the training text, read before each sentence
@@ -38,10 +40,6 @@ def copy_files(source: Path, out: Path) -> None:
     for name in FILES:
         if (source / name).exists():
             shutil.copyfile(source / name, out / name)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 class _Lm:
@@ -71,11 +69,7 @@ class _Lm:
         running = (lens[None, :] > np.arange(t)[:, None]).sum(1)
         for step in range(t):
             n = running[step]
-            g = self.gates_in[ids[:n, step]] + h[:n] @ self.w_hh
-            gi, gf = _sigmoid(g[:, :hid]), _sigmoid(g[:, hid : 2 * hid])
-            cell, o = np.tanh(g[:, 2 * hid : 3 * hid]), _sigmoid(g[:, 3 * hid :])
-            c[:n] = gf * c[:n] + gi * cell
-            h[:n] = o * np.tanh(c[:n])
+            h[:n], c[:n] = lstm_cell(self.gates_in[ids[:n, step]] + h[:n] @ self.w_hh, c[:n])
             for row, k in wanted.get(step, ()):
                 out[row][k] = h[row]
         return out

@@ -49,6 +49,16 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def lstm_cell(g: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One LSTM step from its gates' pre-activations `g` (torch's order: i, f, g, o) and the cell `c`:
+    the new hidden state and cell."""
+    hid = c.shape[1]
+    i, f = _sigmoid(g[:, :hid]), _sigmoid(g[:, hid : 2 * hid])
+    cell, o = np.tanh(g[:, 2 * hid : 3 * hid]), _sigmoid(g[:, 3 * hid :])
+    c = f * c + i * cell
+    return o * np.tanh(c), c
+
+
 class Network:
     """Emissions (one score per tag and token) and the CRF's best path, as `bilstm.network_class`'s
     `emissions` and `Crf.viterbi` compute them in eval mode."""
@@ -165,11 +175,7 @@ class Network:
         running = (lens[None, :] > np.arange(t)[:, None]).sum(1)  # sentences still running at each step
         for step in range(t - 1, -1, -1) if reverse else range(t):
             n = running[step]
-            g = gates_in[:n, step] + h[:n] @ w_hh
-            i, f = _sigmoid(g[:, :hid]), _sigmoid(g[:, hid : 2 * hid])
-            cell, o = np.tanh(g[:, 2 * hid : 3 * hid]), _sigmoid(g[:, 3 * hid :])
-            c[:n] = f * c[:n] + i * cell
-            h[:n] = o * np.tanh(c[:n])
+            h[:n], c[:n] = lstm_cell(gates_in[:n, step] + h[:n] @ w_hh, c[:n])
             out[:n, step] = h[:n]
         return out
 
